@@ -1,0 +1,45 @@
+# Praxis: `make run` sets up everything and serves the demo; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+DEV_ENV := DEBUG=true
+
+.PHONY: run install migrate demo test lint messages messages-check worker clean bench
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+
+# Loads the demo community once; `make demo` again rebuilds it from scratch.
+run: migrate
+	@$(DEV_ENV) $(BIN)/python manage.py seed_demo --if-empty
+	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+demo: migrate
+	$(DEV_ENV) $(BIN)/python manage.py seed_demo --reset
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy praxis
+
+messages: install
+	cd praxis && DEBUG=true ../$(BIN)/django-admin makemessages -l fa --no-obsolete --settings=praxis.settings --pythonpath=..
+	cd praxis && DEBUG=true ../$(BIN)/django-admin compilemessages -l fa --settings=praxis.settings --pythonpath=..
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

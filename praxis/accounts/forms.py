@@ -1,0 +1,110 @@
+from django import forms
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm, UserChangeForm
+from django.utils.translation import gettext_lazy as _
+
+from praxis.accounts.models import User
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    username = forms.EmailField(
+        label=_("Email address"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+
+    error_messages = {
+        "invalid_login": _("That email address and password do not match an account."),
+        "inactive": _("This account has been deactivated."),
+    }
+
+
+class SignupForm(forms.Form):
+    display_name = forms.CharField(
+        label=_("Your name"),
+        max_length=120,
+        help_text=_("How other members will see you."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label=_("Email address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters; not a common password."),
+    )
+    locale = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES, initial="en")
+
+    def __init__(self, *args: object, locked_email: str | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.locked_email = locked_email
+        if locked_email:
+            self.fields["email"].initial = locked_email
+            self.fields["email"].disabled = True
+
+    def clean_email(self) -> str:
+        email = (self.locked_email or self.cleaned_data["email"]).strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                _("An account with this email address already exists. Log in instead, "
+                  "or reset your password if you have forgotten it."),
+                code="email_taken",
+            )
+        return email
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        password = cleaned.get("password")
+        if password:
+            candidate = User(email=cleaned.get("email", ""),
+                             display_name=cleaned.get("display_name", ""))
+            try:
+                password_validation.validate_password(str(password), candidate)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return cleaned
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = [
+            "display_name", "institution", "region", "bio", "locale", "timezone",
+            "digest", "low_bandwidth",
+        ]
+        widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
+
+
+class AdminUserCreationForm(forms.ModelForm):
+    """The back office's form for adding a person, with a password set twice."""
+
+    password1 = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput)
+    password2 = forms.CharField(label=_("Password again"), strip=False,
+                                widget=forms.PasswordInput)
+
+    class Meta:
+        model = User
+        fields = ["email", "display_name"]
+
+    def clean_password2(self) -> str:
+        first, second = self.cleaned_data.get("password1"), self.cleaned_data.get("password2")
+        if first and second and first != second:
+            raise forms.ValidationError(_("The two passwords do not match."))
+        password_validation.validate_password(second or "", self.instance)
+        return second or ""
+
+    def save(self, commit: bool = True) -> User:
+        user = super().save(commit=False)
+        user.email = user.email.lower()
+        user.set_password(self.cleaned_data["password1"])
+        if commit:
+            user.save()
+        return user
+
+
+class AdminUserChangeForm(UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+        fields = "__all__"

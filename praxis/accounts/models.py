@@ -1,0 +1,93 @@
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone as django_timezone
+from django.utils.translation import gettext_lazy as _
+
+TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create(self, email: str, password: str | None, **fields: object) -> "User":
+        if not email:
+            raise ValueError("Users need an email address")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **fields: object) -> "User":
+        fields.setdefault("is_staff", False)
+        fields.setdefault("is_superuser", False)
+        return self._create(email, password, **fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **fields: object) -> "User":
+        fields.update(is_staff=True, is_superuser=True)
+        return self._create(email, password, **fields)
+
+    def get_by_natural_key(self, username: str | None) -> "User":
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in with their email address."""
+
+    class Digest(models.TextChoices):
+        INSTANT = "instant", _("As it happens")
+        DAILY = "daily", _("Daily digest")
+        WEEKLY = "weekly", _("Weekly digest")
+        OFF = "off", _("No email")
+
+    email = models.EmailField(_("email address"), unique=True)
+    display_name = models.CharField(_("display name"), max_length=120)
+    institution = models.CharField(_("institution"), max_length=200, blank=True)
+    region = models.CharField(
+        _("region"), max_length=120, blank=True, help_text=_("Province, state or city.")
+    )
+    bio = models.TextField(_("about you"), blank=True, max_length=2000)
+    locale = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
+    )
+    timezone = models.CharField(
+        _("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default="UTC"
+    )
+    digest = models.CharField(
+        _("email notifications"), max_length=10, choices=Digest.choices, default=Digest.DAILY
+    )
+    low_bandwidth = models.BooleanField(
+        _("low bandwidth"),
+        default=False,
+        help_text=_("Show lighter pages: no images until you ask for them."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(
+        _("staff"), default=False, help_text=_("Can sign in to the back office (admin).")
+    )
+    date_joined = models.DateTimeField(_("date joined"), default=django_timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["display_name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.display_name
+
+    def get_short_name(self) -> str:
+        return self.display_name

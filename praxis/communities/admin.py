@@ -1,0 +1,135 @@
+"""The stewards' back office: each steward sees and changes only the communities they run."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from praxis.communities.models import Cohort, Community, Invitation, JoinRequest, Membership
+from praxis.communities.permissions import stewarded_communities
+
+
+class StewardScopedAdmin(admin.ModelAdmin):
+    """Admin pages for stewards (staff accounts): rows limited to the communities they run.
+
+    Site administrators (superusers) see everything. ``community_path`` names the lookup from
+    the model to its community.
+    """
+
+    community_path = "community"
+
+    def _is_steward(self, request: HttpRequest) -> bool:
+        return request.user.is_active and request.user.is_staff and (
+            request.user.is_superuser or stewarded_communities(request.user).exists()
+        )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        rows = super().get_queryset(request)
+        if request.user.is_superuser:
+            return rows
+        return rows.filter(**{f"{self.community_path}__in": stewarded_communities(request.user)})
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._is_steward(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._is_steward(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._is_steward(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self._is_steward(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._is_steward(request)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest,
+                                 **kwargs: Any) -> Any:
+        if db_field.name == "community" and not request.user.is_superuser:
+            kwargs["queryset"] = stewarded_communities(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Community)
+class CommunityAdmin(StewardScopedAdmin):
+    community_path = "pk"
+    list_display = ["name", "slug", "visibility", "join_policy", "created_at"]
+    list_filter = ["visibility", "join_policy"]
+    search_fields = ["name", "slug", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["created_at", "created_by"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        if request.user.is_superuser:
+            return Community.objects.all()
+        return stewarded_communities(request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # New communities come from the site's own page, which makes the creator a steward.
+        return bool(request.user.is_superuser)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser)
+
+
+@admin.register(Membership)
+class MembershipAdmin(StewardScopedAdmin):
+    list_display = ["user", "community", "role", "tier", "joined_at"]
+    list_filter = ["role", "tier", "community"]
+    search_fields = ["user__email", "user__display_name", "community__name"]
+    autocomplete_fields = ["user"]
+    list_select_related = ["user", "community"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # Stewards change roles and tiers; they do not browse every account on the site.
+        return [] if request.user.is_superuser else ["user", "community", "joined_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Stewards add people by invitation, which proves the address is theirs.
+        return bool(request.user.is_superuser)
+
+
+@admin.register(Cohort)
+class CohortAdmin(StewardScopedAdmin):
+    list_display = ["name", "community", "year"]
+    list_filter = ["community", "year"]
+    search_fields = ["name"]
+    filter_horizontal = ["members", "trainers"]
+    list_select_related = ["community"]
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest,
+                                 **kwargs: Any) -> Any:
+        if not request.user.is_superuser:
+            kwargs["queryset"] = Membership.objects.filter(
+                community__in=stewarded_communities(request.user)
+            ).select_related("user", "community")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+@admin.register(Invitation)
+class InvitationAdmin(StewardScopedAdmin):
+    list_display = ["email", "community", "role", "created_at", "expires_at", "accepted_at",
+                    "revoked_at"]
+    list_filter = ["community", "role"]
+    search_fields = ["email"]
+    readonly_fields = ["token_hash", "created_at", "accepted_at", "accepted_by", "invited_by"]
+    list_select_related = ["community"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Invitations must be emailed with their token; the community's Invite page does that.
+        return False
+
+
+@admin.register(JoinRequest)
+class JoinRequestAdmin(StewardScopedAdmin):
+    list_display = ["user", "community", "status", "created_at", "decided_at"]
+    list_filter = ["status", "community"]
+    search_fields = ["user__email", "user__display_name"]
+    readonly_fields = ["created_at", "decided_at", "decided_by"]
+    list_select_related = ["user", "community"]
+
+
+admin.site.empty_value_display = _("(none)")

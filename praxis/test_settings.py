@@ -1,0 +1,11 @@
+"""Settings for the test suite: development defaults, fast hashing, email kept in memory."""
+
+import os
+
+os.environ.setdefault("DEBUG", "true")
+
+from praxis.settings import *  # noqa: E402, F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405

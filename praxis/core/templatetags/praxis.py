@@ -29,24 +29,12 @@ def when(value: datetime | date | None, style: str = "date") -> str:
     with_time = style == "datetime" and isinstance(value, datetime)
     if translation.get_language() == "fa":
         if isinstance(value, datetime):
-            shown = jdatetime.datetime.fromgregorian(datetime=value)
+            shown = jdatetime.datetime.fromgregorian(datetime=value, locale=jdatetime.FA_LOCALE)
         else:
-            shown = jdatetime.date.fromgregorian(date=value)
-        with jdatetime_persian_locale():
-            text = shown.strftime("%-d %B %Y، %H:%M" if with_time else "%-d %B %Y")
+            shown = jdatetime.date.fromgregorian(date=value, locale=jdatetime.FA_LOCALE)
+        text = shown.strftime("%-d %B %Y، %H:%M" if with_time else "%-d %B %Y")
         return persian_digits(text)
     return formats.date_format(value, "DATETIME_FORMAT" if with_time else "DATE_FORMAT")
-
-
-class jdatetime_persian_locale:  # noqa: N801 - used as a lowercase context manager
-    """jdatetime names months in the language of its locale; Persian for Persian readers."""
-
-    def __enter__(self) -> None:
-        self.previous = jdatetime.get_locale()
-        jdatetime.set_locale(jdatetime.FA_LOCALE)
-
-    def __exit__(self, *exc: object) -> None:
-        jdatetime.set_locale(self.previous)
 
 
 @register.filter

@@ -1,0 +1,67 @@
+"""Fixtures shared by every app's tests: one community with a person in each role."""
+
+from dataclasses import dataclass
+
+import pytest
+
+from praxis.accounts.models import User
+from praxis.accounts.tests.factories import UserFactory
+from praxis.communities.models import Community, Membership
+from praxis.communities.tests.factories import CommunityFactory, MembershipFactory
+
+
+@dataclass
+class Cast:
+    """A community and one person per kind of visitor the permission matrix checks."""
+
+    community: Community
+    steward: User
+    facilitator: User
+    member: User
+    outsider: User  # a member of another community only
+
+    def person(self, who: str) -> User | None:
+        return None if who == "anonymous" else getattr(self, who)
+
+
+VISITORS = ["anonymous", "outsider", "member", "facilitator", "steward"]
+
+
+@pytest.fixture
+def make_cast(db):
+    def make(**community_fields) -> Cast:
+        community = CommunityFactory(**community_fields)
+        people = {}
+        for role in ("steward", "facilitator", "member"):
+            people[role] = MembershipFactory(community=community, role=role).user
+        elsewhere = CommunityFactory()
+        outsider = MembershipFactory(community=elsewhere).user
+        return Cast(community=community, outsider=outsider, **people)
+
+    return make
+
+
+@pytest.fixture
+def cast(make_cast) -> Cast:
+    return make_cast()
+
+
+@pytest.fixture
+def user(db) -> User:
+    return UserFactory()
+
+
+@pytest.fixture
+def as_visitor(client):
+    """Logs the test client in as the named visitor of a cast (or leaves it anonymous)."""
+
+    def log_in(cast: Cast, who: str):
+        person = cast.person(who)
+        if person is not None:
+            client.force_login(person)
+        return client
+
+    return log_in
+
+
+__all__ = ["VISITORS", "Cast", "Membership"]

@@ -1,0 +1,23 @@
+from unittest import mock
+
+from django.db.utils import OperationalError
+from django.urls import reverse
+
+
+def test_healthz_answers_200_when_the_database_answers(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_answers_503_when_the_database_is_unreachable(client, db):
+    with mock.patch("praxis.core.views.connection.cursor", side_effect=OperationalError("down")):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "unreachable"
+
+
+def test_home_for_visitors_invites_to_sign_up(client, db):
+    response = client.get(reverse("core:home"))
+    assert response.status_code == 200
+    assert reverse("accounts:signup").encode() in response.content

@@ -82,6 +82,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "praxis.urls"
+CSRF_FAILURE_VIEW = "praxis.core.views.csrf_failure"
 WSGI_APPLICATION = "praxis.wsgi.application"
 
 TEMPLATES = [

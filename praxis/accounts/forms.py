@@ -105,6 +105,6 @@ class AdminUserCreationForm(forms.ModelForm):
 
 
 class AdminUserChangeForm(UserChangeForm):
-    class Meta(UserChangeForm.Meta):
+    class Meta(UserChangeForm.Meta):  # type: ignore[name-defined]
         model = User
         fields = "__all__"

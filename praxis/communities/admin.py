@@ -5,7 +5,6 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy as _
 
 from praxis.communities.models import Cohort, Community, Invitation, JoinRequest, Membership
 from praxis.communities.permissions import stewarded_communities
@@ -132,4 +131,3 @@ class JoinRequestAdmin(StewardScopedAdmin):
     list_select_related = ["user", "community"]
 
 
-admin.site.empty_value_display = _("(none)")

@@ -241,7 +241,7 @@ def accept_invitation(*, user: User, token: str) -> Membership:
             _("This invitation was sent to %(email)s. Log in with that address to accept it.")
             % {"email": invitation.email}
         )
-    membership, created = Membership.objects.get_or_create(
+    membership, _created = Membership.objects.get_or_create(
         community=invitation.community, user=user,
         defaults={"role": invitation.role, "tier": invitation.tier},
     )

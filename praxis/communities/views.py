@@ -26,6 +26,7 @@ from praxis.communities.forms import (
 from praxis.communities.models import Cohort, JoinRequest, Membership
 from praxis.communities.permissions import CommunityAccess, access_community
 from praxis.communities.permissions import require_can_create_community as _require_creator
+from praxis.core.http import AuthenticatedHttpRequest
 
 MEMBERS_PER_PAGE = 50
 
@@ -63,7 +64,7 @@ def _site_url(request: HttpRequest) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def create_community(request: HttpRequest) -> HttpResponse:
+def create_community(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_creator(request.user)
     form = CommunityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -116,7 +117,7 @@ def community_settings(request: HttpRequest, access: CommunityAccess) -> HttpRes
 @login_required
 @community_view("see")
 @require_POST
-def join(request: HttpRequest, access: CommunityAccess) -> HttpResponse:
+def join(request: AuthenticatedHttpRequest, access: CommunityAccess) -> HttpResponse:
     community = access.community
     try:
         if access.can_join_directly:
@@ -240,7 +241,7 @@ def member_remove(request: HttpRequest, access: CommunityAccess, member_id: int)
 
 @community_view("manage")
 @require_http_methods(["GET", "POST"])
-def invitations(request: HttpRequest, access: CommunityAccess) -> HttpResponse:
+def invitations(request: AuthenticatedHttpRequest, access: CommunityAccess) -> HttpResponse:
     community = access.community
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -311,7 +312,7 @@ def join_requests(request: HttpRequest, access: CommunityAccess) -> HttpResponse
 
 @community_view("manage")
 @require_POST
-def join_request_decide(request: HttpRequest, access: CommunityAccess,
+def join_request_decide(request: AuthenticatedHttpRequest, access: CommunityAccess,
                         request_id: int) -> HttpResponse:
     join_request = get_object_or_404(
         JoinRequest.objects.select_related("user", "community"),

@@ -158,7 +158,7 @@ def test_invited_person_signs_up_accepts_and_is_listed(
     expect(page.locator(".messages")).to_contain_text(
         "Invitations sent to: newcomer@example.org."
     )
-    expect(page.get_by_role("cell", name="newcomer@example.org")).to_be_visible()
+    expect(page.get_by_role("cell", name="newcomer@example.org", exact=True)).to_be_visible()
     screenshot(page, "invitations")
 
     assert len(mail.outbox) == 1
@@ -186,7 +186,7 @@ def test_invited_person_signs_up_accepts_and_is_listed(
     expect(invitee.locator(".messages")).to_contain_text(f"Welcome to {cast.community.name}.")
 
     page.goto(f"/c/{slug}/members/")
-    expect(page.get_by_role("cell", name="Newcomer Nasrin")).to_be_visible()
+    expect(page.get_by_role("cell", name="Newcomer Nasrin", exact=True)).to_be_visible()
     screenshot(page, "member-directory")
     assert cast.community.memberships.filter(user__email="newcomer@example.org").exists()
 
@@ -220,7 +220,7 @@ def test_member_asks_to_join_and_steward_approves(
     expect(steward.locator("main")).to_contain_text("No requests are waiting.")
 
     steward.goto(f"/c/{slug}/members/")
-    expect(steward.get_by_role("cell", name=asker.display_name)).to_be_visible()
+    expect(steward.get_by_role("cell", name=asker.display_name, exact=True)).to_be_visible()
     assert JoinRequest.objects.get(user=asker).status == JoinRequest.Status.APPROVED
 
     page.goto(f"/c/{slug}/")

@@ -4,7 +4,7 @@ from praxis.accounts.tests.factories import UserFactory
 from praxis.communities.models import Cohort, Community, Membership
 
 
-class CommunityFactory(factory.django.DjangoModelFactory):
+class CommunityFactory(factory.django.DjangoModelFactory[Community]):
     class Meta:
         model = Community
 
@@ -15,7 +15,7 @@ class CommunityFactory(factory.django.DjangoModelFactory):
     join_policy = Community.JoinPolicy.REQUEST
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
+class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
     class Meta:
         model = Membership
 
@@ -24,7 +24,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     role = Membership.Role.MEMBER
 
 
-class CohortFactory(factory.django.DjangoModelFactory):
+class CohortFactory(factory.django.DjangoModelFactory[Cohort]):
     class Meta:
         model = Cohort
 

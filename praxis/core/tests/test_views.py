@@ -21,3 +21,18 @@ def test_home_for_visitors_invites_to_sign_up(client, db):
     response = client.get(reverse("core:home"))
     assert response.status_code == 200
     assert reverse("accounts:signup").encode() in response.content
+
+
+def test_a_forged_form_is_refused_with_a_plain_message_and_changes_nothing(db):
+    from django.test import Client
+
+    from praxis.accounts.models import User
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("accounts:signup"), {
+        "display_name": "Forger", "email": "forger@example.org",
+        "password": "teaching-is-learning", "locale": "en",
+    })
+    assert response.status_code == 403
+    assert "This form has expired" in response.content.decode()
+    assert not User.objects.exists()

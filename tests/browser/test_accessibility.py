@@ -1,0 +1,176 @@
+"""axe-core on every main page, in English and (for some) Persian; and no sideways scrolling
+on a phone. axe injects its own script, so these pages are opened with JavaScript on."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core import mail
+
+from praxis.accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
+from praxis.communities import services
+from praxis.communities.models import Community, JoinRequest, Membership
+from praxis.communities.tests.factories import CohortFactory, MembershipFactory
+
+FAILING_IMPACTS = {"serious", "critical"}
+PHONE = {"width": 375, "height": 812}
+
+axe = Axe()
+
+
+def check(page, label: str, screenshot) -> list[str]:
+    """Runs axe on the open page; returns one line per serious or critical violation."""
+    page.wait_for_load_state()
+    assert page.locator("main").count() == 1, f"{label}: {page.url} did not render a page"
+    screenshot(page, f"a11y-{label}")
+    results = axe.run(page)
+    problems = []
+    for violation in results.response["violations"]:
+        targets = "; ".join(
+            " ".join(str(part) for part in node["target"]) for node in violation["nodes"]
+        )
+        line = f"{label} ({page.url}): {violation['id']} [{violation['impact']}] {targets}"
+        if violation["impact"] in FAILING_IMPACTS:
+            problems.append(line + f"\n    {violation['help']}: {violation['helpUrl']}")
+        else:
+            print("minor:", line)
+    return problems
+
+
+def visit_all(page, label_prefix: str, paths: dict[str, str], screenshot) -> list[str]:
+    problems = []
+    for label, path in paths.items():
+        response = page.goto(path)
+        assert response is not None and response.status < 400, f"{path}: {response}"
+        problems += check(page, f"{label_prefix}-{label}", screenshot)
+    return problems
+
+
+def switch_language(page, code: str) -> None:
+    page.locator(f".lang-switch button[value={code}]").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == code
+
+
+@pytest.fixture
+def community(make_cast, live_server):
+    """A community with something on every page: a cohort, a pending request, an invitation."""
+    cast = make_cast(join_policy=Community.JoinPolicy.REQUEST)
+    trainer = MembershipFactory(community=cast.community, tier=Membership.Tier.MASTER_TRAINER)
+    cohort = CohortFactory(community=cast.community, name="Isfahan 2024", year=2024,
+                           description="Trained in the spring.")
+    cohort.trainers.add(trainer)
+    cohort.members.add(*cast.community.memberships.filter(role=Membership.Role.MEMBER))
+    JoinRequest.objects.create(community=cast.community, user=cast.outsider,
+                               message="I train teachers in Yazd.")
+    services.invite_people(actor=cast.steward, community=cast.community,
+                           emails=["guest@example.org"], message="Welcome!",
+                           site_url=live_server.url)
+    cast.invitation_link = mail.outbox[-1].body.split(live_server.url, 1)[1].split()[0]
+    return cast
+
+
+def test_main_pages_have_no_serious_accessibility_violations(
+    new_context, community, log_in, screenshot
+):
+    slug = community.community.slug
+    member_id = community.community.memberships.get(user=community.member).pk
+    problems: list[str] = []
+
+    anonymous = new_context(javascript=True).new_page()
+    anonymous_pages = {
+        "home-anonymous": "/",
+        "login": "/accounts/login/",
+        "signup": "/accounts/signup/",
+        "password-reset": "/accounts/password-reset/",
+        "invitation": community.invitation_link,
+        "community-home-anonymous": f"/c/{slug}/",
+    }
+    problems += visit_all(anonymous, "en", anonymous_pages, screenshot)
+    # A form with its errors showing.
+    anonymous.goto("/accounts/login/")
+    anonymous.locator("main").get_by_label("Email address").fill("nobody@example.org")
+    anonymous.locator("main").get_by_label("Password").fill("wrong")
+    anonymous.locator("main").get_by_role("button", name="Log in").click()
+    problems += check(anonymous, "en-login-error", screenshot)
+
+    switch_language(anonymous, "fa")
+    problems += visit_all(anonymous, "fa", {
+        key: anonymous_pages[key] for key in ("home-anonymous", "login", "signup", "invitation")
+    }, screenshot)
+
+    steward = new_context(javascript=True).new_page()
+    log_in(steward, community.steward.email, DEFAULT_PASSWORD)
+    steward_pages = {
+        "home": "/",
+        "profile": "/accounts/profile/",
+        "community-home": f"/c/{slug}/",
+        "members": f"/c/{slug}/members/",
+        "cohorts": f"/c/{slug}/cohorts/",
+        "cohort-edit": f"/c/{slug}/cohorts/{community.community.cohorts.get().pk}/",
+        "invitations": f"/c/{slug}/invitations/",
+        "join-requests": f"/c/{slug}/requests/",
+        "settings": f"/c/{slug}/settings/",
+        "create-community": "/communities/new/",
+        "member-edit": f"/c/{slug}/members/{member_id}/",
+    }
+    problems += visit_all(steward, "en", steward_pages, screenshot)
+
+    switch_language(steward, "fa")
+    problems += visit_all(steward, "fa", {
+        key: steward_pages[key]
+        for key in ("home", "profile", "community-home", "members", "invitations",
+                    "join-requests", "member-edit")
+    }, screenshot)
+
+    outsider = new_context(javascript=True).new_page()
+    log_in(outsider, UserFactory().email, DEFAULT_PASSWORD)
+    problems += visit_all(outsider, "en", {"community-home-ask-to-join": f"/c/{slug}/"},
+                          screenshot)
+
+    assert not problems, "axe found serious or critical violations:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("language", ["en", "fa"])
+def test_member_directory_does_not_scroll_sideways_on_a_phone(
+    new_context, community, log_in, screenshot, language
+):
+    for n in range(3):
+        MembershipFactory(
+            community=community.community, tier=Membership.Tier.TRAINER,
+            user=UserFactory(display_name=f"Seyyed Mohammad-Hossein Hosseinzadeh-Tabatabaei {n}",
+                             institution="Farhangian University, Shahid Bahonar Campus",
+                             region="Khorasan-e Razavi"),
+        )
+    page = new_context(javascript=True, viewport=PHONE, is_mobile=True,
+                       has_touch=True).new_page()
+    log_in(page, community.steward.email, DEFAULT_PASSWORD)
+    page.goto(f"/c/{community.community.slug}/members/")
+    if language != "en":
+        switch_language(page, language)
+    screenshot(page, f"phone-members-{language}")
+    widths = page.evaluate(
+        "() => ({scroll: document.documentElement.scrollWidth, inner: window.innerWidth})"
+    )
+    assert widths["scroll"] <= widths["inner"], (
+        f"the member directory scrolls sideways at {PHONE['width']} px: {widths}"
+    )
+    # ...and the table does not get there by breaking words into letters: a role ("Member",
+    # "Steward") and the "Edit" link each sit on one line; the table scrolls in its own region.
+    broken = page.evaluate("""() => [...document.querySelectorAll(
+            'table.directory td:nth-child(2), table.directory td:last-child a')]
+        .filter(cell => {
+            const range = document.createRange();
+            range.selectNodeContents(cell.firstChild);
+            return range.getClientRects().length > 1;
+        }).map(cell => cell.textContent)""")
+    assert not broken, f"words broken across lines in the directory at phone width: {broken}"
+
+
+def test_the_checker_catches_a_known_violation(js_page, screenshot):
+    """Guards the harness: an empty report must mean a clean page, not a checker that never ran."""
+    js_page.set_content(
+        '<html lang="en"><head><title>t</title></head><body><main>'
+        '<img src="data:,"><input type="text"></main></body></html>'
+    )
+    problems = check(js_page, "known-bad-page", screenshot)
+    assert any("image-alt [critical]" in problem for problem in problems), problems
+    assert any("label [critical]" in problem for problem in problems), problems

@@ -31,8 +31,8 @@ test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
-	$(BIN)/ruff check .
-	$(BIN)/mypy praxis
+	$(BIN)/ruff check praxis bench tests conftest.py
+	$(BIN)/mypy praxis bench
 
 messages: install
 	cd praxis && DEBUG=true ../$(BIN)/django-admin makemessages -l fa --no-obsolete --settings=praxis.settings --pythonpath=..

@@ -5,7 +5,6 @@ the same run: a small community against a large one, for the pages that must not
 """
 
 import os
-import sys
 import tempfile
 
 os.environ.setdefault("DEBUG", "true")
@@ -28,4 +27,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

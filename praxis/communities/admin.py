@@ -20,9 +20,14 @@ class StewardScopedAdmin(admin.ModelAdmin):
     community_path = "community"
 
     def _is_steward(self, request: HttpRequest) -> bool:
-        return request.user.is_active and request.user.is_staff and (
-            request.user.is_superuser or stewarded_communities(request.user).exists()
-        )
+        # Asked many times per admin page: decided once per request.
+        cached = getattr(request, "_praxis_is_steward", None)
+        if cached is None:
+            cached = request.user.is_active and request.user.is_staff and (
+                request.user.is_superuser or stewarded_communities(request.user).exists()
+            )
+            request._praxis_is_steward = cached  # type: ignore[attr-defined]
+        return bool(cached)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         rows = super().get_queryset(request)

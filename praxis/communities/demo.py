@@ -15,6 +15,8 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.urls import reverse
+
 from praxis.accounts.models import User
 from praxis.communities import services
 from praxis.communities.models import Cohort, Community, Membership
@@ -308,6 +310,10 @@ class _People:
         )
 
 
+def _path(community: Community) -> str:
+    return reverse("communities:detail", args=[community.slug])
+
+
 def _names(memberships: list[Membership]) -> str:
     names = [str(m.user.display_name) for m in memberships]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
@@ -414,11 +420,11 @@ def build(ctx: DemoContext) -> None:
     trainers_by_course[0].append(member)
     for course in deal:
         city, province = towns[course]
-        local = rng.random() < 0.55
+        from_here = rng.random() < 0.55
         trainers_by_course[course].append(people.iranian(
             tier=Tier.TRAINER,
-            province=province if local else rng.choice(PROVINCE_NAMES),
-            city=city if local and rng.random() < 0.5 else None,
+            province=province if from_here else rng.choice(PROVINCE_NAMES),
+            city=city if from_here and rng.random() < 0.5 else None,
             joined_days_ago=rng.uniform(30, 600 - 120 * (course_years[course] - 2013)),
         ))
     teachers = [
@@ -610,13 +616,13 @@ def build(ctx: DemoContext) -> None:
 
     tiers = {tier: len(ctx.memberships_of_tier(tier)) for tier in Tier.values}
     ctx.summary += [
-        f"{main.name} (/{main.slug}, listed, on request): {len(ctx.memberships)} members "
+        f"{main.name} ({_path(main)}, listed, on request): {len(ctx.memberships)} members "
         f"({tiers[Tier.CONSULTANT]} consultants, {tiers[Tier.MASTER_TRAINER]} master "
         f"trainers, {tiers[Tier.TRAINER]} trainers, {tiers[Tier.TEACHER]} teachers), "
         f"{len(created_cohorts)} cohorts, {len(outsiders)} join requests and "
         f"{len(invitees) + 1} invitations waiting",
-        f"{private.name} (/{private.slug}, private, invitation only): "
+        f"{private.name} ({_path(private)}, private, invitation only): "
         f"{len(consultants) + 1} members",
-        f"{open_community.name} (/{open_community.slug}, public, open): "
+        f"{open_community.name} ({_path(open_community)}, public, open): "
         f"{len(open_members) + 1} members",
     ]

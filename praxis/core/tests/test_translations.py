@@ -21,7 +21,7 @@ def _po_entries() -> list[Entry]:
     """The catalogue's entries, header excluded; each quoted line read as a Python string."""
     entries: list[Entry] = []
     entry, target = Entry(), ""
-    for line in (LOCALE / "django.po").read_text(encoding="utf-8").splitlines() + [""]:
+    for line in (LOCALE / "django.po").read_text(encoding="utf-8").splitlines() + [""]:  # noqa: RUF005
         if not line.strip():
             if entry.msgid:
                 entries.append(entry)

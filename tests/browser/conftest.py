@@ -7,7 +7,6 @@ process), so ``django.core.mail.outbox`` (locmem backend) holds the emails the p
 
 import os
 import re
-import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -52,26 +51,6 @@ def browser() -> Iterator["object"]:
         )
         yield chromium
         chromium.close()
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _stylesheet_is_served() -> None:
-    """The live server serves static files through Django's finders; make sure they find
-    praxis/static/ (pages without their stylesheet would make screenshots and axe's colour
-    and target-size checks meaningless). Warns loudly when settings had to be patched."""
-    from django.conf import settings
-    from django.contrib.staticfiles import finders
-
-    if finders.find("praxis/praxis.css"):
-        return
-    warnings.warn(
-        "praxis/static/ is not in STATICFILES_DIRS, so no finder (and no collectstatic) finds "
-        "praxis/praxis.css: pages are served unstyled. The browser tests add it themselves.",
-        stacklevel=1,
-    )
-    settings.STATICFILES_DIRS = [*settings.STATICFILES_DIRS, REPO_ROOT / "praxis" / "static"]
-    finders.get_finder.cache_clear()
-    assert finders.find("praxis/praxis.css")
 
 
 @pytest.fixture

@@ -129,6 +129,14 @@ def test_main_pages_have_no_serious_accessibility_violations(
     assert not problems, "axe found serious or critical violations:\n" + "\n".join(problems)
 
 
+def sideways_overflow(page) -> dict | None:
+    """Page and viewport widths when the page scrolls sideways, else None."""
+    widths = page.evaluate(
+        "() => ({scroll: document.documentElement.scrollWidth, inner: window.innerWidth})"
+    )
+    return widths if widths["scroll"] > widths["inner"] else None
+
+
 @pytest.mark.parametrize("language", ["en", "fa"])
 def test_member_directory_does_not_scroll_sideways_on_a_phone(
     new_context, community, log_in, screenshot, language
@@ -140,20 +148,20 @@ def test_member_directory_does_not_scroll_sideways_on_a_phone(
                              institution="Farhangian University, Shahid Bahonar Campus",
                              region="Khorasan-e Razavi"),
         )
-    page = new_context(javascript=True, viewport=PHONE, is_mobile=True,
-                       has_touch=True).new_page()
+    # Not is_mobile: mobile emulation widens the layout viewport to fit wide content, which
+    # would hide the very overflow this test looks for.
+    page = new_context(javascript=True, viewport=PHONE).new_page()
     log_in(page, community.steward.email, DEFAULT_PASSWORD)
-    page.goto(f"/c/{community.community.slug}/members/")
+    slug = community.community.slug
+    page.goto(f"/c/{slug}/members/")
     if language != "en":
         switch_language(page, language)
+    assert page.evaluate("window.innerWidth") == PHONE["width"]
     screenshot(page, f"phone-members-{language}")
-    widths = page.evaluate(
-        "() => ({scroll: document.documentElement.scrollWidth, inner: window.innerWidth})"
+    assert sideways_overflow(page) is None, (
+        f"the member directory scrolls sideways at {PHONE['width']} px: {sideways_overflow(page)}"
     )
-    assert widths["scroll"] <= widths["inner"], (
-        f"the member directory scrolls sideways at {PHONE['width']} px: {widths}"
-    )
-    # ...and the table does not get there by breaking words into letters: a role ("Member",
+    # ...and it does not get there by breaking words into letters: a role ("Member",
     # "Steward") and the "Edit" link each sit on one line; the table scrolls in its own region.
     broken = page.evaluate("""() => [...document.querySelectorAll(
             'table.directory td:nth-child(2), table.directory td:last-child a')]
@@ -163,6 +171,25 @@ def test_member_directory_does_not_scroll_sideways_on_a_phone(
             return range.getClientRects().length > 1;
         }).map(cell => cell.textContent)""")
     assert not broken, f"words broken across lines in the directory at phone width: {broken}"
+
+    # The other pages a steward uses, at the same width.
+    overflowing = {}
+    for path in ("/", "/accounts/profile/", f"/c/{slug}/", f"/c/{slug}/cohorts/",
+                 f"/c/{slug}/invitations/", f"/c/{slug}/requests/", f"/c/{slug}/settings/"):
+        page.goto(path)
+        if widths := sideways_overflow(page):
+            overflowing[path] = widths
+            screenshot(page, f"phone-overflow-{language}-{path}")
+    assert not overflowing, f"pages that scroll sideways at {PHONE['width']} px: {overflowing}"
+
+
+def test_pages_are_styled(js_page):
+    """Screenshots and axe's colour and target-size checks mean nothing on unstyled pages."""
+    with js_page.expect_response(lambda response: response.url.endswith(".css")) as css:
+        js_page.goto("/accounts/login/")
+    assert css.value.status == 200, f"{css.value.url} answered {css.value.status}"
+    button = js_page.locator("main").get_by_role("button", name="Log in")
+    assert button.evaluate("b => getComputedStyle(b).minBlockSize") == "44px"
 
 
 def test_the_checker_catches_a_known_violation(js_page, screenshot):

@@ -224,7 +224,8 @@ def test_member_asks_to_join_and_steward_approves(
     assert JoinRequest.objects.get(user=asker).status == JoinRequest.Status.APPROVED
 
     page.goto(f"/c/{slug}/")
-    expect(page.locator("main")).to_contain_text("You are a Member here.")
+    expect(page.locator("main")).to_contain_text(re.compile(r"You are a member here", re.I))
+    expect(page.get_by_role("link", name="Leave this community")).to_be_visible()
 
 
 @pytest.mark.parametrize("signed_in_as", ["nobody", "member"])

@@ -11,7 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from praxis.accounts import services
-from praxis.accounts.forms import EmailAuthenticationForm, ProfileForm, SignupForm
+from praxis.accounts.forms import (
+    EmailAuthenticationForm,
+    PasswordResetForm,
+    ProfileForm,
+    SignupForm,
+)
 
 
 def _safe_next(request: HttpRequest) -> str | None:
@@ -57,6 +62,7 @@ class LogoutView(auth_views.LogoutView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
     template_name = "accounts/password_reset_form.html"
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"

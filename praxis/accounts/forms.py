@@ -72,8 +72,8 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = [
+            # digest and low_bandwidth join this form with the features that honour them.
             "display_name", "institution", "region", "bio", "locale", "timezone",
-            "digest", "low_bandwidth",
         ]
         widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
 

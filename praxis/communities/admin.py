@@ -2,12 +2,15 @@
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from praxis.communities.forms import CommunityForm
 from praxis.communities.models import Cohort, Community, Invitation, JoinRequest, Membership
 from praxis.communities.permissions import stewarded_communities
+from praxis.communities.services import CommunityRuleError, check_keeps_a_steward
 
 
 class StewardScopedAdmin(admin.ModelAdmin):
@@ -57,9 +60,28 @@ class StewardScopedAdmin(admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class MembershipAdminForm(forms.ModelForm):
+    """The back office keeps the site's rule: a community always keeps a steward."""
+
+    class Meta:
+        model = Membership
+        fields = ["community", "user", "role", "tier", "joined_at"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.instance.pk and "role" in cleaned:
+            try:
+                check_keeps_a_steward(membership=Membership.objects.get(pk=self.instance.pk),
+                                      new_role=cleaned["role"])
+            except CommunityRuleError as error:
+                raise forms.ValidationError(str(error)) from error
+        return cleaned
+
+
 @admin.register(Community)
 class CommunityAdmin(StewardScopedAdmin):
     community_path = "pk"
+    form = CommunityForm  # the same slug rules as the site's own form
     list_display = ["name", "slug", "visibility", "join_policy", "created_at"]
     list_filter = ["visibility", "join_policy"]
     search_fields = ["name", "slug", "description"]
@@ -71,6 +93,13 @@ class CommunityAdmin(StewardScopedAdmin):
             return Community.objects.all()
         return stewarded_communities(request.user)
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # Links to a community are out in the world once it exists: its slug stays.
+        return [*self.readonly_fields, "slug"] if obj else self.readonly_fields
+
+    def get_prepopulated_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return {} if obj else self.prepopulated_fields
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         # New communities come from the site's own page, which makes the creator a steward.
         return bool(request.user.is_superuser)
@@ -81,6 +110,7 @@ class CommunityAdmin(StewardScopedAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(StewardScopedAdmin):
+    form = MembershipAdminForm
     list_display = ["user", "community", "role", "tier", "joined_at"]
     list_filter = ["role", "tier", "community"]
     search_fields = ["user__email", "user__display_name", "community__name"]
@@ -93,6 +123,10 @@ class MembershipAdmin(StewardScopedAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Stewards add people by invitation, which proves the address is theirs.
+        return bool(request.user.is_superuser)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Removing goes through the community's page, which keeps a steward in place.
         return bool(request.user.is_superuser)
 
 
@@ -134,5 +168,13 @@ class JoinRequestAdmin(StewardScopedAdmin):
     search_fields = ["user__email", "user__display_name"]
     readonly_fields = ["created_at", "decided_at", "decided_by"]
     list_select_related = ["user", "community"]
+
+    # Requests are decided on the community's Requests page, which adds the member and
+    # tells them; the back office only shows them.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 

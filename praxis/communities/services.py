@@ -43,7 +43,8 @@ def _email(*, to: User | str, subject_template: str, body_template: str,
             body = render_to_string(body_template, context)
         send_mail(subject, body, None, [address])
 
-    transaction.on_commit(send)
+    # robust: a mail server that is down is logged and does not undo or break the request.
+    transaction.on_commit(send, robust=True)
 
 
 def _absolute(site_url: str | None, path: str) -> str:
@@ -257,11 +258,27 @@ def accept_invitation(*, user: User, token: str) -> Membership:
 
 # Members -------------------------------------------------------------------------------------
 
-def _other_stewards(membership: Membership) -> bool:
-    return (
+def check_keeps_a_steward(*, membership: Membership, new_role: str | None) -> None:
+    """Refuses a change that would leave the community without a steward.
+
+    ``new_role`` None means the membership is being removed.
+    """
+    if membership.role != Membership.Role.STEWARD or new_role == Membership.Role.STEWARD:
+        return
+    others = (
         Membership.objects.filter(community=membership.community, role=Membership.Role.STEWARD)
         .exclude(pk=membership.pk)
         .exists()
+    )
+    if others:
+        return
+    if new_role is None:
+        raise CommunityRuleError(
+            _("The last steward cannot leave. Make someone else a steward first.")
+        )
+    raise CommunityRuleError(
+        _("%(name)s is the only steward. Make someone else a steward first.")
+        % {"name": membership.user}
     )
 
 
@@ -270,12 +287,7 @@ def change_member(*, membership: Membership, role: str, tier: str,
                   cohorts: list[Cohort] | None = None) -> Membership:
     """Sets a member's role, cascade tier and cohorts; a community always keeps a steward."""
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
-    if (membership.role == Membership.Role.STEWARD and role != Membership.Role.STEWARD
-            and not _other_stewards(membership)):
-        raise CommunityRuleError(
-            _("%(name)s is the only steward. Make someone else a steward first.")
-            % {"name": membership.user}
-        )
+    check_keeps_a_steward(membership=membership, new_role=role)
     membership.role = role
     membership.tier = tier
     membership.save(update_fields=["role", "tier"])
@@ -290,10 +302,7 @@ def change_member(*, membership: Membership, role: str, tier: str,
 def remove_member(*, membership: Membership) -> None:
     """Takes a person out of a community (or lets them leave); their account stays."""
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
-    if membership.role == Membership.Role.STEWARD and not _other_stewards(membership):
-        raise CommunityRuleError(
-            _("The last steward cannot leave. Make someone else a steward first.")
-        )
+    check_keeps_a_steward(membership=membership, new_role=None)
     membership.delete()
 
 

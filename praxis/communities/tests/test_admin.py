@@ -63,3 +63,43 @@ def test_a_site_admin_sees_every_community(cast, client, django_user_model):
     assert len(page.context["cl"].result_list) == 2
     assert client.get(reverse("admin:accounts_user_changelist")).status_code == 200
     assert client.get(reverse("admin:accounts_user_add")).status_code == 200
+
+
+def test_the_back_office_keeps_the_last_steward(cast, staff_steward, client):
+    stewardship = cast.community.memberships.get(user=staff_steward)
+    client.force_login(staff_steward)
+    response = client.post(
+        reverse("admin:communities_membership_change", args=[stewardship.pk]),
+        {"role": "member", "tier": ""},
+    )
+    assert response.status_code == 200
+    assert "only steward" in response.content.decode()
+    stewardship.refresh_from_db()
+    assert stewardship.role == Membership.Role.STEWARD
+    assert client.post(
+        reverse("admin:communities_membership_delete", args=[stewardship.pk]), {"post": "yes"}
+    ).status_code == 403
+
+
+def test_join_requests_are_decided_on_the_site_not_in_the_back_office(cast, staff_steward,
+                                                                      client):
+    from praxis.communities.models import JoinRequest
+
+    join_request = JoinRequest.objects.create(community=cast.community, user=cast.outsider)
+    client.force_login(staff_steward)
+    assert client.get(reverse("admin:communities_joinrequest_add")).status_code == 403
+    client.post(reverse("admin:communities_joinrequest_change", args=[join_request.pk]),
+                {"status": "approved"})
+    join_request.refresh_from_db()
+    assert join_request.status == JoinRequest.Status.PENDING
+
+
+def test_a_community_keeps_its_slug_in_the_back_office(cast, staff_steward, client):
+    client.force_login(staff_steward)
+    client.post(reverse("admin:communities_community_change", args=[cast.community.pk]), {
+        "name": "Renamed", "slug": "admin", "description": "", "visibility": "listed",
+        "join_policy": "open",
+    })
+    cast.community.refresh_from_db()
+    assert cast.community.slug != "admin"
+    assert cast.community.name == "Renamed"

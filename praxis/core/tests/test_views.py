@@ -36,3 +36,21 @@ def test_a_forged_form_is_refused_with_a_plain_message_and_changes_nothing(db):
     assert response.status_code == 403
     assert "This form has expired" in response.content.decode()
     assert not User.objects.exists()
+
+
+def test_the_stylesheet_is_found_by_the_static_files_finders():
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("praxis/praxis.css")
+
+
+def test_pages_render_with_the_production_static_storage(client, db, settings, tmp_path):
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}
+    call_command("collectstatic", interactive=False, verbosity=0)
+    page = client.get(reverse("core:home")).content.decode()
+    assert "/static/praxis/praxis." in page and ".css" in page
+    assert "/static/praxis/praxis.css" not in page  # hashed name, cacheable for ever

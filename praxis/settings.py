@@ -66,6 +66,9 @@ INSTALLED_APPS = [
     "praxis.core",
     "praxis.accounts",
     "praxis.communities",
+    "praxis.library",
+    "praxis.topics",
+    "praxis.discussions",
 ]
 
 MIDDLEWARE = [

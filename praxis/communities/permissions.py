@@ -6,6 +6,7 @@ may see but not act in raises ``PermissionDenied``.
 """
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -15,6 +16,10 @@ from django.http import Http404
 
 from praxis.accounts.models import User
 from praxis.communities.models import Community, Membership
+
+if TYPE_CHECKING:
+    from praxis.discussions.models import Post, Thread
+    from praxis.topics.models import Topic
 
 AnyUser = User | AnonymousUser
 
@@ -154,3 +159,146 @@ def stewarded_communities(user: AnyUser) -> QuerySet[Community]:
     return Community.objects.filter(
         memberships__user=user, memberships__role=Membership.Role.STEWARD
     )
+
+
+def readable_communities(user: AnyUser) -> QuerySet[Community]:
+    """Communities whose content a person may read: public ones and their own.
+
+    Search and any cross-community list filter by this, so private content never leaks.
+    """
+    if _is_site_admin(user):
+        return Community.objects.all()
+    readable = Q(visibility=Community.Visibility.PUBLIC)
+    if user.is_authenticated:
+        readable |= Q(memberships__user=user)
+    return Community.objects.filter(readable).distinct()
+
+
+# Topics and discussions --------------------------------------------------------------------
+
+TOPIC_NEEDS = ("read", "participate", "facilitate", "manage")
+
+
+@dataclass(frozen=True)
+class TopicAccess:
+    """What one person may do in one topic; built on their CommunityAccess."""
+
+    community_access: CommunityAccess
+    topic: "Topic"
+    is_topic_facilitator: bool
+
+    @property
+    def community(self) -> Community:
+        return self.community_access.community
+
+    @property
+    def can_read(self) -> bool:
+        return self.community_access.can_read
+
+    @property
+    def can_facilitate(self) -> bool:
+        """Edit the topic, its questions and dates, write the synthesis, moderate."""
+        return self.is_topic_facilitator or self.community_access.can_lead_topics
+
+    @property
+    def can_moderate(self) -> bool:
+        """Hide and restore posts, lock, pin and move threads: facilitators and stewards."""
+        return self.can_facilitate
+
+    @property
+    def can_participate(self) -> bool:
+        """Start threads and post: members while the topic runs; facilitators at any time
+        before it is archived."""
+        if not self.community_access.is_member and not self.community_access.is_site_admin:
+            return False
+        state = self.topic.state
+        if state == self.topic.State.ARCHIVED:
+            return False
+        if self.can_facilitate:
+            return True
+        return state in (self.topic.State.OPEN, self.topic.State.APPLY)
+
+    def can_post_in(self, thread: "Thread") -> bool:
+        if thread.is_locked and not self.can_moderate:
+            return False
+        return self.can_participate
+
+    def can_edit_post(self, post: "Post") -> bool:
+        if self.can_moderate:
+            return True
+        return (
+            self.community_access.membership is not None
+            and post.author_id == self.community_access.membership.user_id
+            and not post.is_hidden
+            and self.can_participate
+        )
+
+    def can_see_post_body(self, post: "Post") -> bool:
+        """A hidden post stays in the tree as a placeholder; its words are for moderators
+        and its author."""
+        if not post.is_hidden:
+            return True
+        membership = self.community_access.membership
+        return self.can_moderate or (
+            membership is not None and post.author_id == membership.user_id
+        )
+
+
+def topic_access(user: AnyUser, topic: "Topic",
+                 known: CommunityAccess | None = None) -> TopicAccess:
+    """``known``: the person's CommunityAccess when the caller has it already."""
+    access = known or community_access(user, topic.community)
+    is_topic_facilitator = bool(
+        user.is_authenticated and topic.facilitators.filter(pk=user.pk).exists()
+    )
+    return TopicAccess(community_access=access, topic=topic,
+                       is_topic_facilitator=is_topic_facilitator)
+
+
+def access_topic(user: AnyUser, slug: str, topic_slug: str, *, need: str = "read") -> TopicAccess:
+    """Finds a topic of a community for this person, or refuses (404 / 403 as for
+    communities). ``need`` is one of TOPIC_NEEDS."""
+    from praxis.topics.models import Topic
+
+    if need not in TOPIC_NEEDS:
+        raise ValueError(f"unknown need {need!r}")
+    access = access_community(user, slug, need="see")
+    topic = Topic.objects.filter(community=access.community, slug=topic_slug).first()
+    if topic is None:
+        raise Http404
+    found = topic_access(user, topic, access)
+    allowed = {
+        "read": found.can_read,
+        "participate": found.can_read and found.can_participate,
+        "facilitate": found.can_facilitate,
+        "manage": access.can_manage,
+    }[need]
+    if not allowed:
+        raise PermissionDenied
+    return found
+
+
+def access_thread(user: AnyUser, slug: str, thread_id: int,
+                  *, need: str = "read") -> tuple[TopicAccess, "Thread"]:
+    """Finds a thread of a community for this person, with their TopicAccess, or refuses."""
+    from praxis.discussions.models import Thread
+
+    if need not in TOPIC_NEEDS:
+        raise ValueError(f"unknown need {need!r}")
+    access = access_community(user, slug, need="see")
+    thread = (
+        Thread.objects.select_related("topic", "created_by")
+        .filter(community=access.community, pk=thread_id).first()
+    )
+    if thread is None:
+        raise Http404
+    found = topic_access(user, thread.topic, access)
+    allowed = {
+        "read": found.can_read,
+        "participate": found.can_read and found.can_post_in(thread),
+        "facilitate": found.can_facilitate,
+        "manage": access.can_manage,
+    }[need]
+    if not allowed:
+        raise PermissionDenied
+    return found, thread

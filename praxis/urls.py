@@ -11,4 +11,6 @@ urlpatterns = [
     path("accounts/", include("praxis.accounts.urls")),
     path("admin/", admin.site.urls),
     path("", include("praxis.communities.urls")),
+    path("", include("praxis.topics.urls")),
+    path("", include("praxis.discussions.urls")),
 ]

@@ -1,0 +1,3 @@
+"""Routes for reactions, flags, moderation and search (namespace "discussions")."""
+
+urlpatterns: list = []

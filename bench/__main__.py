@@ -5,6 +5,7 @@ the same run: a small community against a large one, for the pages that must not
 """
 
 import os
+import sys
 import tempfile
 
 os.environ.setdefault("DEBUG", "true")
@@ -21,9 +22,12 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from bench import community_pages
+    from bench import community_pages, thread_page
 
-    community_pages.run(report=print)
+    benches = {"community_pages": community_pages.run, "thread_page": thread_page.run}
+    # `python -m bench thread_page` runs only the benchmarks named.
+    for name in sys.argv[1:] or list(benches):
+        benches[name](report=print)
 
 
 if __name__ == "__main__":

@@ -14,12 +14,16 @@ order); this builder fills in the communities and the key people the later ones 
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 
 from praxis.accounts.models import User
 from praxis.communities import services
 from praxis.communities.models import Cohort, Community, Membership
+
+if TYPE_CHECKING:
+    from praxis.topics.models import Topic
 
 DEMO_PASSWORD = "praxis-demo"  # noqa: S105 (the documented password of public demo accounts)
 DEFAULT_SEED = 2015
@@ -61,6 +65,8 @@ class DemoContext:
     people: list[User] = field(default_factory=list)  # every demo user, in creation order
     memberships: list[Membership] = field(default_factory=list)  # main community, same order
     cohorts: list[Cohort] = field(default_factory=list)  # main community
+    # Filled in by ``praxis.topics.demo.build``: the main community's topics, oldest first.
+    topics: list["Topic"] = field(default_factory=list)
     summary: list[str] = field(default_factory=list)  # lines the command prints at the end
 
     def days_ago(self, days: float) -> datetime:

@@ -77,6 +77,11 @@ class CommunityAccess:
         )
 
     @property
+    def can_propose_topics(self) -> bool:
+        """Propose topics and support proposals: the community's own members."""
+        return self.is_member
+
+    @property
     def can_join_directly(self) -> bool:
         return not self.is_member and self.community.join_policy == Community.JoinPolicy.OPEN
 
@@ -103,7 +108,7 @@ def community_access(user: AnyUser, community: Community) -> CommunityAccess:
     )
 
 
-NEEDS = ("see", "read", "view_members", "manage", "lead_topics")
+NEEDS = ("see", "read", "view_members", "manage", "lead_topics", "propose_topics")
 
 
 def access_community(user: AnyUser, slug: str, *, need: str = "see") -> CommunityAccess:

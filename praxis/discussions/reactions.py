@@ -1,14 +1,63 @@
-"""Reactions on posts ("helpful", "I will use this in my training")."""
+"""Reactions on posts ("helpful", "I will use this in my training"): reads.
+
+The write, ``toggle_reaction``, is in ``moderation.py`` with the other acts on a post.
+"""
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, QuerySet
 
 from praxis.accounts.models import User
-from praxis.discussions.models import Post
+from praxis.communities.models import Community
+from praxis.discussions.models import Post, Reaction
+
+if TYPE_CHECKING:
+    from praxis.communities.permissions import TopicAccess
 
 
-def annotate_reactions(posts: Sequence[Post], user: User | None) -> None:
-    """Sets ``reaction_counts`` (kind -> count) and ``my_reactions`` (set of kinds) on each
-    post of a page, in a constant number of queries."""
+def annotate_reactions(posts: Sequence[Post], user: User | AnonymousUser | None, *,
+                       access: "TopicAccess | None" = None) -> None:
+    """Sets on each post of a page, in at most two queries:
+
+    - ``reaction_counts``: kind -> count;
+    - ``my_reactions``: the kinds ``user`` gave it;
+    - ``can_react`` and ``can_flag``: whether ``user`` may react to it and flag it, when the
+      page passes the person's ``access`` to the post's topic (False otherwise).
+
+    ``includes/post_actions.html`` shows these.
+    """
+    from praxis.discussions.moderation import can_flag, can_react
+
+    ids = [post.pk for post in posts]
+    counts: dict[int, dict[str, int]] = {post_id: {} for post_id in ids}
+    mine: dict[int, set[str]] = {post_id: set() for post_id in ids}
+    if ids:
+        rows = (
+            Reaction.objects.filter(post_id__in=ids).order_by()
+            .values_list("post_id", "kind").annotate(count=Count("id"))
+        )
+        for post_id, kind, count in rows:
+            counts[post_id][kind] = count
+        if user is not None and user.is_authenticated:
+            for post_id, kind in Reaction.objects.filter(
+                post_id__in=ids, user=user
+            ).values_list("post_id", "kind"):
+                mine[post_id].add(kind)
     for post in posts:
-        post.reaction_counts = {}  # type: ignore[attr-defined]
-        post.my_reactions = set()  # type: ignore[attr-defined]
+        post.reaction_counts = counts[post.pk]  # type: ignore[attr-defined]
+        post.my_reactions = mine[post.pk]  # type: ignore[attr-defined]
+        post.can_react = access is not None and can_react(access, post)  # type: ignore[attr-defined]
+        post.can_flag = access is not None and can_flag(access, post)  # type: ignore[attr-defined]
+
+
+def will_use_reactions(community: Community) -> QuerySet[Reaction]:
+    """Every "I will use this in my training" in a community, newest first, with the post,
+    its thread and topic, and who reacted: the seeds of later impact records."""
+    return (
+        Reaction.objects.filter(kind=Reaction.Kind.WILL_USE,
+                                post__thread__community=community)
+        .select_related("user", "post__author", "post__thread__topic")
+        .order_by("-created_at", "-id")
+    )

@@ -2,17 +2,32 @@
 
 Callers pass the permission door first (``communities.permissions.access_thread`` /
 ``access_topic``); services keep the discussion's own invariants: the reply tree's paths,
-the thread's counters, the revision history.
+the thread's counters, the revision history, the read marks.
 """
 
-from django.db import transaction
+from collections.abc import Sequence
+
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from praxis.accounts.models import User
+from praxis.communities.models import Community
 from praxis.core.markdown import render_markdown
-from praxis.discussions.models import PATH_STEP_DIGITS, Post, Thread
+from praxis.discussions.attachments import CheckedFile
+from praxis.discussions.models import (
+    PATH_STEP_DIGITS,
+    Attachment,
+    Post,
+    PostRevision,
+    Thread,
+    ThreadRead,
+)
 from praxis.topics.models import Topic
+
+# A path holds at most 23 steps of 11 characters in 255; replies deeper than this join their
+# parent's own parent (the "in reply to" line and quoting keep the context).
+MAX_DEPTH = 20
 
 
 class DiscussionRuleError(Exception):
@@ -23,12 +38,39 @@ def _path_step(post_id: int) -> str:
     return str(post_id).zfill(PATH_STEP_DIGITS)
 
 
+def path_of(post_id: int, parent_path: str | None) -> str:
+    """A post's place in its thread's tree: its parent's path and its own id."""
+    step = _path_step(post_id)
+    return step if parent_path is None else f"{parent_path}.{step}"
+
+
+def _store_attachments(post: Post, files: Sequence[CheckedFile]) -> None:
+    """Writes the checked files; if one fails, removes those already written and re-raises,
+    so the rolled-back post leaves no orphan files behind."""
+    written: list[Attachment] = []
+    try:
+        for checked in files:
+            attachment = Attachment(post=post, original_name=checked.original_name,
+                                    content_type=checked.content_type, size=checked.size)
+            checked.upload.seek(0)
+            attachment.file.save(checked.stored_name(), checked.upload, save=False)
+            written.append(attachment)
+            attachment.save()
+    except BaseException:
+        for attachment in written:
+            attachment.file.delete(save=False)
+        raise
+
+
 @transaction.atomic
 def publish_post(*, thread: Thread, author: User, body: str, parent: Post | None = None,
-                 source: str = "web") -> Post:
-    """Adds a post (or a reply to ``parent``) to a thread and updates the thread's counters."""
+                 source: str = "web", attachments: Sequence[CheckedFile] = ()) -> Post:
+    """Adds a post (or a reply to ``parent``) to a thread with its checked attachments, and
+    updates the thread's counters. Either all of it is saved or nothing is."""
     if parent is not None and parent.thread_id != thread.pk:
         raise DiscussionRuleError("The post replied to is in another thread.")
+    if parent is not None and parent.depth >= MAX_DEPTH and parent.parent_id is not None:
+        parent = Post.objects.get(pk=parent.parent_id)
     now = timezone.now()
     post = Post.objects.create(
         thread=thread, author=author, parent=parent, body=body,
@@ -37,23 +79,81 @@ def publish_post(*, thread: Thread, author: User, body: str, parent: Post | None
         path=f"~{author.pk}-{now.timestamp()}",
         depth=0 if parent is None else parent.depth + 1,
     )
-    step = _path_step(post.pk)
-    post.path = step if parent is None else f"{parent.path}.{step}"
+    post.path = path_of(post.pk, None if parent is None else parent.path)
     post.save(update_fields=["path"])
     Thread.objects.filter(pk=thread.pk).update(
         post_count=F("post_count") + 1, last_post_at=now, latest_post_id=post.pk
     )
+    _store_attachments(post, attachments)
     return post
 
 
 @transaction.atomic
 def start_thread(*, topic: Topic, author: User, title: str, body: str,
-                 kind: str = Thread.Kind.MEMBER, position: int = 0) -> Thread:
+                 kind: str = Thread.Kind.MEMBER, position: int = 0,
+                 attachments: Sequence[CheckedFile] = ()) -> Thread:
     """Opens a thread in a topic with its first post."""
     thread = Thread.objects.create(
         community_id=topic.community_id, topic=topic, kind=kind, title=title,
         position=position, created_by=author,
     )
-    publish_post(thread=thread, author=author, body=body)
+    publish_post(thread=thread, author=author, body=body, attachments=attachments)
     thread.refresh_from_db()
     return thread
+
+
+@transaction.atomic
+def edit_post(*, post: Post, editor: User, body: str) -> Post:
+    """Changes a post's text, keeping the text it replaces as a revision (facilitators can
+    see how a post changed). An edit that changes nothing leaves no trace."""
+    if body == post.body:
+        return post
+    PostRevision.objects.create(post=post, body=post.body, edited_by=editor)
+    post.body = body
+    post.body_html = render_markdown(body)
+    post.edited_at = timezone.now()
+    post.save(update_fields=["body", "body_html", "edited_at"])
+    return post
+
+
+def _greatest() -> str:
+    return "GREATEST" if connection.vendor == "postgresql" else "MAX"
+
+
+def record_reading(*, user: User, thread: Thread, up_to_post_id: int,
+                   new_visit: bool = True) -> None:
+    """Records that a member has read a thread up to a post: one upsert. The mark never
+    moves back (re-reading an older page keeps it), and each new visit is counted."""
+    table = connection.ops.quote_name(ThreadRead._meta.db_table)
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} "  # noqa: S608 (table name from the model, values bound)
+            "(user_id, thread_id, last_read_post_id, first_read_at, last_read_at, visits) "
+            "VALUES (%s, %s, %s, %s, %s, 1) "
+            "ON CONFLICT (user_id, thread_id) DO UPDATE SET "
+            f"last_read_post_id = {_greatest()}({table}.last_read_post_id, "
+            "excluded.last_read_post_id), "
+            "last_read_at = excluded.last_read_at, "
+            f"visits = {table}.visits + %s",
+            [user.pk, thread.pk, up_to_post_id, now, now, 1 if new_visit else 0],
+        )
+
+
+def mark_all_read(*, user: User, community: Community) -> None:
+    """Marks every thread of a community read up to its latest post, in one statement.
+    Visits are not counted: marking is not reading."""
+    table = connection.ops.quote_name(ThreadRead._meta.db_table)
+    threads = connection.ops.quote_name(Thread._meta.db_table)
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} "  # noqa: S608 (table names from the models, values bound)
+            "(user_id, thread_id, last_read_post_id, first_read_at, last_read_at, visits) "
+            f"SELECT %s, id, latest_post_id, %s, %s, 0 FROM {threads} "
+            "WHERE community_id = %s "
+            "ON CONFLICT (user_id, thread_id) DO UPDATE SET "
+            f"last_read_post_id = {_greatest()}({table}.last_read_post_id, "
+            "excluded.last_read_post_id)",
+            [user.pk, now, now, community.pk],
+        )

@@ -20,13 +20,18 @@ from django.utils import timezone
 
 from praxis.communities import demo as communities_demo
 from praxis.communities.demo import DEFAULT_SEED, DEMO_PASSWORD, DemoContext
+from praxis.discussions import demo as discussions_demo
+from praxis.topics import demo as topics_demo
 
 BUILDERS: list[Callable[[DemoContext], None]] = [
     communities_demo.build,
+    topics_demo.build,
+    discussions_demo.build,
 ]
 # Run in reverse order by --reset, so later apps clear their data before the communities go.
 CLEANERS: list[Callable[[], None]] = [
     communities_demo.delete,
+    discussions_demo.delete,
 ]
 
 

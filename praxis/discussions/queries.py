@@ -1,0 +1,163 @@
+"""Reads that the discussion pages (and the community home) share.
+
+Each function decides its ``select_related`` / ``prefetch_related`` once and runs a constant
+number of queries, whatever the number of posts, members and threads.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from praxis.accounts.models import User
+from praxis.communities.models import Community, Membership
+from praxis.communities.permissions import AnyUser
+from praxis.discussions.models import Post, Thread, ThreadRead
+from praxis.topics.models import Topic
+
+POSTS_PER_PAGE = 50
+# A permalink opens the thread a few posts before the one linked, so it is read in context.
+CONTEXT_POSTS = 3
+_PATH = re.compile(r"^[0-9]{1,20}(\.[0-9]{1,20}){0,30}$")
+
+
+def valid_path(value: str | None) -> str | None:
+    """A ``?after=`` / ``?before=`` value if it looks like a post path, else None."""
+    return value if value and len(value) <= 255 and _PATH.match(value) else None
+
+
+@dataclass
+class PostPage:
+    """One page of a thread's posts in reply-tree order, and where the next pages start."""
+
+    posts: list[Post]
+    newer_after: str | None = None  # ?after= for the next page, if there is one
+    earlier_before: str | None = None  # ?before= for the page before, if there is one
+    is_first: bool = True
+    post_ids: set[int] = field(default_factory=set)
+
+    @property
+    def last_post_id(self) -> int:
+        return max(self.post_ids, default=0)
+
+
+def _page_posts(thread: Thread) -> QuerySet[Post]:
+    return (
+        Post.objects.filter(thread=thread)
+        .select_related("author", "parent__author")
+        .defer("parent__body", "parent__body_html", "parent__hidden_reason")
+        .prefetch_related("attachments")
+    )
+
+
+def thread_page(thread: Thread, *, after: str | None = None, before: str | None = None,
+                per_page: int = POSTS_PER_PAGE) -> PostPage:
+    """A page of posts by keyset on the materialised path: ``after`` a path (the next page),
+    ``before`` one (the page before), or the thread's first page. Two queries (posts and
+    their attachments); no OFFSET, so page 100 costs what page 1 costs."""
+    posts_query = _page_posts(thread)
+    if before:
+        found = list(posts_query.filter(path__lt=before).order_by("-path")[: per_page + 1])
+        has_earlier = len(found) > per_page
+        posts = list(reversed(found[:per_page]))
+        page = PostPage(posts=posts, is_first=not has_earlier,
+                        earlier_before=posts[0].path if has_earlier and posts else None,
+                        newer_after=posts[-1].path if posts else None)
+    else:
+        if after:
+            posts_query = posts_query.filter(path__gt=after)
+        found = list(posts_query.order_by("path")[: per_page + 1])
+        posts = found[:per_page]
+        page = PostPage(posts=posts, is_first=not after,
+                        newer_after=posts[-1].path if len(found) > per_page else None,
+                        earlier_before=posts[0].path if after and posts else None)
+    page.post_ids = {post.pk for post in page.posts}
+    return page
+
+
+def permalink_after(post: Post) -> str | None:
+    """Where the thread page starts to show ``post``: None for the first page, else the
+    path to show it after (a few posts of context above it). One query."""
+    earlier = list(
+        Post.objects.filter(thread_id=post.thread_id, path__lt=post.path)
+        .order_by("path").values_list("path", flat=True)[:POSTS_PER_PAGE]
+    )
+    if len(earlier) < POSTS_PER_PAGE:
+        return None
+    context = list(
+        Post.objects.filter(thread_id=post.thread_id, path__lt=post.path)
+        .order_by("-path").values_list("path", flat=True)[: CONTEXT_POSTS + 1]
+    )
+    return context[-1]
+
+
+def leader_roles(topic: Topic, author_ids: set[int]) -> dict[int, str]:
+    """The badge each author of a page wears: "facilitator" (of this topic, or by role in the
+    community) or "steward". Two queries, whatever the number of authors."""
+    if not author_ids:
+        return {}
+    roles = dict(
+        Membership.objects.filter(
+            community_id=topic.community_id, user_id__in=author_ids,
+            role__in=[Membership.Role.FACILITATOR, Membership.Role.STEWARD],
+        ).values_list("user_id", "role")
+    )
+    for user_id in topic.facilitators.filter(pk__in=author_ids).values_list("pk", flat=True):
+        roles[user_id] = Membership.Role.FACILITATOR
+    return roles
+
+
+def previous_read_mark(user: AnyUser, thread: Thread) -> int | None:
+    """The last post a member had read in a thread before this visit (None: never opened)."""
+    if not user.is_authenticated:
+        return None
+    return (
+        ThreadRead.objects.filter(user=user, thread=thread)
+        .values_list("last_read_post_id", flat=True).first()
+    )
+
+
+def _with_unread_counts(threads: QuerySet[Thread], user: User) -> QuerySet[Thread]:
+    """Annotates ``last_read`` (0: never opened) and ``unread_count``: posts by others, not
+    hidden, newer than the member's read mark. One query with correlated subqueries."""
+    read_mark = ThreadRead.objects.filter(thread=OuterRef("pk"), user=user).values(
+        "last_read_post_id")[:1]
+    newer = (
+        Post.objects.filter(thread=OuterRef("pk"), pk__gt=OuterRef("last_read"),
+                            is_hidden=False)
+        .exclude(author=user).order_by().values("thread").annotate(n=Count("pk")).values("n")
+    )
+    return threads.annotate(
+        last_read=Coalesce(Subquery(read_mark), Value(0)),
+    ).annotate(
+        unread_count=Coalesce(Subquery(newer, output_field=IntegerField()), Value(0)),
+    )
+
+
+def _active_threads(community: Community) -> QuerySet[Thread]:
+    return (
+        Thread.objects.filter(community=community, last_post_at__isnull=False)
+        .select_related("topic").order_by("-last_post_at", "-pk")
+    )
+
+
+def threads_with_news(community: Community, user: AnyUser, limit: int = 10) -> list[Thread]:
+    """The threads with the latest activity; for a signed-in person each carries
+    ``unread_count`` and ``last_read`` (for anyone else, ``unread_count`` is None). One query."""
+    threads = _active_threads(community)
+    if not user.is_authenticated:
+        found = list(threads[:limit])
+        for thread in found:
+            thread.unread_count = None  # type: ignore[attr-defined]
+        return found
+    return list(_with_unread_counts(threads, user)[:limit])
+
+
+def unread_threads(community: Community, user: User) -> QuerySet[Thread]:
+    """Threads of a community with posts the member has not read, the latest activity first,
+    each with ``unread_count``. Paginate it: one query per page (and one to count)."""
+    return (
+        _with_unread_counts(_active_threads(community), user)
+        .filter(latest_post_id__gt=F("last_read"), unread_count__gt=0)  # type: ignore[misc]
+    )

@@ -1,0 +1,153 @@
+from datetime import datetime
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from praxis.accounts.models import User
+from praxis.communities.models import Community
+from praxis.topics.models import Topic, TopicProposal
+from praxis.topics.services import QuestionDraft
+
+LENGTH_CHOICES = [(7, _("7 days (one week)")), (21, _("21 days (three weeks)"))]
+QUESTION_SLOTS = 4
+
+# datetime-local: a date and time picker without JavaScript, in the reader's time zone.
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def _when_input() -> forms.DateTimeInput:
+    return forms.DateTimeInput(format=DATETIME_FORMAT, attrs={"type": "datetime-local"})
+
+
+class ProposalForm(forms.ModelForm):
+    suggested_days = forms.TypedChoiceField(
+        label=_("Suggested length"), choices=LENGTH_CHOICES, coerce=int, initial=7,
+        widget=forms.RadioSelect,
+    )
+
+    class Meta:
+        model = TopicProposal
+        fields = ["title", "rationale", "suggested_facilitator", "suggested_days"]
+        widgets = {"rationale": forms.Textarea(attrs={"rows": 5})}
+        help_texts = {
+            "rationale": _("What problem in your training would this topic help with?"),
+        }
+
+
+class DeclineProposalForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (the proposer will see it)"), max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+def community_people(community: Community) -> Any:
+    return (
+        User.objects.filter(memberships__community=community)
+        .only("id", "display_name", "email").order_by("display_name", "pk")
+    )
+
+
+class DatesForm(forms.Form):
+    starts_at = forms.DateTimeField(label=_("Starts"), widget=_when_input())
+    apply_from = forms.DateTimeField(
+        label=_("Apply phase from"), widget=_when_input(),
+        help_text=_("From then on, members are asked how they would apply the ideas in their "
+                    "own training context."),
+    )
+    ends_at = forms.DateTimeField(label=_("Ends"), widget=_when_input())
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        starts: datetime | None = cleaned.get("starts_at")
+        apply_from: datetime | None = cleaned.get("apply_from")
+        ends: datetime | None = cleaned.get("ends_at")
+        if starts and apply_from and apply_from < starts:
+            self.add_error("apply_from",
+                           _("The apply phase cannot begin before the topic starts."))
+        if apply_from and ends and ends < apply_from:
+            self.add_error("ends_at", _("The topic cannot end before its apply phase begins."))
+        elif starts and ends and ends <= starts:
+            self.add_error("ends_at", _("The topic must end after it starts."))
+        return cleaned
+
+
+class TopicForm(DatesForm):
+    """What a facilitator or steward says about a topic; its questions and seed article come
+    in their own forms beside it."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    summary = forms.CharField(
+        label=_("Summary"), required=False, max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What this topic is about and why it matters in our practice."),
+    )
+    facilitators = forms.ModelMultipleChoiceField(
+        label=_("Facilitators"), queryset=User.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Members of the community who run this topic."),
+    )
+    apply_prompt = forms.CharField(
+        label=_("Apply prompt"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What members are asked to do in the apply phase; it opens the apply "
+                    "thread."),
+    )
+
+    field_order = ["title", "summary", "facilitators", "starts_at", "apply_from", "ends_at",
+                   "apply_prompt"]
+
+    def __init__(self, *args: Any, community: Community, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["facilitators"].queryset = community_people(community)  # type: ignore[attr-defined]
+
+
+class QuestionForm(forms.Form):
+    title = forms.CharField(label=_("Open question"), required=False, max_length=300)
+    body = forms.CharField(
+        label=_("Elaboration (optional)"), required=False, max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Opens the question's thread. Markdown is allowed."),
+    )
+
+    def draft(self) -> QuestionDraft | None:
+        title = (self.cleaned_data.get("title") or "").strip()
+        if not title:
+            return None
+        return QuestionDraft(title=title, body=self.cleaned_data.get("body") or "")
+
+
+class NewQuestionForm(QuestionForm):
+    title = forms.CharField(label=_("Open question"), max_length=300)
+
+
+QuestionFormSet = forms.formset_factory(QuestionForm, extra=QUESTION_SLOTS, max_num=20)
+
+
+def question_drafts(formset: Any) -> list[QuestionDraft]:
+    return [draft for form in formset.forms if (draft := form.draft()) is not None]
+
+
+class ExtendForm(forms.Form):
+    ends_at = forms.DateTimeField(label=_("New end"), widget=_when_input())
+
+
+class SynthesisForm(forms.Form):
+    synthesis = forms.CharField(
+        label=_("Closing synthesis"), required=False, max_length=50000,
+        widget=forms.Textarea(attrs={"rows": 18}),
+        help_text=_("Markdown: key points, practical ideas, and links to the best posts."),
+    )
+
+
+class ArchiveSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search the archive"), required=False, max_length=100)
+
+
+def topic_initial(topic: Topic) -> dict[str, Any]:
+    return {
+        "title": topic.title, "summary": topic.summary, "apply_prompt": topic.apply_prompt,
+        "starts_at": topic.starts_at, "apply_from": topic.apply_from, "ends_at": topic.ends_at,
+        "facilitators": list(topic.facilitators.all()),
+    }

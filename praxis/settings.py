@@ -204,6 +204,7 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Who may create communities: "stewards" (superusers, staff and existing stewards) or "everyone".
 PRAXIS_COMMUNITY_CREATORS = os.environ.get("PRAXIS_COMMUNITY_CREATORS", "stewards")
 PRAXIS_INVITATION_DAYS = int(os.environ.get("PRAXIS_INVITATION_DAYS", "14"))
+PRAXIS_MAX_ATTACHMENT_MB = int(os.environ.get("PRAXIS_MAX_ATTACHMENT_MB", "10"))
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

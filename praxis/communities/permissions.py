@@ -229,24 +229,31 @@ class TopicAccess:
         return self.can_participate
 
     def can_edit_post(self, post: "Post") -> bool:
+        """Moderators edit any post; authors their own while they may post in its thread
+        (a locked thread is locked for edits too)."""
         if self.can_moderate:
             return True
         return (
-            self.community_access.membership is not None
-            and post.author_id == self.community_access.membership.user_id
+            self._is_author(post)
             and not post.is_hidden
             and self.can_participate
+            and not post.thread.is_locked
         )
+
+    def can_see_revisions(self, post: "Post") -> bool:
+        """How a post changed: for moderators, and for its author while they see it."""
+        return self.can_moderate or (self._is_author(post) and self.can_see_post_body(post))
+
+    def _is_author(self, post: "Post") -> bool:
+        membership = self.community_access.membership
+        return membership is not None and post.author_id == membership.user_id
 
     def can_see_post_body(self, post: "Post") -> bool:
         """A hidden post stays in the tree as a placeholder; its words are for moderators
         and its author."""
         if not post.is_hidden:
             return True
-        membership = self.community_access.membership
-        return self.can_moderate or (
-            membership is not None and post.author_id == membership.user_id
-        )
+        return self.can_moderate or self._is_author(post)
 
 
 def topic_access(user: AnyUser, topic: "Topic",

@@ -27,8 +27,11 @@ from praxis.communities.models import Cohort, JoinRequest, Membership
 from praxis.communities.permissions import CommunityAccess, access_community
 from praxis.communities.permissions import require_can_create_community as _require_creator
 from praxis.core.http import AuthenticatedHttpRequest
+from praxis.discussions import queries as discussion_queries
+from praxis.topics import queries as topic_queries
 
 MEMBERS_PER_PAGE = 50
+HOME_THREADS = 12
 
 View = Callable[..., HttpResponse]
 
@@ -96,6 +99,11 @@ def community_detail(request: HttpRequest, access: CommunityAccess) -> HttpRespo
             queries.pending_join_requests(community).count() if access.can_manage else 0
         ),
     }
+    if access.can_read:
+        context["board"] = topic_queries.running_and_upcoming_topics(community)
+        context["threads"] = discussion_queries.threads_with_news(
+            community, request.user, limit=HOME_THREADS)
+
     return render(request, "communities/community_detail.html", context)
 
 

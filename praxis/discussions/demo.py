@@ -750,13 +750,6 @@ def _busiest_quarter(drafts: list[Draft], user: User) -> int:
     return best
 
 
-def delete() -> None:
-    """Unlinks the demo's replies from their parents before the communities go: a post with
-    replies is protected (``Post.parent``), so the cascade could not delete the threads."""
-    Post.objects.filter(thread__community__slug__in=DEMO_SLUGS, parent__isnull=False).update(
-        parent=None)
-
-
 def build(ctx: DemoContext) -> None:
     """Adds the members' posts and read marks to the main community's topics."""
     cast = _cast(ctx)

@@ -64,7 +64,7 @@ class Post(models.Model):
         verbose_name=_("author"),
     )
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replies",
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies",
     )
     path = models.CharField(max_length=255, db_index=True, editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from praxis.accounts.models import User
 from praxis.communities.models import Community, Membership
@@ -136,8 +137,10 @@ def _with_unread_counts(threads: QuerySet[Thread], user: User) -> QuerySet[Threa
 
 
 def _active_threads(community: Community) -> QuerySet[Thread]:
+    # A scheduled topic's questions are waiting, not news.
     return (
-        Thread.objects.filter(community=community, last_post_at__isnull=False)
+        Thread.objects.filter(community=community, last_post_at__isnull=False,
+                              topic__starts_at__lte=timezone.now())
         .select_related("topic").order_by("-last_post_at", "-pk")
     )
 

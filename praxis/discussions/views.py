@@ -84,17 +84,6 @@ def _access_post(user: AnyUser, slug: str, post_id: int,
     return access, post
 
 
-def may_edit(access: TopicAccess, post: Post, thread: Thread) -> bool:
-    # A locked thread is locked for edits too, except for its moderators.
-    return access.can_edit_post(post) and (access.can_moderate or not thread.is_locked)
-
-
-def may_see_revisions(access: TopicAccess, post: Post, user: AnyUser) -> bool:
-    return access.can_moderate or (
-        user.is_authenticated and post.author_id == user.pk and access.can_see_post_body(post)
-    )
-
-
 def why_cannot_post(access: TopicAccess, thread: Thread, user: AnyUser) -> str | None:
     """None when the person may post in the thread, else the reason shown in place of the
     reply form: "login", "join", "locked", "not_open" or "closed"."""
@@ -145,12 +134,13 @@ def thread_detail(request: HttpRequest, slug: str, thread_id: int) -> HttpRespon
     reactions.annotate_reactions(page.posts, user, access=access)
     reason = why_cannot_post(access, thread, user)
     for post in page.posts:
+        post.thread = thread  # the permission checks read it; no query per post
         post.visual_depth = min(post.depth, MAX_VISUAL_DEPTH)  # type: ignore[attr-defined]
         post.role = roles.get(post.author_id)  # type: ignore[attr-defined]
         post.show_body = access.can_see_post_body(post)  # type: ignore[attr-defined]
-        post.can_edit = may_edit(access, post, thread)  # type: ignore[attr-defined]
+        post.can_edit = access.can_edit_post(post)  # type: ignore[attr-defined]
         post.can_see_revisions = (  # type: ignore[attr-defined]
-            post.edited_at is not None and may_see_revisions(access, post, user))
+            post.edited_at is not None and access.can_see_revisions(post))
         post.parent_on_page = post.parent_id in page.post_ids  # type: ignore[attr-defined]
         if post.parent_id is not None:
             post.parent_link = (  # type: ignore[attr-defined]
@@ -245,7 +235,7 @@ def reply(request: AuthenticatedHttpRequest, slug: str, thread_id: int) -> HttpR
 @require_http_methods(["GET", "POST"])
 def post_edit(request: AuthenticatedHttpRequest, slug: str, post_id: int) -> HttpResponse:
     access, post = _access_post(request.user, slug, post_id)
-    if not may_edit(access, post, post.thread):
+    if not access.can_edit_post(post):
         raise PermissionDenied
     form = PostEditForm(request.POST or None, initial={"body": post.body})
     if request.method == "POST" and form.is_valid():
@@ -261,7 +251,7 @@ def post_edit(request: AuthenticatedHttpRequest, slug: str, post_id: int) -> Htt
 @require_GET
 def post_revisions(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
     access, post = _access_post(request.user, slug, post_id)
-    if not may_see_revisions(access, post, request.user):
+    if not access.can_see_revisions(post):
         raise PermissionDenied
     revisions = list(post.revisions.select_related("edited_by"))
     for revision in revisions:

@@ -12,11 +12,15 @@ class SeedArticleForm(forms.Form):
     NONE, LINK, FILE, KEEP = "none", "link", "file", "keep"
 
     source = forms.ChoiceField(
-        label=_("Seed article"), widget=forms.RadioSelect, initial=NONE,
+        label=_("Source"), widget=forms.RadioSelect, initial=NONE,
         choices=[(NONE, _("None yet")), (LINK, _("A link")),
                  (FILE, _("Upload a file (PDF, Word .docx or OpenDocument .odt, up to 20 MB)"))],
     )
-    title = forms.CharField(label=_("Article title"), required=False, max_length=300)
+    title = forms.CharField(
+        label=_("Article title"), required=False, max_length=300,
+        help_text=_("For a new link or file; an uploaded file's name is used if you leave "
+                    "it empty."),
+    )
     citation = forms.CharField(
         label=_("Citation"), required=False, max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),

@@ -2,6 +2,7 @@
 or query and render. Every page works without JavaScript: actions are POST forms."""
 
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -282,8 +284,12 @@ def question_move(request: HttpRequest, access: TopicAccess, thread_id: int) -> 
 @topic_view("facilitate")
 @require_GET
 def topic_run(request: HttpRequest, access: TopicAccess) -> HttpResponse:
+    topic = access.topic
+    # A week more: from the present end, or from now for a topic already closed.
+    suggested_end = max(topic.ends_at, timezone.now()) + timedelta(days=7)
     return render(request, "topics/topic_run.html", _topic_context(
-        access, state=access.topic.state, extend_form=ExtendForm(), tool="run"))
+        access, state=topic.state, extend_form=ExtendForm(initial={"ends_at": suggested_end}),
+        tool="run"))
 
 
 @topic_view("facilitate")

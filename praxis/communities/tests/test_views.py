@@ -285,3 +285,37 @@ def test_directory_and_community_pages_use_a_constant_number_of_queries(cast, cl
     _grow(cast.community, cast.steward, cohort, count=30, start=1)
     after = [_queries_for(client, url) for url in urls]
     assert after == before
+
+
+def _topics_and_threads(community, author, count, start):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from praxis.discussions.services import publish_post, start_thread
+    from praxis.topics.models import Topic
+
+    now = timezone.now()
+    for n in range(start, start + count):
+        topic = Topic.objects.create(
+            community=community, title=f"Topic {n}", slug=f"topic-{n}",
+            starts_at=now - timedelta(days=2), apply_from=now + timedelta(days=2),
+            ends_at=now + timedelta(days=5))
+        topic.facilitators.add(author)
+        Topic.objects.create(
+            community=community, title=f"Later {n}", slug=f"later-{n}",
+            starts_at=now + timedelta(days=9), apply_from=now + timedelta(days=12),
+            ends_at=now + timedelta(days=16))
+        thread = start_thread(topic=topic, author=author, title=f"Question {n}", body="Why?")
+        publish_post(thread=thread, author=author, body="Because.")
+
+
+def test_the_community_home_shows_topics_and_news_in_constant_queries(cast, client):
+    _topics_and_threads(cast.community, cast.facilitator, count=1, start=0)
+    client.force_login(cast.member)
+    url = reverse("communities:detail", args=[cast.community.slug])
+    page = client.get(url)
+    assert "Topic 0" in page.content.decode() and "Question 0" in page.content.decode()
+    before = _queries_for(client, url)
+    _topics_and_threads(cast.community, cast.facilitator, count=15, start=1)
+    assert _queries_for(client, url) == before

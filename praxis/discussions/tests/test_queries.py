@@ -176,3 +176,21 @@ def test_leader_roles_name_facilitators_and_stewards(cast, topic):
                                          topic_lead.pk})
     assert roles == {cast.facilitator.pk: "facilitator", cast.steward.pk: "steward",
                      topic_lead.pk: "facilitator"}
+
+
+def test_a_scheduled_topics_threads_are_not_news_yet(cast):
+    later = make_topic(cast.community, state="scheduled")
+    waiting = make_thread(later, cast.facilitator, title="Waiting")
+    assert waiting.pk not in [t.pk for t in queries.threads_with_news(cast.community,
+                                                                      cast.member)]
+    assert not queries.unread_threads(cast.community, cast.member).exists()
+
+
+def test_threads_with_news_is_one_query_whatever_the_number_of_threads(cast, topic):
+    for n in range(15):
+        grow(make_thread(topic, cast.facilitator, title=f"T{n}"), [cast.steward], 3)
+    with CaptureQueriesContext(connection) as captured:
+        found = queries.threads_with_news(cast.community, cast.member, limit=10)
+        assert [t.unread_count for t in found] == [3] * 10
+        assert [t.topic.title for t in found]
+    assert len(captured.captured_queries) == 1

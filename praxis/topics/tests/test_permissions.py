@@ -8,7 +8,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import VISITORS
 from praxis.communities.models import Community
 from praxis.communities.permissions import access_community, access_topic
 from praxis.library import services as library
@@ -16,6 +15,9 @@ from praxis.library.tests.documents import PDF
 from praxis.topics import services
 from praxis.topics.tests.factories import ProposalFactory
 
+# As conftest.VISITORS; not imported, because run beside tests/browser the name "conftest"
+# may be that folder's.
+VISITORS = ["anonymous", "outsider", "member", "facilitator", "steward"]
 LOGIN = "login"
 READ = (LOGIN, 403, 200, 200, 200)  # readers of a listed community: its members
 MEMBERS = (LOGIN, 403, 200, 200, 200)

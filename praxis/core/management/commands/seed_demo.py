@@ -31,7 +31,6 @@ BUILDERS: list[Callable[[DemoContext], None]] = [
 # Run in reverse order by --reset, so later apps clear their data before the communities go.
 CLEANERS: list[Callable[[], None]] = [
     communities_demo.delete,
-    discussions_demo.delete,
 ]
 
 

@@ -12,15 +12,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from praxis.accounts.models import User
 from praxis.communities.models import Cohort, Community, Invitation, JoinRequest, Membership
+from praxis.core.email import absolute_url, send_on_commit
 
 
 class CommunityRuleError(Exception):
@@ -29,26 +28,6 @@ class CommunityRuleError(Exception):
 
 def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _email(*, to: User | str, subject_template: str, body_template: str,
-           context: dict[str, object]) -> None:
-    """Sends one message after the transaction commits, in the recipient's language."""
-    language = to.locale if isinstance(to, User) else translation.get_language()
-    address = to.email if isinstance(to, User) else to
-
-    def send() -> None:
-        with translation.override(language):
-            subject = render_to_string(subject_template, context).strip()
-            body = render_to_string(body_template, context)
-        send_mail(subject, body, None, [address])
-
-    # robust: a mail server that is down is logged and does not undo or break the request.
-    transaction.on_commit(send, robust=True)
-
-
-def _absolute(site_url: str | None, path: str) -> str:
-    return (site_url or settings.SITE_URL).rstrip("/") + path
 
 
 # Communities ---------------------------------------------------------------------------------
@@ -108,9 +87,9 @@ def request_to_join(*, user: User, community: Community, message: str = "",
         memberships__community=community, memberships__role=Membership.Role.STEWARD,
         is_active=True,
     )
-    link = _absolute(site_url, reverse("communities:join_requests", args=[community.slug]))
+    link = absolute_url(site_url, reverse("communities:join_requests", args=[community.slug]))
     for steward in stewards:
-        _email(
+        send_on_commit(
             to=steward,
             subject_template="communities/email/join_request_subject.txt",
             body_template="communities/email/join_request.txt",
@@ -133,8 +112,8 @@ def approve_join_request(*, actor: User, join_request: JoinRequest,
     membership, _created = Membership.objects.get_or_create(
         community=join_request.community, user=join_request.user
     )
-    link = _absolute(site_url, reverse("communities:detail", args=[join_request.community.slug]))
-    _email(
+    link = absolute_url(site_url, reverse("communities:detail", args=[join_request.community.slug]))
+    send_on_commit(
         to=join_request.user,
         subject_template="communities/email/join_approved_subject.txt",
         body_template="communities/email/join_approved.txt",
@@ -154,7 +133,7 @@ def decline_join_request(*, actor: User, join_request: JoinRequest, reason: str 
     join_request.decided_at = timezone.now()
     join_request.reason = reason
     join_request.save(update_fields=["status", "decided_by", "decided_at", "reason"])
-    _email(
+    send_on_commit(
         to=join_request.user,
         subject_template="communities/email/join_declined_subject.txt",
         body_template="communities/email/join_declined.txt",
@@ -195,8 +174,8 @@ def invite_people(*, actor: User, community: Community, emails: list[str],
             community=community, email=address, role=role, tier=tier, message=message,
             token_hash=_hash_token(token), invited_by=actor, expires_at=expires_at,
         )
-        link = _absolute(site_url, reverse("communities:invitation", args=[token]))
-        _email(
+        link = absolute_url(site_url, reverse("communities:invitation", args=[token]))
+        send_on_commit(
             to=address,
             subject_template="communities/email/invitation_subject.txt",
             body_template="communities/email/invitation.txt",

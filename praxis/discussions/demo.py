@@ -23,7 +23,7 @@ from django.db import connection
 from django.db.models import Count, Max
 
 from praxis.accounts.models import User
-from praxis.communities.demo import DEMO_SLUGS, DemoContext
+from praxis.communities.demo import DemoContext
 from praxis.communities.models import Membership
 from praxis.core.markdown import render_markdown
 from praxis.discussions.models import Post, PostRevision, Thread, ThreadRead

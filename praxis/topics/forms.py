@@ -37,7 +37,8 @@ class ProposalForm(forms.ModelForm):
 
 class DeclineProposalForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason (the proposer will see it)"), max_length=2000,
+        label=_("Reason (shown on the proposal's page and emailed to the proposer)"),
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from praxis.accounts.models import User
 from praxis.communities.models import Community, Membership
-from praxis.communities.services import _absolute, _email
+from praxis.core.email import absolute_url, send_on_commit
 from praxis.core.markdown import render_markdown
 from praxis.discussions.models import Thread
 from praxis.discussions.services import start_thread
@@ -388,8 +388,8 @@ def approve_proposal(*, proposal: TopicProposal, actor: User, title: str, summar
     proposal.decided_by, proposal.decided_at = actor, timezone.now()
     proposal.topic = topic
     proposal.save(update_fields=["status", "decided_by", "decided_at", "topic"])
-    link = _absolute(site_url, reverse("topics:detail", args=[topic.community.slug, topic.slug]))
-    _email(
+    link = absolute_url(site_url, reverse("topics:detail", args=[topic.community.slug, topic.slug]))
+    send_on_commit(
         to=proposal.proposed_by,
         subject_template="topics/email/proposal_approved_subject.txt",
         body_template="topics/email/proposal_approved.txt",
@@ -411,9 +411,9 @@ def decline_proposal(*, proposal: TopicProposal, actor: User, reason: str,
     proposal.decided_by, proposal.decided_at = actor, timezone.now()
     proposal.decline_reason = reason
     proposal.save(update_fields=["status", "decided_by", "decided_at", "decline_reason"])
-    link = _absolute(site_url, reverse("topics:proposal",
+    link = absolute_url(site_url, reverse("topics:proposal",
                                        args=[proposal.community.slug, proposal.pk]))
-    _email(
+    send_on_commit(
         to=proposal.proposed_by,
         subject_template="topics/email/proposal_declined_subject.txt",
         body_template="topics/email/proposal_declined.txt",

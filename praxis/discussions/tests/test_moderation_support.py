@@ -2,9 +2,9 @@
 topics made directly, threads and posts through the discussion services."""
 
 import itertools
-from typing import Any
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.utils import timezone
 

@@ -26,7 +26,15 @@ from praxis.accounts.models import User
 from praxis.communities.demo import DemoContext
 from praxis.communities.models import Membership
 from praxis.core.markdown import render_markdown
-from praxis.discussions.models import Post, PostRevision, Thread, ThreadRead
+from praxis.discussions.models import (
+    Flag,
+    ModerationAction,
+    Post,
+    PostRevision,
+    Reaction,
+    Thread,
+    ThreadRead,
+)
 from praxis.discussions.services import path_of
 from praxis.topics.models import Topic
 
@@ -750,6 +758,62 @@ def _busiest_quarter(drafts: list[Draft], user: User) -> int:
     return best
 
 
+HELPFUL_RATE = 0.3  # of posts that someone found helpful
+WILL_USE_RATE = 0.07  # of posts someone will use in their own training
+FLAG_REASONS = (
+    "This names a trainee from my course and describes her problems. Please hide it.",
+    "Off topic: an advert for a private language school.",
+)
+
+
+def _reactions_and_moderation(ctx: DemoContext, cast: Cast, drafts: list[Draft]) -> str:
+    """Reactions on a share of the posts, two flags (one dealt with), a hidden post and a
+    pinned thread, each moderation act in the log."""
+    rng = ctx.rng
+    reactions = []
+    for draft in drafts:
+        assert draft.post is not None
+        for kind, rate, most in ((Reaction.Kind.HELPFUL, HELPFUL_RATE, 6),
+                                 (Reaction.Kind.WILL_USE, WILL_USE_RATE, 3)):
+            if draft.parent is None and rng.random() < 0.5:
+                continue  # openers are questions: fewer reactions
+            if rng.random() < rate:
+                others = [u for u in cast.readers if u.pk != draft.author.pk]
+                for person in rng.sample(others, rng.randint(1, most)):
+                    reactions.append(Reaction(post=draft.post, user=person, kind=kind,
+                                              created_at=draft.created_at + timedelta(hours=6)))
+    Reaction.objects.bulk_create(reactions, batch_size=1000, ignore_conflicts=True)
+
+    replies = [d for d in drafts if d.parent is not None and d.author.pk not in cast.facilitators]
+    flagged, hidden = rng.sample(replies, 2)
+    assert flagged.post is not None and hidden.post is not None
+    moderator = ctx.facilitator
+    Flag.objects.create(post=flagged.post, flagged_by=rng.choice(cast.regulars),
+                        reason=FLAG_REASONS[1], created_at=ctx.now - timedelta(hours=5))
+    Flag.objects.create(post=hidden.post, flagged_by=ctx.member, reason=FLAG_REASONS[0],
+                        created_at=ctx.now - timedelta(days=2), resolved_at=ctx.now
+                        - timedelta(days=1), resolved_by=moderator)
+    reason = "It names a trainee; please post it again without her name."
+    Post.objects.filter(pk=hidden.post.pk).update(
+        is_hidden=True, hidden_reason=reason, hidden_by=moderator,
+        hidden_at=ctx.now - timedelta(days=1))
+    pinned = max((d.thread for d in drafts if d.thread.kind == Thread.Kind.APPLY
+                  and d.thread.topic.is_running), key=lambda t: t.pk, default=None)
+    actions = [ModerationAction(
+        community=ctx.community, actor=moderator, action=ModerationAction.Action.HIDE,
+        thread=hidden.thread, post=hidden.post, reason=reason,
+        created_at=ctx.now - timedelta(days=1))]
+    if pinned is not None:
+        Thread.objects.filter(pk=pinned.pk).update(is_pinned=True)
+        actions.append(ModerationAction(
+            community=ctx.community, actor=moderator, action=ModerationAction.Action.PIN,
+            thread=pinned, reason="The apply phase has started: everyone, please post here.",
+            created_at=ctx.now - timedelta(hours=20)))
+    ModerationAction.objects.bulk_create(actions)
+    return (f"{len(reactions)} reactions, 1 open flag, 1 hidden post, "
+            f"{len(actions)} moderation acts in the log")
+
+
 def build(ctx: DemoContext) -> None:
     """Adds the members' posts and read marks to the main community's topics."""
     cast = _cast(ctx)
@@ -761,6 +825,7 @@ def build(ctx: DemoContext) -> None:
     drafts = _save(plans)
     _update_counters(plans)
     reads = _read_marks(ctx, cast, plans)
+    moderation = _reactions_and_moderation(ctx, cast, drafts)
     members = len(cast.readers)
     posters = Counter(d.author.pk for d in drafts)
     non_leaders = [pk for pk in posters if pk not in cast.facilitators]
@@ -773,5 +838,5 @@ def build(ctx: DemoContext) -> None:
         f"{top.display_name}, {posters[top.pk]} posts, at most "
         f"{_busiest_quarter(drafts, top)} in three months), "
         f"{math.floor(100 * (members - len(posters)) / members)} % never posted; "
-        f"{reads} read marks by {readers} readers"
+        f"{reads} read marks by {readers} readers; {moderation}"
     )

@@ -1,30 +1,11 @@
 """Fixtures shared by every app's tests: one community with a person in each role."""
 
-from dataclasses import dataclass
-
 import pytest
 
 from praxis.accounts.models import User
 from praxis.accounts.tests.factories import UserFactory
-from praxis.communities.models import Community, Membership
+from praxis.communities.tests.cast import Cast
 from praxis.communities.tests.factories import CommunityFactory, MembershipFactory
-
-
-@dataclass
-class Cast:
-    """A community and one person per kind of visitor the permission matrix checks."""
-
-    community: Community
-    steward: User
-    facilitator: User
-    member: User
-    outsider: User  # a member of another community only
-
-    def person(self, who: str) -> User | None:
-        return None if who == "anonymous" else getattr(self, who)
-
-
-VISITORS = ["anonymous", "outsider", "member", "facilitator", "steward"]
 
 
 @pytest.fixture
@@ -62,6 +43,3 @@ def as_visitor(client):
         return client
 
     return log_in
-
-
-__all__ = ["VISITORS", "Cast", "Membership"]

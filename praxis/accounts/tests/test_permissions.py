@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from conftest import VISITORS
+from praxis.communities.tests.cast import VISITORS
 
 PAGES = {
     # page: expected answer for anonymous, then for every signed-in visitor

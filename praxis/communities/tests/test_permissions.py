@@ -3,13 +3,13 @@
 import pytest
 from django.urls import reverse
 
-from conftest import VISITORS
 from praxis.communities.models import Community
 from praxis.communities.permissions import (
     access_community,
     can_create_community,
     visible_communities,
 )
+from praxis.communities.tests.cast import VISITORS
 from praxis.communities.tests.factories import CohortFactory
 
 LOGIN = "login"  # shorthand: redirected to the login page

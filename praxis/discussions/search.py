@@ -3,30 +3,32 @@
 One function, ``search``, on two engines:
 
 - SQLite (the embedded default): the FTS5 table ``search_entry``, filled and kept in step by
-  triggers on the four tables (migration 0003_search_index). Ranked with bm25, snippets from
-  FTS5's ``snippet()``.
-- PostgreSQL: ``tsvector`` expressions over the tables themselves with the ``simple``
-  configuration (no stemming, so Persian and English are treated alike), served by GIN
-  expression indexes from the same migration. Ranked with ``ts_rank``, snippets from
-  ``ts_headline``.
+  triggers on the four tables (migration 0003_search_index), ranked with bm25.
+- PostgreSQL: a stored generated ``tsvector`` column on each table (same migration), with
+  the ``simple`` configuration (no stemming, so Persian and English are treated alike) and
+  a GIN index, ranked with ``ts_rank``.
 
 Either way the database keeps the index: no service has to call anything when a post is
 written, edited, hidden or deleted. Hidden posts are never indexed (PostgreSQL: filtered).
 
 What the searcher types is only ever words: it is cut to letters and digits, each word
 quoted, so no query syntax (``"``, ``AND(``, ``*``, ``NEAR``) reaches the engine.
-Snippets come back with marker characters around the matches; ``marked_html`` escapes
-everything and only then turns the markers into ``<mark>``.
+
+Snippets and highlighted titles are made here, the same way on both engines, from the
+page's rows only: the text is cut into words, the matching ones are wrapped in ``<mark>``,
+and every piece of text is escaped (``highlighted``). Stored HTML is never used.
 """
 
+import json
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from django.db import connection
-from django.db.models import F, Func, Prefetch, QuerySet, TextField, Value
+from django.db.models import Expression, Prefetch, QuerySet, Subquery, Value
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -39,11 +41,18 @@ from praxis.library.models import Resource
 from praxis.topics.models import Topic
 
 PER_PAGE = 20
+MAX_PAGE = 100
+# Each sort of result (posts; the rest) is ranked among this many of its newest matches:
+# a very common word never makes the database rank every post of the archive.
+CANDIDATES = 2000
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
 # Terms this long or longer also find longer words ("train" finds "training", "کتاب" finds
 # "کتابها"); shorter ones match whole words only, or "a" would match everything.
 PREFIX_FROM = 3
+SNIPPET_WORDS = 32
+# Snippets look for the words in this much of a text (posts may be 50,000 characters).
+SNIPPET_SCAN = 20000
 
 POST, THREAD, TOPIC, RESOURCE = "post", "thread", "topic", "resource"
 KINDS = (POST, THREAD, TOPIC, RESOURCE)
@@ -54,14 +63,11 @@ KIND_LABELS = {
     RESOURCE: _("Resources"),
 }
 
-# Marks around the matched words in snippets: control characters nobody types.
-START, STOP = "\x02", "\x03"
-
 # The same folding as the index (see the migration): Arabic yeh and kaf to their Persian
 # forms, short vowels, shadda, superscript alef and tatweel removed. Persian keyboards and
 # texts mix both forms; a reader must not have to guess which one a writer used.
-FOLD_FROM = "يك"
-FOLD_TO = "یک"
+FOLD_FROM = "\u064a\u0643"  # Arabic yeh, Arabic kaf
+FOLD_TO = "\u06cc\u06a9"  # Persian yeh, keheh
 FOLD_REMOVE = "".join(chr(code) for code in range(0x064B, 0x0653)) + "\u0670\u0640"
 _FOLD = str.maketrans(FOLD_FROM, FOLD_TO, FOLD_REMOVE)
 # Letters and digits: underscores, punctuation and every bit of query syntax separate words.
@@ -84,10 +90,9 @@ class SearchResult:
     object_id: int
     community: Community
     url: str
-    title: str  # plain text; escaped by the template
-    title_html: SafeString | None  # highlighted title, when the title itself is searched
+    title_html: SafeString  # escaped, with the matching words marked
     snippet_html: SafeString
-    context: str = ""  # the thread of a post, the topic of a thread
+    context: str = ""  # the topic of a thread or post; the topic a resource seeds
     author: str = ""
     when: datetime | None = None
 
@@ -122,14 +127,6 @@ class SearchPage:
         return len(self.results)
 
 
-@dataclass(frozen=True)
-class _Hit:
-    kind: str
-    object_id: int
-    title_marked: str | None = None
-    body_marked: str | None = None
-
-
 def search(user: AnyUser, query: str, *, community: Community | None = None,
            kinds: Iterable[str] | None = None, page: int = 1,
            any_word: bool = False) -> SearchPage:
@@ -137,37 +134,44 @@ def search(user: AnyUser, query: str, *, community: Community | None = None,
     (only ``community`` when given, and only if readable). Hidden posts are never found.
 
     Results have every word; when none has, they have any of them (``any_word`` on the
-    page says so; pass it back for the following pages).
+    page says so; pass it back for the following pages). A word found in very many places
+    is ranked among its CANDIDATES newest matches of each sort (posts; threads, topics and
+    resources), which keeps a search fast whatever the size of the archive.
 
-    A constant number of queries whatever the size of the index: the search itself (twice
-    when falling back to any word), then at most one per kind of result found, and one for
-    the topics that resources seed.
+    A constant number of queries: the readable communities, the search itself (twice when
+    falling back to any word), then at most one per kind of result found, and one for the
+    topics that resources seed.
     """
     terms = search_terms(query)
-    page = max(1, min(page, 500))
+    page = max(1, min(page, MAX_PAGE))
     if not terms:
         return SearchPage(query=query, terms=terms, number=page)
     chosen = [kind for kind in KINDS if kinds is None or kind in set(kinds)] or list(KINDS)
     readable = readable_communities(user)
     if community is not None:
         readable = readable.filter(pk=community.pk)
+    community_ids = list(readable.order_by().values_list("id", flat=True))
+    if not community_ids:
+        return SearchPage(query=query, terms=terms, number=page)
     offset = (page - 1) * PER_PAGE
     find = _postgresql_hits if connection.vendor == "postgresql" else _sqlite_hits
     any_word = any_word and len(terms) > 1
-    hits = find(terms, any_word, readable, chosen, offset, PER_PAGE + 1)
+    hits = find(terms, any_word, community_ids, chosen, offset, PER_PAGE + 1)
     if not hits and not any_word and page == 1 and len(terms) > 1:
         any_word = True
-        hits = find(terms, any_word, readable, chosen, offset, PER_PAGE + 1)
-    results = _results(hits[:PER_PAGE], terms, any_word)
+        hits = find(terms, any_word, community_ids, chosen, offset, PER_PAGE + 1)
+    results = _results(hits[:PER_PAGE], terms)
     return SearchPage(query=query, terms=terms, results=results, number=page,
                       has_next=len(hits) > PER_PAGE, any_word=any_word)
 
 
 # SQLite FTS5 ---------------------------------------------------------------------------------
 
-# Columns: kind, object_id, community_id (unindexed), title, body. Titles weigh more.
-_BM25 = "bm25(search_entry, 0, 0, 0, 4.0, 1.0)"
-_SNIPPET_TOKENS = 24
+# search_entry's rowid (migration 0005): a post's id * 4; for the rest -(id * 4 + code).
+KIND_CODES = {POST: 0, THREAD: 1, TOPIC: 2, RESOURCE: 3}
+_KIND_OF_CODE = {code: kind for kind, code in KIND_CODES.items()}
+# Columns: community_id (not indexed), title, body. Titles weigh more.
+_BM25 = "bm25(search_entry, 0, 4.0, 1.0)"
 
 
 def fts5_match(terms: Sequence[str], any_word: bool = False) -> str:
@@ -179,60 +183,62 @@ def fts5_match(terms: Sequence[str], any_word: bool = False) -> str:
     )
 
 
-def _sqlite_hits(terms: list[str], any_word: bool, readable: QuerySet[Community],
-                 kinds: list[str], offset: int, limit: int) -> list[_Hit]:
+def _entry(rowid: int) -> tuple[str, int]:
+    if rowid > 0:
+        return POST, rowid // 4
+    return _KIND_OF_CODE[-rowid % 4], -rowid // 4
+
+
+def _sqlite_hits(terms: list[str], any_word: bool, community_ids: list[int],
+                 kinds: list[str], offset: int, limit: int) -> list[tuple[str, int]]:
     match = fts5_match(terms, any_word)
-    communities_sql, communities_params = (
-        readable.order_by().values("id").query.sql_with_params()
+    # Posts (rowid > 0) and the rest (rowid < 0), each read newest first and ranked among
+    # its first CANDIDATES readable matches: bm25 only for the rows kept.
+    branches: list[tuple[str, list[Any]]] = []
+    if POST in kinds:
+        branches.append(("rowid > 0 ORDER BY rowid DESC", []))
+    others = [KIND_CODES[kind] for kind in kinds if kind != POST]
+    if len(others) == len(KINDS) - 1:
+        branches.append(("rowid < 0 ORDER BY rowid", []))
+    elif others:
+        branches.append((
+            f"rowid < 0 AND -rowid %% 4 IN ({', '.join(['%s'] * len(others))})"
+            " ORDER BY rowid", others,
+        ))
+    branch_sql = (  # only placeholders and fixed SQL are formatted in
+        "SELECT * FROM (SELECT rowid AS entry, " + _BM25 + " AS score FROM search_entry"  # noqa: S608
+        " WHERE search_entry MATCH %s AND community_id IN (SELECT value FROM json_each(%s))"
+        " AND {} LIMIT %s)"
     )
-    kinds_sql = ", ".join(["%s"] * len(kinds))
-    # The inner query ranks every match but returns only ids; snippets are made for the
-    # page's rows alone.
-    sql = f"""
-        SELECT kind, object_id, highlight(search_entry, 3, char(2), char(3)),
-               snippet(search_entry, 4, char(2), char(3), '…', {_SNIPPET_TOKENS})
-        FROM search_entry
-        WHERE search_entry MATCH %s AND rowid IN (
-            SELECT rowid FROM search_entry
-            WHERE search_entry MATCH %s
-              AND community_id IN ({communities_sql})
-              AND kind IN ({kinds_sql})
-            ORDER BY {_BM25}, rowid LIMIT %s OFFSET %s
-        )
-        ORDER BY {_BM25}, rowid
-    """  # noqa: S608 (only placeholders and fixed SQL are formatted in)
-    params = [match, match, *communities_params, *kinds, limit, offset]
+    candidates = " UNION ALL ".join(
+        branch_sql.format(condition) for condition, _params in branches
+    )
+    sql = f"SELECT entry FROM ({candidates}) ORDER BY score, entry LIMIT %s OFFSET %s"  # noqa: S608
+    params: list[Any] = []
+    communities = json.dumps(community_ids)
+    for _condition, condition_params in branches:
+        params += [match, communities, *condition_params, CANDIDATES]
+    params += [limit, offset]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    return [_Hit(kind=kind, object_id=int(object_id), title_marked=title, body_marked=body)
-            for kind, object_id, title, body in rows]
+    return [_entry(rowid) for (rowid,) in rows]
 
 
 # PostgreSQL ----------------------------------------------------------------------------------
 
-def _pg_fold(field_name: str) -> Func:
-    # translate() drops the characters of its second argument that have no counterpart in
-    # the third: the folding above in one call.
-    return Func(F(field_name), Value(FOLD_FROM + FOLD_REMOVE), Value(FOLD_TO),
-                function="translate", output_field=TextField())
+class StoredDocument(Expression):
+    """The ``search_document`` column migration 0003 adds on PostgreSQL (a stored generated
+    ``tsvector``): Django's models do not know it, so it is named here."""
 
+    def __init__(self) -> None:
+        from django.contrib.postgres.search import SearchVectorField
 
-def postgresql_vectors() -> dict[str, Any]:
-    """The ``tsvector`` of each kind; the GIN indexes of migration 0003 are built on exactly
-    these expressions (a test checks that the planner uses them)."""
-    from django.contrib.postgres.search import SearchVector
+        super().__init__(output_field=SearchVectorField())
 
-    def vector(*fields: str, weight: str) -> SearchVector:
-        return SearchVector(*(_pg_fold(name) for name in fields), config="simple",
-                            weight=weight)
-
-    return {
-        POST: vector("body", weight="B"),
-        THREAD: vector("title", weight="A"),
-        TOPIC: vector("title", weight="A") + vector("summary", "synthesis", weight="B"),
-        RESOURCE: vector("title", weight="A") + vector("citation", weight="B"),
-    }
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        alias = compiler.query.get_initial_alias()
+        return f"{compiler.quote_name_unless_alias(alias)}.search_document", []
 
 
 def postgresql_query(terms: Sequence[str], any_word: bool = False) -> Any:
@@ -245,29 +251,33 @@ def postgresql_query(terms: Sequence[str], any_word: bool = False) -> Any:
     return SearchQuery(text, config="simple", search_type="raw")
 
 
-def _postgresql_hits(terms: list[str], any_word: bool, readable: QuerySet[Community],
-                     kinds: list[str], offset: int, limit: int) -> list[_Hit]:
+def postgresql_matches(kind: str, query: Any, community_ids: list[int]) -> QuerySet[Any]:
+    """The ids of one kind's readable matches, newest first (GIN index on the document)."""
+    sources: dict[str, QuerySet[Any]] = {
+        POST: Post.objects.filter(is_hidden=False, thread__community_id__in=community_ids),
+        THREAD: Thread.objects.filter(community_id__in=community_ids),
+        TOPIC: Topic.objects.filter(community_id__in=community_ids),
+        RESOURCE: Resource.objects.filter(community_id__in=community_ids),
+    }
+    return (
+        sources[kind].annotate(document=StoredDocument()).filter(document=query)
+        .order_by("-id").values("id")
+    )
+
+
+def _postgresql_hits(terms: list[str], any_word: bool, community_ids: list[int],
+                     kinds: list[str], offset: int, limit: int) -> list[tuple[str, int]]:
     from django.contrib.postgres.search import SearchRank
 
     query = postgresql_query(terms, any_word)
-    vectors = postgresql_vectors()
-    sources: dict[str, QuerySet[Any]] = {
-        POST: Post.objects.filter(is_hidden=False, thread__community__in=readable)
-        .annotate(community_ref=F("thread__community_id")),
-        THREAD: Thread.objects.filter(community__in=readable)
-        .annotate(community_ref=F("community_id")),
-        TOPIC: Topic.objects.filter(community__in=readable)
-        .annotate(community_ref=F("community_id")),
-        RESOURCE: Resource.objects.filter(community__in=readable)
-        .annotate(community_ref=F("community_id")),
-    }
+    models: dict[str, Any] = {POST: Post, THREAD: Thread, TOPIC: Topic, RESOURCE: Resource}
+    # Threads, topics and resources share one allowance of candidates, as on SQLite.
     ranked = [
-        sources[kind]
-        .annotate(document=vectors[kind])
-        .filter(document=query)
+        models[kind].objects
+        .filter(pk__in=Subquery(postgresql_matches(kind, query, community_ids)[:CANDIDATES]))
         # normalization 1: divided by 1 + log(length), so a long post does not win by size.
-        .annotate(kind_name=Value(kind), rank=SearchRank(vectors[kind], query,
-                                                         normalization=Value(1)))
+        .annotate(kind_name=Value(kind),
+                  rank=SearchRank(StoredDocument(), query, normalization=Value(1)))
         .order_by()
         .values_list("kind_name", "id", "rank")
         for kind in kinds
@@ -275,79 +285,42 @@ def _postgresql_hits(terms: list[str], any_word: bool, readable: QuerySet[Commun
     first, *others = ranked
     union = first.union(*others, all=True) if others else first
     rows = union.order_by("-rank", "kind_name", "id")[offset:offset + limit]
-    return [_Hit(kind=kind, object_id=int(object_id)) for kind, object_id, _rank in rows]
-
-
-def _headlines(queryset: QuerySet[Any], query: Any, *, title: str | None,
-               body: Sequence[str]) -> QuerySet[Any]:
-    """PostgreSQL: the marked title and snippet, computed for the page's rows only."""
-    from django.contrib.postgres.search import SearchHeadline
-
-    options: dict[str, Any] = {"config": "simple", "start_sel": START, "stop_sel": STOP}
-    annotations: dict[str, Any] = {}
-    if title:
-        annotations["title_marked"] = SearchHeadline(_pg_fold(title), query,
-                                                     highlight_all=True, **options)
-    document: Any = _pg_fold(body[0])
-    for name in body[1:]:
-        document = Func(document, Value("\n"), _pg_fold(name), function="concat",
-                        output_field=TextField())
-    annotations["body_marked"] = SearchHeadline(
-        document, query, max_words=30, min_words=12, max_fragments=2,
-        fragment_delimiter=" … ", **options,
-    )
-    return queryset.annotate(**annotations)
+    return [(kind, int(object_id)) for kind, object_id, _rank in rows]
 
 
 # Results -------------------------------------------------------------------------------------
 
-def _results(hits: list[_Hit], terms: list[str], any_word: bool) -> list[SearchResult]:
+def _results(hits: list[tuple[str, int]], terms: list[str]) -> list[SearchResult]:
     ids: dict[str, list[int]] = {kind: [] for kind in KINDS}
-    for hit in hits:
-        ids[hit.kind].append(hit.object_id)
-    on_postgresql = connection.vendor == "postgresql"
-    query = postgresql_query(terms, any_word) if on_postgresql else None
+    for kind, object_id in hits:
+        ids[kind].append(object_id)
     found: dict[tuple[str, int], SearchResult] = {}
-    marked = {(hit.kind, hit.object_id): hit for hit in hits}
-
-    def marks(kind: str, obj: Any) -> tuple[str | None, str]:
-        if on_postgresql:
-            return getattr(obj, "title_marked", None), obj.body_marked or ""
-        hit = marked[(kind, obj.pk)]
-        return hit.title_marked, hit.body_marked or ""
-
     if ids[POST]:
         posts = Post.objects.filter(pk__in=ids[POST]).select_related(
             "author", "thread__community", "thread__topic"
         ).only("body", "created_at", "author__display_name", "thread__title",
                "thread__community__slug", "thread__community__name",
                "thread__topic__title")
-        if on_postgresql:
-            posts = _headlines(posts, query, title=None, body=["body"])
         for post in posts:
-            _title, body = marks(POST, post)
             found[(POST, post.pk)] = SearchResult(
                 kind=POST, object_id=post.pk, community=post.thread.community,
                 url=post_path(post.thread.community.slug, post.pk),
-                title=post.thread.title, title_html=None,
-                snippet_html=marked_html(plain_markdown(body)),
+                # A post has no title: its thread's, unmarked, says where it is.
+                title_html=highlighted(post.thread.title, []),
+                snippet_html=snippet(plain_markdown(post.body), terms),
                 context=post.thread.topic.title, author=post.author.display_name,
                 when=post.created_at,
             )
     if ids[THREAD]:
         threads = Thread.objects.filter(pk__in=ids[THREAD]).select_related(
             "community", "topic", "created_by"
-        ).only("title", "created_at", "post_count", "community__slug", "community__name",
+        ).only("title", "created_at", "community__slug", "community__name",
                "topic__title", "created_by__display_name")
-        if on_postgresql:
-            threads = _headlines(threads, query, title="title", body=["title"])
         for thread in threads:
-            title, _body = marks(THREAD, thread)
             found[(THREAD, thread.pk)] = SearchResult(
                 kind=THREAD, object_id=thread.pk, community=thread.community,
                 url=thread_path(thread.community.slug, thread.pk),
-                title=thread.title, title_html=marked_html(title or thread.title),
-                snippet_html=mark_safe(""),
+                title_html=highlighted(thread.title, terms), snippet_html=mark_safe(""),
                 context=thread.topic.title,
                 author=thread.created_by.display_name if thread.created_by else "",
                 when=thread.created_at,
@@ -357,16 +330,14 @@ def _results(hits: list[_Hit], terms: list[str], any_word: bool) -> list[SearchR
             "title", "slug", "summary", "synthesis", "starts_at", "community__slug",
             "community__name",
         )
-        if on_postgresql:
-            topics = _headlines(topics, query, title="title", body=["summary", "synthesis"])
         for topic in topics:
-            title, body = marks(TOPIC, topic)
+            text = plain_markdown(f"{topic.summary}\n{topic.synthesis}")
             found[(TOPIC, topic.pk)] = SearchResult(
                 kind=TOPIC, object_id=topic.pk, community=topic.community,
                 url=_path("topics:detail", [topic.community.slug, topic.slug],
                           f"/c/{topic.community.slug}/t/{topic.slug}/"),
-                title=topic.title, title_html=marked_html(title or topic.title),
-                snippet_html=marked_html(plain_markdown(body)), when=topic.starts_at,
+                title_html=highlighted(topic.title, terms),
+                snippet_html=snippet(text, terms), when=topic.starts_at,
             )
     if ids[RESOURCE]:
         resources = Resource.objects.filter(pk__in=ids[RESOURCE]).select_related(
@@ -376,20 +347,17 @@ def _results(hits: list[_Hit], terms: list[str], any_word: bool) -> list[SearchR
             Prefetch("seeded_topics", queryset=Topic.objects.only(
                 "id", "slug", "title", "seed_resource_id").order_by("-starts_at"))
         )
-        if on_postgresql:
-            resources = _headlines(resources, query, title="title", body=["citation"])
         for resource in resources:
-            title, body = marks(RESOURCE, resource)
             seeded = list(resource.seeded_topics.all())  # type: ignore[attr-defined]
             found[(RESOURCE, resource.pk)] = SearchResult(
                 kind=RESOURCE, object_id=resource.pk, community=resource.community,
                 url=resource_path(resource, seeded[0] if seeded else None),
-                title=resource.title, title_html=marked_html(title or resource.title),
-                snippet_html=marked_html(body),
+                title_html=highlighted(resource.title, terms),
+                snippet_html=snippet(resource.citation, terms),
                 context=seeded[0].title if seeded else "", when=resource.created_at,
             )
     # The ranking's order; a row deleted between the two queries is simply left out.
-    return [found[key] for key in ((hit.kind, hit.object_id) for hit in hits) if key in found]
+    return [found[hit] for hit in hits if hit in found]
 
 
 def post_path(slug: str, post_id: int) -> str:
@@ -421,6 +389,10 @@ def _path(name: str, args: list[Any], fallback: str) -> str:
 
 # Snippets ------------------------------------------------------------------------------------
 
+# A word as the text shows it: letters and digits with their combining marks (Persian short
+# vowels, Latin accents), so "مُعَلِّم" stays one word.
+_TEXT_WORD = re.compile(r"(?:[^\W_]|[\u0300-\u036f\u064b-\u0652\u0670\u0640])+")
+
 _MARKDOWN_NOISE = [
     (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),  # links and images: their text
     (re.compile(r"^\s{0,3}#{1,6}\s+", re.MULTILINE), ""),  # headings
@@ -438,24 +410,69 @@ def plain_markdown(text: str) -> str:
     return text.strip()
 
 
-def marked_html(text: str) -> SafeString:
-    """Escapes everything, then turns the START/STOP markers into ``<mark>`` elements.
+def _key(word: str) -> str:
+    """A word as the index compares it: folded, lower case, without accents."""
+    decomposed = unicodedata.normalize("NFKD", fold(word.lower()))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
-    Stray or unbalanced markers (a writer could type them) never produce unbalanced HTML.
-    """
+
+def _matcher(terms: Sequence[str]):  # type: ignore[no-untyped-def]
+    keys = [(_key(term), len(term) >= PREFIX_FROM) for term in terms]
+
+    def matches(word: str) -> bool:
+        key = _key(word)
+        return any(key.startswith(term) if prefix else key == term for term, prefix in keys)
+
+    return matches
+
+
+def _marked(text: str, words: list[re.Match[str]], hits: set[int], start: int,
+            end: int) -> str:
+    """``text`` from word ``start`` to word ``end`` (exclusive), escaped, hits marked."""
     parts: list[str] = []
-    inside = False
-    for piece in re.split(f"([{START}{STOP}])", text):
-        if piece == START:
-            if not inside:
-                parts.append("<mark>")
-                inside = True
-        elif piece == STOP:
-            if inside:
-                parts.append("</mark>")
-                inside = False
-        else:
-            parts.append(str(escape(piece)))
-    if inside:
-        parts.append("</mark>")
-    return mark_safe("".join(parts))  # noqa: S308 (every piece escaped above)
+    position = words[start].start() if start else 0
+    stop = words[end - 1].end() if end < len(words) else len(text)
+    for index in range(start, end):
+        word = words[index]
+        if index in hits:
+            parts.append(str(escape(text[position:word.start()])))
+            parts.append(f"<mark>{escape(word.group())}</mark>")
+            position = word.end()
+    parts.append(str(escape(text[position:stop])))
+    return "".join(parts)
+
+
+def highlighted(text: str, terms: Sequence[str]) -> SafeString:
+    """All of ``text``, escaped, with the words that match ``terms`` marked."""
+    words = list(_TEXT_WORD.finditer(text))
+    if not words:
+        return mark_safe(str(escape(text)))  # noqa: S308 (escaped)
+    matches = _matcher(terms)
+    hits = {index for index, word in enumerate(words) if terms and matches(word.group())}
+    return mark_safe(_marked(text, words, hits, 0, len(words)))  # noqa: S308 (escaped)
+
+
+def snippet(text: str, terms: Sequence[str], size: int = SNIPPET_WORDS) -> SafeString:
+    """About ``size`` words of ``text`` around the densest run of matches, escaped, with the
+    matches marked and an ellipsis where text is left out."""
+    words = list(_TEXT_WORD.finditer(text[:SNIPPET_SCAN]))
+    if not words:
+        return mark_safe(str(escape(text[:200])))  # noqa: S308 (escaped)
+    matches = _matcher(terms)
+    hit_list = [index for index, word in enumerate(words) if matches(word.group())]
+    start = 0
+    if hit_list:
+        # The window of ``size`` words holding the most matches, with a little before it.
+        best, first = 0, 0
+        for right, index in enumerate(hit_list):
+            while index - hit_list[first] >= size:
+                first += 1
+            if right - first + 1 > best:
+                best, start = right - first + 1, hit_list[first]
+        start = max(0, start - 4)
+    end = min(len(words), start + size)
+    start = max(0, min(start, end - size))
+    body = _marked(text, words, set(hit_list), start, end)
+    before = "… " if start > 0 else ""
+    after = " …" if end < len(words) or len(text) > SNIPPET_SCAN else ""
+    return mark_safe(before + body + after)  # noqa: S308 (escaped in _marked)

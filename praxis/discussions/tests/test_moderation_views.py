@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from conftest import VISITORS
 from praxis.communities.models import Community, Membership
+from praxis.communities.tests.cast import VISITORS
 from praxis.communities.tests.factories import MembershipFactory
 from praxis.discussions.models import Flag, ModerationAction, Post, Reaction, Thread
 from praxis.discussions.tests.test_moderation_support import (

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from conftest import VISITORS
 from praxis.communities.models import Community
+from praxis.communities.tests.cast import VISITORS
 from praxis.discussions.tests.test_moderation_support import make_discussion, reply
 
 LOGIN = "login"

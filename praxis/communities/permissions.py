@@ -244,6 +244,20 @@ class TopicAccess:
         """How a post changed: for moderators, and for its author while they see it."""
         return self.can_moderate or (self._is_author(post) and self.can_see_post_body(post))
 
+    def can_react(self, post: "Post") -> bool:
+        """Members react to others' visible posts while the topic is not archived."""
+        return (
+            self.community_access.is_member
+            and self.topic.state != self.topic.State.ARCHIVED
+            and not post.is_hidden
+            and not self._is_author(post)
+        )
+
+    def can_flag(self, post: "Post") -> bool:
+        """Members flag others' visible posts, in any state of the topic (an archive can hold
+        something that must come down)."""
+        return self.community_access.is_member and not post.is_hidden and not self._is_author(post)
+
     def _is_author(self, post: "Post") -> bool:
         membership = self.community_access.membership
         return membership is not None and post.author_id == membership.user_id
@@ -314,3 +328,23 @@ def access_thread(user: AnyUser, slug: str, thread_id: int,
     if not allowed:
         raise PermissionDenied
     return found, thread
+
+
+def access_post(user: AnyUser, slug: str, post_id: int,
+                related: tuple[str, ...] = ()) -> tuple[TopicAccess, "Post"]:
+    """Finds a post of a community for someone who may read it, with their TopicAccess, or
+    refuses as the door does: 404 where the community or post is not theirs to know, 403
+    where they may not read."""
+    from praxis.discussions.models import Post
+
+    access = access_community(user, slug, need="see")
+    post = (
+        Post.objects.select_related("thread__topic", "author", *related)
+        .filter(pk=post_id, thread__community=access.community).first()
+    )
+    if post is None:
+        raise Http404
+    found = topic_access(user, post.thread.topic, access)
+    if not found.can_read:
+        raise PermissionDenied
+    return found, post

@@ -8,7 +8,14 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from praxis.communities.admin import StewardScopedAdmin
-from praxis.discussions.models import Attachment, Post, PostRevision, Thread
+from praxis.discussions.models import (
+    Attachment,
+    Flag,
+    ModerationAction,
+    Post,
+    PostRevision,
+    Thread,
+)
 
 
 class ReadOnlyStewardAdmin(StewardScopedAdmin):
@@ -66,3 +73,18 @@ class PostAdmin(ReadOnlyStewardAdmin):
     exclude = ["body_html"]
     raw_id_fields = ["thread", "author", "parent", "hidden_by"]
     inlines = [RevisionInline, AttachmentInline]
+
+
+@admin.register(Flag)
+class FlagAdmin(ReadOnlyStewardAdmin):
+    community_path = "post__thread__community"
+    list_display = ["post", "flagged_by", "created_at", "resolved_at"]
+    list_filter = ["resolved_at"]
+    list_select_related = ["post__author", "post__thread", "flagged_by"]
+
+
+@admin.register(ModerationAction)
+class ModerationActionAdmin(ReadOnlyStewardAdmin):
+    list_display = ["created_at", "actor", "action", "thread", "reason"]
+    list_filter = ["action", "community"]
+    list_select_related = ["actor", "thread"]

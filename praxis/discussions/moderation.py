@@ -1,6 +1,6 @@
 """Reactions, flags and moderation: the writes, and the reads of the moderation pages.
 
-Callers find the post or thread through the permission door first (``access_post`` below,
+Callers find the post or thread through the permission door first (``permissions.access_post``,
 or ``communities.permissions.access_thread``) and pass the person's ``TopicAccess``; the
 services check what only they can know (whose post it is, what state it is in) and raise
 ``ModerationRuleError`` with a message for the person, or ``PermissionDenied``.
@@ -16,7 +16,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,7 +25,6 @@ from praxis.communities.permissions import (
     AnyUser,
     CommunityAccess,
     TopicAccess,
-    access_community,
     topic_access,
 )
 from praxis.discussions.models import Flag, ModerationAction, Post, Reaction, Thread
@@ -41,22 +39,6 @@ class ModerationRuleError(Exception):
 
 
 # The door for one post ------------------------------------------------------------------------
-
-def access_post(user: AnyUser, slug: str, post_id: int) -> tuple[TopicAccess, Post]:
-    """Finds a post of a community with the person's access to its topic, or refuses as the
-    door does: 404 where the community is not theirs to know, 403 where they may not read."""
-    access = access_community(user, slug, need="see")
-    post = (
-        Post.objects.select_related("thread__topic", "author")
-        .filter(pk=post_id, thread__community=access.community).first()
-    )
-    if post is None:
-        raise Http404
-    found = topic_access(user, post.thread.topic, access)
-    if not found.can_read:
-        raise PermissionDenied
-    return found, post
-
 
 def _user_id(access: TopicAccess) -> int | None:
     membership = access.community_access.membership
@@ -78,16 +60,6 @@ def _check_member(access: TopicAccess, user: User, post: Post) -> None:
 
 
 # Reactions -----------------------------------------------------------------------------------
-
-def can_react(access: TopicAccess, post: Post) -> bool:
-    """Members react to others' visible posts while the topic is not archived."""
-    return (
-        access.community_access.is_member
-        and access.topic.state != Topic.State.ARCHIVED
-        and not post.is_hidden
-        and post.author_id != _user_id(access)
-    )
-
 
 @transaction.atomic
 def toggle_reaction(*, access: TopicAccess, user: User, post: Post, kind: str) -> bool:
@@ -114,16 +86,6 @@ def toggle_reaction(*, access: TopicAccess, user: User, post: Post, kind: str) -
 
 
 # Flags ---------------------------------------------------------------------------------------
-
-def can_flag(access: TopicAccess, post: Post) -> bool:
-    """Members flag others' visible posts, in any state of the topic (an archive can hold
-    something that must come down)."""
-    return (
-        access.community_access.is_member
-        and not post.is_hidden
-        and post.author_id != _user_id(access)
-    )
-
 
 def _reason(reason: str) -> str:
     reason = (reason or "").strip()

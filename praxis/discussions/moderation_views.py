@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from praxis.communities.permissions import access_community, access_thread
+from praxis.communities.permissions import access_community, access_post, access_thread
 from praxis.core.http import AuthenticatedHttpRequest
 from praxis.discussions import moderation
 from praxis.discussions.models import ModerationAction
@@ -95,7 +95,7 @@ class MoveThreadForm(ReasonForm):
 @require_POST
 @signed_in_or_login
 def react(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
-    access, post = moderation.access_post(request.user, slug, post_id)
+    access, post = access_post(request.user, slug, post_id)
     if not request.user.is_authenticated:
         raise PermissionDenied
     try:
@@ -109,7 +109,7 @@ def react(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @signed_in_or_login
 def flag(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
-    access, post = moderation.access_post(request.user, slug, post_id)
+    access, post = access_post(request.user, slug, post_id)
     if not (request.user.is_authenticated and access.community_access.is_member):
         raise PermissionDenied
     existing = moderation.open_flag_of(request.user, post)
@@ -135,7 +135,7 @@ def flag(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
 
 def _post_moderation(request: HttpRequest, slug: str, post_id: int, *, hide: bool
                      ) -> HttpResponse:
-    access, post = moderation.access_post(request.user, slug, post_id)
+    access, post = access_post(request.user, slug, post_id)
     if not access.can_moderate:
         raise PermissionDenied
     back = _next_or(request, post_path(slug, post.pk))
@@ -174,7 +174,7 @@ def post_restore(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
 @require_POST
 @signed_in_or_login
 def flags_dismiss(request: AuthenticatedHttpRequest, slug: str, post_id: int) -> HttpResponse:
-    access, post = moderation.access_post(request.user, slug, post_id)
+    access, post = access_post(request.user, slug, post_id)
     if not access.can_moderate:
         raise PermissionDenied
     form = ReasonForm(request.POST)

@@ -28,7 +28,6 @@ def annotate_reactions(posts: Sequence[Post], user: User | AnonymousUser | None,
 
     ``includes/post_actions.html`` shows these.
     """
-    from praxis.discussions.moderation import can_flag, can_react
 
     ids = [post.pk for post in posts]
     counts: dict[int, dict[str, int]] = {post_id: {} for post_id in ids}
@@ -48,8 +47,8 @@ def annotate_reactions(posts: Sequence[Post], user: User | AnonymousUser | None,
     for post in posts:
         post.reaction_counts = counts[post.pk]  # type: ignore[attr-defined]
         post.my_reactions = mine[post.pk]  # type: ignore[attr-defined]
-        post.can_react = access is not None and can_react(access, post)  # type: ignore[attr-defined]
-        post.can_flag = access is not None and can_flag(access, post)  # type: ignore[attr-defined]
+        post.can_react = access is not None and access.can_react(post)  # type: ignore[attr-defined]
+        post.can_flag = access is not None and access.can_flag(post)  # type: ignore[attr-defined]
 
 
 def will_use_reactions(community: Community) -> QuerySet[Reaction]:

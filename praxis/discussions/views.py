@@ -23,6 +23,7 @@ from praxis.communities.permissions import (
     CommunityAccess,
     TopicAccess,
     access_community,
+    access_post,
     access_thread,
     access_topic,
     topic_access,
@@ -68,20 +69,6 @@ def topic_url(slug: str, topic: Topic) -> str | None:
         return reverse("topics:detail", args=[slug, topic.slug])
     except NoReverseMatch:
         return None
-
-
-def _access_post(user: AnyUser, slug: str, post_id: int,
-                 related: tuple[str, ...] = ()) -> tuple[TopicAccess, Post]:
-    """A post of a community for someone who may read it, with their TopicAccess."""
-    community_access = access_community(user, slug, need="see")
-    post = get_object_or_404(
-        Post.objects.select_related("thread__topic", "author", *related),
-        pk=post_id, thread__community=community_access.community,
-    )
-    access = topic_access(user, post.thread.topic, community_access)
-    if not access.can_read:
-        raise PermissionDenied
-    return access, post
 
 
 def why_cannot_post(access: TopicAccess, thread: Thread, user: AnyUser) -> str | None:
@@ -234,7 +221,7 @@ def reply(request: AuthenticatedHttpRequest, slug: str, thread_id: int) -> HttpR
 @login_on_refusal
 @require_http_methods(["GET", "POST"])
 def post_edit(request: AuthenticatedHttpRequest, slug: str, post_id: int) -> HttpResponse:
-    access, post = _access_post(request.user, slug, post_id)
+    access, post = access_post(request.user, slug, post_id)
     if not access.can_edit_post(post):
         raise PermissionDenied
     form = PostEditForm(request.POST or None, initial={"body": post.body})
@@ -250,7 +237,7 @@ def post_edit(request: AuthenticatedHttpRequest, slug: str, post_id: int) -> Htt
 @login_on_refusal
 @require_GET
 def post_revisions(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
-    access, post = _access_post(request.user, slug, post_id)
+    access, post = access_post(request.user, slug, post_id)
     if not access.can_see_revisions(post):
         raise PermissionDenied
     revisions = list(post.revisions.select_related("edited_by"))
@@ -267,7 +254,7 @@ def post_revisions(request: HttpRequest, slug: str, post_id: int) -> HttpRespons
 @require_GET
 def post_link(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
     """A post's permanent address: the thread page that shows it, scrolled to it."""
-    _access, post = _access_post(request.user, slug, post_id)
+    _access, post = access_post(request.user, slug, post_id)
     url = reverse("discussions:thread", args=[slug, post.thread_id])
     if (after := queries.permalink_after(post)) is not None:
         url += "?" + urlencode({"after": after})

@@ -49,7 +49,7 @@ def test_a_proposal_is_supported_approved_and_becomes_a_topic(new_context, scene
     member = new_context().new_page()
     log_in(member, scene.member.email, DEFAULT_PASSWORD)
     member.goto(f"/c/{slug}/")
-    member.locator("main").get_by_role("link", name="Topics").click()
+    member.locator("main").get_by_role("link", name="Topics", exact=True).click()
     member.locator("main").get_by_role("link", name="Propose a topic").first.click()
     main = member.locator("main")
     main.get_by_label("Title").fill("Presenting at conferences")

@@ -1,6 +1,3 @@
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from praxis.communities import queries, services
+from praxis.communities.decorators import community_view
 from praxis.communities.forms import (
     CohortForm,
     CommunityForm,
@@ -24,7 +22,7 @@ from praxis.communities.forms import (
     MemberForm,
 )
 from praxis.communities.models import Cohort, JoinRequest, Membership
-from praxis.communities.permissions import CommunityAccess, access_community
+from praxis.communities.permissions import CommunityAccess
 from praxis.communities.permissions import require_can_create_community as _require_creator
 from praxis.core.http import AuthenticatedHttpRequest
 from praxis.discussions import queries as discussion_queries
@@ -32,32 +30,6 @@ from praxis.topics import queries as topic_queries
 
 MEMBERS_PER_PAGE = 50
 HOME_THREADS = 12
-
-View = Callable[..., HttpResponse]
-
-
-def community_view(need: str) -> Callable[[View], View]:
-    """Resolves ``slug`` through the permission door and hands the view a CommunityAccess.
-
-    Someone signed out who lacks the permission is sent to log in; anyone else gets 403
-    (or 404 where the community is not theirs to know about).
-    """
-
-    def decorate(view: View) -> View:
-        @wraps(view)
-        def wrapper(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
-            try:
-                access = access_community(request.user, slug, need=need)
-            except PermissionDenied:
-                if not request.user.is_authenticated:
-                    return redirect_to_login(request.get_full_path())
-                raise
-            return view(request, access, *args, **kwargs)
-
-        return wrapper
-
-    return decorate
-
 
 def _site_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/")

@@ -2,13 +2,11 @@
 writes, a query reads, a template shows."""
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -18,6 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from praxis.communities.decorators import login_on_refusal
 from praxis.communities.permissions import (
     AnyUser,
     CommunityAccess,
@@ -41,22 +40,6 @@ MAX_VISUAL_DEPTH = 4
 UNREAD_PER_PAGE = 50
 
 View = Callable[..., HttpResponseBase]
-
-
-def login_on_refusal(view: View) -> View:
-    """Someone signed out whom the door refuses is sent to log in; anyone else gets the 403
-    (or the 404 where the community is not theirs to know about)."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDenied:
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            raise
-
-    return wrapper
 
 
 def _int(value: str | None) -> int | None:

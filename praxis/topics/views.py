@@ -7,8 +7,6 @@ from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -17,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from praxis.communities.decorators import community_view, login_on_refusal
 from praxis.communities.permissions import (
     CommunityAccess,
     TopicAccess,
-    access_community,
     access_topic,
 )
 from praxis.core.http import AuthenticatedHttpRequest
@@ -49,46 +47,16 @@ THREADS_PER_PAGE = 30
 NOT_YET_PER_PAGE = 100
 
 
-def _through_the_door(request: HttpRequest, ask: Callable[[], Any]) -> Any:
-    """Asks the door; someone signed out who lacks the permission is sent to log in."""
-    try:
-        return ask()
-    except PermissionDenied:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        raise
-
-
-def community_view(need: str) -> Callable[[View], View]:
-    """Resolves ``slug`` through ``access_community`` and hands the view a CommunityAccess."""
-
-    def decorate(view: View) -> View:
-        @wraps(view)
-        def wrapper(request: HttpRequest, slug: str, *args: Any,
-                    **kwargs: Any) -> HttpResponseBase:
-            access = _through_the_door(
-                request, lambda: access_community(request.user, slug, need=need))
-            if isinstance(access, HttpResponse):
-                return access
-            return view(request, access, *args, **kwargs)
-
-        return wrapper
-
-    return decorate
-
-
 def topic_view(need: str) -> Callable[[View], View]:
     """Resolves ``slug`` and ``topic_slug`` through ``access_topic`` and hands the view a
     TopicAccess (``need``: read, participate, facilitate, manage)."""
 
     def decorate(view: View) -> View:
         @wraps(view)
+        @login_on_refusal
         def wrapper(request: HttpRequest, slug: str, topic_slug: str, *args: Any,
                     **kwargs: Any) -> HttpResponseBase:
-            access = _through_the_door(
-                request, lambda: access_topic(request.user, slug, topic_slug, need=need))
-            if isinstance(access, HttpResponse):
-                return access
+            access = access_topic(request.user, slug, topic_slug, need=need)
             return view(request, access, *args, **kwargs)
 
         return wrapper

@@ -619,7 +619,9 @@ def _new_thread(ctx: DemoContext, topic: Topic, kind: str, title: str, body: str
 def _plans(ctx: DemoContext, cast: Cast, writer: Writer) -> list[ThreadPlan]:
     rng = ctx.rng
     topics = list(Topic.objects.filter(community=ctx.community).order_by("starts_at", "title"))
-    windows = {t.pk: w for t in topics if (w := _window(t, ctx.now)) is not None}
+    # Posts stop at the last full hour, so two runs with one seed in the same hour match.
+    last_hour = ctx.now.replace(minute=0, second=0, microsecond=0)
+    windows = {t.pk: w for t in topics if (w := _window(t, last_hour)) is not None}
     budget = {pk: (ends - starts).total_seconds() ** 0.8 for pk, (starts, ends) in windows.items()}
     scale = TARGET_POSTS / (sum(budget.values()) or 1)
     plans = []

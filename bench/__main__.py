@@ -22,9 +22,10 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from bench import community_pages, thread_page
+    from bench import community_pages, page_weight, thread_page
 
-    benches = {"community_pages": community_pages.run, "thread_page": thread_page.run}
+    benches = {"community_pages": community_pages.run, "thread_page": thread_page.run,
+               "page_weight": page_weight.run}
     # `python -m bench thread_page` runs only the benchmarks named.
     for name in sys.argv[1:] or list(benches):
         benches[name](report=print)

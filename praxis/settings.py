@@ -69,11 +69,19 @@ INSTALLED_APPS = [
     "praxis.library",
     "praxis.topics",
     "praxis.discussions",
+    "praxis.interop",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages: compressed after everything else has written the body (static files come
+    # compressed from WhiteNoise above). Django adds random padding against BREACH.
+    "django.middleware.gzip.GZipMiddleware",
+    # 304 Not Modified on the ETag set below, computed before compression.
+    "django.middleware.http.ConditionalGetMiddleware",
+    # ETag that ignores masked CSRF tokens; personal pages private (praxis/core/middleware.py).
+    "praxis.core.middleware.PageCachingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("praxis.communities.urls")),
     path("", include("praxis.topics.urls")),
     path("", include("praxis.discussions.urls")),
+    path("", include("praxis.interop.urls")),
 ]

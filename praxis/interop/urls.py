@@ -1,6 +1,6 @@
 from django.urls import path
 
-from praxis.interop import views
+from praxis.interop import offline, views
 
 app_name = "interop"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("feeds/", views.my_feeds, name="my_feeds"),
     path(C + "feed.atom", views.community_feed, name="community_feed"),
     path(T + "feed.atom", views.topic_feed, name="topic_feed"),
+    path(T + "download.html", offline.topic_offline, name="topic_offline"),
     path(C + "topics.ics", views.topics_calendar, name="topics_calendar"),
     path(PRIVATE + C + "feed.atom", views.community_feed, name="private_community_feed"),
     path(PRIVATE + T + "feed.atom", views.topic_feed, name="private_topic_feed"),

@@ -72,8 +72,9 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = [
-            # digest and low_bandwidth join this form with the features that honour them.
+            # digest joins this form with the email digests that honour it.
             "display_name", "institution", "region", "bio", "locale", "timezone",
+            "low_bandwidth",
         ]
         widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
 

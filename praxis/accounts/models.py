@@ -62,7 +62,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     low_bandwidth = models.BooleanField(
         _("low bandwidth"),
         default=False,
-        help_text=_("Show lighter pages: no images until you ask for them."),
+        help_text=_("Lighter pages: no images until you ask for them, fewer posts a page."),
     )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(

@@ -37,6 +37,7 @@ from praxis.topics.models import Topic
 
 # Deeper replies keep this indentation and say whom they answer: a phone stays readable.
 MAX_VISUAL_DEPTH = 4
+LOW_BANDWIDTH_POSTS_PER_PAGE = 20
 UNREAD_PER_PAGE = 50
 
 View = Callable[..., HttpResponseBase]
@@ -87,7 +88,9 @@ def thread_detail(request: HttpRequest, slug: str, thread_id: int) -> HttpRespon
     user = request.user
     after = queries.valid_path(request.GET.get("after"))
     before = None if after else queries.valid_path(request.GET.get("before"))
-    page = queries.thread_page(thread, after=after, before=before)
+    per_page = (LOW_BANDWIDTH_POSTS_PER_PAGE if getattr(user, "low_bandwidth", False)
+                else queries.POSTS_PER_PAGE)
+    page = queries.thread_page(thread, after=after, before=before, per_page=per_page)
     is_member = access.community_access.is_member
 
     previous_mark = queries.previous_read_mark(user, thread) if is_member else None

@@ -98,8 +98,8 @@ def test_editing_the_profile(client, user):
     })
     assert response.status_code == 302
     user.refresh_from_db()
-    assert (user.display_name, user.region, user.timezone, user.bio) == (
-        "Dr Leila Ahmadi", "Fars", "Asia/Tehran", "Master trainer since 2012")
+    assert (user.display_name, user.region, user.timezone, user.bio, user.low_bandwidth) == (
+        "Dr Leila Ahmadi", "Fars", "Asia/Tehran", "Master trainer since 2012", True)
 
 
 def test_an_unknown_time_zone_is_refused(client, user):

@@ -179,6 +179,16 @@ def test_low_bandwidth_members_get_a_link_instead_of_the_picture(member, cast, t
     assert "Show image <bdi>board.png</bdi>" in page
 
 
+def test_low_bandwidth_members_get_shorter_thread_pages(member, cast, thread):
+    for n in range(30):
+        services.publish_post(thread=thread, author=cast.steward, body=f"Post {n}")
+    full = member.get(thread_url(cast, thread)).context["page"]
+    cast.member.low_bandwidth = True
+    cast.member.save()
+    light = member.get(thread_url(cast, thread)).context["page"]
+    assert len(full.posts) > len(light.posts) == 20
+
+
 def test_attachments_of_a_hidden_post_stay_hidden(member, cast, thread, media):
     files = check_files([samples.upload("plan.pdf", samples.pdf())])
     post = services.publish_post(thread=thread, author=cast.steward, body="x", attachments=files)

@@ -60,6 +60,22 @@ class StewardScopedAdmin(admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class ReadOnlyStewardAdmin(StewardScopedAdmin):
+    """Back-office pages to look things up: writes happen on the community's pages, where
+    the rules are kept. ``superusers_may_delete`` lets site admins delete rows."""
+
+    superusers_may_delete = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.superusers_may_delete and bool(request.user.is_superuser)
+
+
 class MembershipAdminForm(forms.ModelForm):
     """The back office keeps the site's rule: a community always keeps a steward."""
 

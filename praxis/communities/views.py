@@ -24,16 +24,12 @@ from praxis.communities.forms import (
 from praxis.communities.models import Cohort, JoinRequest, Membership
 from praxis.communities.permissions import CommunityAccess
 from praxis.communities.permissions import require_can_create_community as _require_creator
-from praxis.core.http import AuthenticatedHttpRequest
+from praxis.core.http import AuthenticatedHttpRequest, site_url
 from praxis.discussions import queries as discussion_queries
 from praxis.topics import queries as topic_queries
 
 MEMBERS_PER_PAGE = 50
 HOME_THREADS = 12
-
-def _site_url(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/")
-
 
 # Communities ---------------------------------------------------------------------------------
 
@@ -107,7 +103,7 @@ def join(request: AuthenticatedHttpRequest, access: CommunityAccess) -> HttpResp
             form = JoinRequestForm(request.POST)
             message = form.cleaned_data["message"] if form.is_valid() else ""
             services.request_to_join(user=request.user, community=community,
-                                     message=message, site_url=_site_url(request))
+                                     message=message, site_url=site_url(request))
             messages.success(
                 request, _("Your request has been sent to the stewards of %(community)s.")
                 % {"community": community},
@@ -228,7 +224,7 @@ def invitations(request: AuthenticatedHttpRequest, access: CommunityAccess) -> H
         outcome = services.invite_people(
             actor=request.user, community=community, emails=form.cleaned_data["emails"],
             role=form.cleaned_data["role"], tier=form.cleaned_data["tier"],
-            message=form.cleaned_data["message"], site_url=_site_url(request),
+            message=form.cleaned_data["message"], site_url=site_url(request),
         )
         if outcome.invited:
             messages.success(request, _("Invitations sent to: %(list)s.") % {
@@ -301,7 +297,7 @@ def join_request_decide(request: AuthenticatedHttpRequest, access: CommunityAcce
     try:
         if request.POST.get("decision") == "approve":
             services.approve_join_request(actor=request.user, join_request=join_request,
-                                          site_url=_site_url(request))
+                                          site_url=site_url(request))
             messages.success(request, _("%(name)s is now a member.") % {
                 "name": join_request.user})
         elif request.POST.get("decision") == "decline":

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from praxis.communities.admin import StewardScopedAdmin
+from praxis.communities.admin import ReadOnlyStewardAdmin
 from praxis.discussions.models import (
     Attachment,
     Flag,
@@ -16,17 +16,6 @@ from praxis.discussions.models import (
     PostRevision,
     Thread,
 )
-
-
-class ReadOnlyStewardAdmin(StewardScopedAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class ReadOnlyInline(admin.TabularInline):

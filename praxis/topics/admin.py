@@ -7,24 +7,14 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from praxis.communities.admin import StewardScopedAdmin
+from praxis.communities.admin import ReadOnlyStewardAdmin
 from praxis.topics.models import ProposalSupport, Topic, TopicProposal
-
-
-class ReadOnlyStewardAdmin(StewardScopedAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # Deleting a topic deletes its threads and every post in them: site admins only.
-        return bool(request.user.is_superuser)
 
 
 @admin.register(Topic)
 class TopicAdmin(ReadOnlyStewardAdmin):
+    # Deleting a topic deletes its threads and every post in them: site admins only.
+    superusers_may_delete = True
     list_display = ["title", "community", "starts_at", "apply_from", "ends_at", "archived_at",
                     "synthesis_published_at"]
     list_filter = ["community"]
@@ -47,6 +37,7 @@ class ProposalSupportInline(admin.TabularInline):
 
 @admin.register(TopicProposal)
 class TopicProposalAdmin(ReadOnlyStewardAdmin):
+    superusers_may_delete = True
     list_display = ["title", "community", "proposed_by", "status", "created_at", "decided_at"]
     list_filter = ["status", "community"]
     search_fields = ["title", "rationale", "proposed_by__display_name", "proposed_by__email"]

@@ -21,7 +21,7 @@ from praxis.communities.permissions import (
     TopicAccess,
     access_topic,
 )
-from praxis.core.http import AuthenticatedHttpRequest
+from praxis.core.http import AuthenticatedHttpRequest, site_url
 from praxis.discussions.models import Thread
 from praxis.library.forms import SeedArticleForm
 from praxis.library.models import Resource
@@ -62,10 +62,6 @@ def topic_view(need: str) -> Callable[[View], View]:
         return wrapper
 
     return decorate
-
-
-def _site_url(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/")
 
 
 def _topic_context(access: TopicAccess, **extra: Any) -> dict[str, Any]:
@@ -425,7 +421,7 @@ def proposal_approve(request: AuthenticatedHttpRequest, access: CommunityAccess,
                 summary=fields["summary"], facilitators=fields["facilitators"],
                 starts_at=fields["starts_at"], apply_from=fields["apply_from"],
                 ends_at=fields["ends_at"], apply_prompt=fields["apply_prompt"],
-                questions=question_drafts(questions), site_url=_site_url(request),
+                questions=question_drafts(questions), site_url=site_url(request),
             )
         except services.TopicRuleError as error:
             form.add_error(None, str(error))
@@ -450,7 +446,7 @@ def proposal_decline(request: AuthenticatedHttpRequest, access: CommunityAccess,
     try:
         services.decline_proposal(proposal=proposal, actor=request.user,
                                   reason=form.cleaned_data["reason"],
-                                  site_url=_site_url(request))
+                                  site_url=site_url(request))
     except services.TopicRuleError as error:
         messages.error(request, str(error))
     else:

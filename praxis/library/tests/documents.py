@@ -6,24 +6,23 @@ import zipfile
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
-def docx() -> bytes:
+def _zip(entries: dict[str, str]) -> bytes:
+    """A zip whose bytes do not depend on the clock, so two calls compare equal."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<w:document/>")
+        for name, content in entries.items():
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0)), content)
     return buffer.getvalue()
+
+
+def docx() -> bytes:
+    return _zip({"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>"})
 
 
 def odt() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
-        archive.writestr("content.xml", "<office:document-content/>")
-    return buffer.getvalue()
+    return _zip({"mimetype": "application/vnd.oasis.opendocument.text",
+                 "content.xml": "<office:document-content/>"})
 
 
 def other_zip() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("evil.exe", "MZ")
-    return buffer.getvalue()
+    return _zip({"evil.exe": "MZ"})

@@ -6,7 +6,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 DEV_ENV := DEBUG=true
 
-.PHONY: run install migrate demo test lint messages clean bench
+.PHONY: run install migrate demo test lint messages clean bench worker
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ migrate: install
 run: migrate
 	@$(DEV_ENV) $(BIN)/python manage.py seed_demo --if-empty
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Sends emails and digests in the background (a second terminal beside `make run`).
+worker: migrate
+	$(DEV_ENV) $(BIN)/python manage.py worker
 
 demo: migrate
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo --reset

@@ -116,6 +116,7 @@ def main_pages() -> list[Page]:
         ("proposals", "topics:proposals", [slug], "member"),
         ("archive", "topics:archive", [slug], "member"),
         ("profile", "accounts:profile", [], "member"),
+        ("email settings", "notifications:settings", [], "member"),
         ("invitations", "communities:invitations", [slug], "steward"),
         ("join requests", "communities:join_requests", [slug], "steward"),
         ("log in", "accounts:login", [], "anonymous"),

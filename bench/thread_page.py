@@ -6,26 +6,23 @@ queries must not grow with the thread: the first and the last page of 500 posts 
 the 30 KB budget.
 """
 
-import gzip
 import random
 from collections.abc import Callable
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from bench.measure import measure
+from bench.page_weight import BUDGET_BYTES, stylesheet_bytes
 from praxis.accounts.models import User
 from praxis.communities.models import Community, Membership
 from praxis.discussions import services
 from praxis.discussions.demo import THEMES, Writer
 from praxis.discussions.models import Post, Thread
 from praxis.topics.models import Topic
-
-BUDGET_BYTES = 30 * 1024
 
 
 def _community() -> tuple[Community, Topic, list[User]]:
@@ -74,11 +71,6 @@ def _thread(topic: Topic, people: list[User], size: int, rng: random.Random) -> 
     return thread
 
 
-def _stylesheet_bytes() -> int:
-    path = settings.BASE_DIR / "praxis" / "static" / "praxis" / "praxis.css"
-    return len(gzip.compress(path.read_bytes()))
-
-
 def run(report: Callable[[str], None]) -> None:
     rng = random.Random(2015)
     community, topic, people = _community()
@@ -88,7 +80,7 @@ def run(report: Callable[[str], None]) -> None:
     reader = people[10]
     client = Client()
     client.force_login(reader)
-    css = _stylesheet_bytes()
+    css = stylesheet_bytes()
     last_page_after = list(Post.objects.filter(thread=large).values_list("path", flat=True))[449]
     cases = [
         ("first page", small, ""),

@@ -70,6 +70,9 @@ INSTALLED_APPS = [
     "praxis.topics",
     "praxis.discussions",
     "praxis.interop",
+    "praxis.notifications",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -203,6 +206,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+# Seconds before a silent mail server counts as failed (the worker then tries again later).
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "60"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Praxis <praxis@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -213,6 +218,35 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 PRAXIS_COMMUNITY_CREATORS = os.environ.get("PRAXIS_COMMUNITY_CREATORS", "stewards")
 PRAXIS_INVITATION_DAYS = int(os.environ.get("PRAXIS_INVITATION_DAYS", "14"))
 PRAXIS_MAX_ATTACHMENT_MB = int(os.environ.get("PRAXIS_MAX_ATTACHMENT_MB", "10"))
+
+# Background work (emails): the database queue, run by `make worker`; Redis (RQ) when
+# REDIS_URL is set. PRAXIS_TASKS_BACKEND=immediate runs tasks in the request instead.
+TASKS_BACKEND = os.environ.get("PRAXIS_TASKS_BACKEND", "rq" if REDIS_URL else "database")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "rq": "django_tasks_rq.RQBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[TASKS_BACKEND],
+        "QUEUES": ["default"],
+    }
+}
+if TASKS_BACKEND == "rq":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 300}}
+
+# Reply by email: replies go to reply+<token>@PRAXIS_REPLY_DOMAIN, which the mail server
+# delivers to `manage.py receive_email` or to /inbound/email/ (Bearer PRAXIS_INBOUND_SECRET).
+# With no domain set, emails carry no reply address.
+PRAXIS_REPLY_DOMAIN = os.environ.get("PRAXIS_REPLY_DOMAIN", "")
+PRAXIS_INBOUND_SECRET = os.environ.get("PRAXIS_INBOUND_SECRET", "")
+PRAXIS_MAX_INBOUND_MB = int(os.environ.get("PRAXIS_MAX_INBOUND_MB", "10"))
+# How long a reply address works after its email was sent.
+PRAXIS_REPLY_DAYS = int(os.environ.get("PRAXIS_REPLY_DAYS", "90"))
+# The authserv-id your mail server writes in Authentication-Results (RFC 8601). When set, a
+# reply must carry that server's pass for DMARC, DKIM or SPF: a forged From is refused.
+PRAXIS_INBOUND_AUTHSERV_ID = os.environ.get("PRAXIS_INBOUND_AUTHSERV_ID", "")
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

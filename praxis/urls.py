@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("praxis.topics.urls")),
     path("", include("praxis.discussions.urls")),
     path("", include("praxis.interop.urls")),
+    path("", include("praxis.notifications.urls")),
 ]

@@ -72,7 +72,7 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = [
-            # digest joins this form with the email digests that honour it.
+            # Email preferences (digest, direct email) have their own page: notifications.
             "display_name", "institution", "region", "bio", "locale", "timezone",
             "low_bandwidth",
         ]

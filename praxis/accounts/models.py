@@ -59,6 +59,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     digest = models.CharField(
         _("email notifications"), max_length=10, choices=Digest.choices, default=Digest.DAILY
     )
+    email_direct = models.BooleanField(
+        _("email me at once about what concerns me"),
+        default=True,
+        help_text=_("Replies to my posts, mentions of my name and feedback on my session "
+                    "plans, whatever my digest setting."),
+    )
     low_bandwidth = models.BooleanField(
         _("low bandwidth"),
         default=False,

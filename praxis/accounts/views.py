@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -17,15 +16,7 @@ from praxis.accounts.forms import (
     ProfileForm,
     SignupForm,
 )
-
-
-def _safe_next(request: HttpRequest) -> str | None:
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return None
+from praxis.core.http import safe_next
 
 
 @require_http_methods(["GET", "POST"])
@@ -47,8 +38,8 @@ def signup(request: HttpRequest) -> HttpResponse:
         else:
             login(request, user, backend="praxis.accounts.backends.EmailBackend")
             messages.success(request, _("Welcome to Praxis, %(name)s.") % {"name": user})
-            return redirect(_safe_next(request) or "core:home")
-    return render(request, "accounts/signup.html", {"form": form, "next": _safe_next(request)})
+            return redirect(safe_next(request) or "core:home")
+    return render(request, "accounts/signup.html", {"form": form, "next": safe_next(request)})
 
 
 class LoginView(auth_views.LoginView):

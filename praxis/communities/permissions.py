@@ -64,6 +64,12 @@ class CommunityAccess:
         return self.is_member or self.is_site_admin
 
     @property
+    def can_follow(self) -> bool:
+        """Choose what to hear of by email, and get it: members only (email reaches no one
+        who has not joined, whatever the community's visibility)."""
+        return self.is_member
+
+    @property
     def can_manage(self) -> bool:
         """Stewards run the community: settings, invitations, requests, roles, cohorts."""
         return self.is_site_admin or (
@@ -108,7 +114,7 @@ def community_access(user: AnyUser, community: Community) -> CommunityAccess:
     )
 
 
-NEEDS = ("see", "read", "view_members", "manage", "lead_topics", "propose_topics")
+NEEDS = ("see", "read", "view_members", "manage", "lead_topics", "propose_topics", "follow")
 
 
 def access_community(user: AnyUser, slug: str, *, need: str = "see") -> CommunityAccess:
@@ -181,7 +187,7 @@ def readable_communities(user: AnyUser) -> QuerySet[Community]:
 
 # Topics and discussions --------------------------------------------------------------------
 
-TOPIC_NEEDS = ("read", "participate", "facilitate", "manage")
+TOPIC_NEEDS = ("read", "participate", "facilitate", "manage", "follow")
 
 
 @dataclass(frozen=True)
@@ -281,6 +287,24 @@ def topic_access(user: AnyUser, topic: "Topic",
                        is_topic_facilitator=is_topic_facilitator)
 
 
+def _require(found: TopicAccess, need: str, thread: "Thread | None" = None) -> None:
+    """Refuses (403) unless the person may do ``need`` in the topic; "participate" means
+    posting in ``thread`` when there is one."""
+    access = found.community_access
+    if need == "participate":
+        allowed = found.can_read and (found.can_participate if thread is None
+                                      else found.can_post_in(thread))
+    else:
+        allowed = {
+            "read": found.can_read,
+            "facilitate": found.can_facilitate,
+            "manage": access.can_manage,
+            "follow": access.can_follow,
+        }[need]
+    if not allowed:
+        raise PermissionDenied
+
+
 def access_topic(user: AnyUser, slug: str, topic_slug: str, *, need: str = "read") -> TopicAccess:
     """Finds a topic of a community for this person, or refuses (404 / 403 as for
     communities). ``need`` is one of TOPIC_NEEDS."""
@@ -293,14 +317,7 @@ def access_topic(user: AnyUser, slug: str, topic_slug: str, *, need: str = "read
     if topic is None:
         raise Http404
     found = topic_access(user, topic, access)
-    allowed = {
-        "read": found.can_read,
-        "participate": found.can_read and found.can_participate,
-        "facilitate": found.can_facilitate,
-        "manage": access.can_manage,
-    }[need]
-    if not allowed:
-        raise PermissionDenied
+    _require(found, need)
     return found
 
 
@@ -319,14 +336,7 @@ def access_thread(user: AnyUser, slug: str, thread_id: int,
     if thread is None:
         raise Http404
     found = topic_access(user, thread.topic, access)
-    allowed = {
-        "read": found.can_read,
-        "participate": found.can_read and found.can_post_in(thread),
-        "facilitate": found.can_facilitate,
-        "manage": access.can_manage,
-    }[need]
-    if not allowed:
-        raise PermissionDenied
+    _require(found, need, thread)
     return found, thread
 
 

@@ -6,7 +6,6 @@ steward, an invitation is used once) and raise ``CommunityRuleError`` with a mes
 show the person.
 """
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -20,14 +19,11 @@ from django.utils.translation import gettext as _
 from praxis.accounts.models import User
 from praxis.communities.models import Cohort, Community, Invitation, JoinRequest, Membership
 from praxis.core.email import absolute_url, send_on_commit
+from praxis.core.tokens import hash_token
 
 
 class CommunityRuleError(Exception):
     """A request that the community's rules refuse; the message is for the person."""
-
-
-def _hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 # Communities ---------------------------------------------------------------------------------
@@ -172,7 +168,7 @@ def invite_people(*, actor: User, community: Community, emails: list[str],
         token = secrets.token_urlsafe(32)
         invitation = Invitation.objects.create(
             community=community, email=address, role=role, tier=tier, message=message,
-            token_hash=_hash_token(token), invited_by=actor, expires_at=expires_at,
+            token_hash=hash_token(token), invited_by=actor, expires_at=expires_at,
         )
         link = absolute_url(site_url, reverse("communities:invitation", args=[token]))
         send_on_commit(
@@ -189,7 +185,7 @@ def invite_people(*, actor: User, community: Community, emails: list[str],
 def find_invitation(token: str) -> Invitation | None:
     return (
         Invitation.objects.select_related("community", "invited_by")
-        .filter(token_hash=_hash_token(token))
+        .filter(token_hash=hash_token(token))
         .first()
     )
 

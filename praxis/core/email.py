@@ -1,6 +1,8 @@
 """Emails that services send: after the transaction commits, in the recipient's language."""
 
 import zoneinfo
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -9,6 +11,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from praxis.accounts.models import User
+
+
+@contextmanager
+def in_language_and_zone(language: str, zone: str) -> Iterator[None]:
+    """Renders as a reader sees it: their language, their time zone."""
+    with translation.override(language), timezone.override(zoneinfo.ZoneInfo(zone)):
+        yield
 
 
 def send_on_commit(*, to: User | str, subject_template: str, body_template: str,
@@ -20,7 +29,7 @@ def send_on_commit(*, to: User | str, subject_template: str, body_template: str,
     address = to.email if isinstance(to, User) else to
 
     def send() -> None:
-        with translation.override(language), timezone.override(zoneinfo.ZoneInfo(zone)):
+        with in_language_and_zone(language, zone):
             subject = render_to_string(subject_template, context).strip()
             body = render_to_string(body_template, context)
         send_mail(subject, body, None, [address])

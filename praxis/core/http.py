@@ -1,4 +1,5 @@
 from django.http import HttpRequest
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from praxis.accounts.models import User
 
@@ -12,3 +13,15 @@ class AuthenticatedHttpRequest(HttpRequest):
 def site_url(request: HttpRequest) -> str:
     """The site's address as this request reached it, for links in emails."""
     return request.build_absolute_uri("/")
+
+
+def safe_next(request: HttpRequest, target: str | None = None) -> str | None:
+    """Where to go back to: ``target`` (by default the request's ``next``, posted or in the
+    query) when it is a page of this site, else None."""
+    if target is None:
+        target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None

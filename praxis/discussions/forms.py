@@ -78,9 +78,14 @@ class ThreadForm(PostForm):
 
     field_order = ["kind", "title", "body", "attachments"]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, can_announce: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["body"].label = _("Message")
+        if can_announce:
+            kind = self.fields["kind"]
+            assert isinstance(kind, forms.ChoiceField)
+            kind.choices = [*self.KINDS, (Thread.Kind.ANNOUNCEMENT, _(
+                "An announcement: pinned, and emailed at once to every member who gets email"))]
         self.order_fields(self.field_order)
 
 

@@ -17,6 +17,7 @@ class Thread(models.Model):
         MEMBER = "member", _("Member's question")
         SESSION_PLAN = "session_plan", _("Session plan for feedback")
         APPLY = "apply", _("Applying it to our contexts")
+        ANNOUNCEMENT = "announcement", _("Announcement")
 
     community = models.ForeignKey(
         "communities.Community", on_delete=models.CASCADE, related_name="threads",

@@ -337,14 +337,16 @@ class FlaggedPost:
 FLAGGED_POSTS_SHOWN = 50
 
 
+def _open_flags(scope: ModeratorScope) -> QuerySet[Flag]:
+    return Flag.objects.filter(scope.thread_filter("post__thread__"), resolved_at=None,
+                               post__thread__community=scope.community)
+
+
 def flagged_posts(scope: ModeratorScope) -> list[FlaggedPost]:
     """Posts with open flags, the longest waiting first, each with its open flags; at most
     FLAGGED_POSTS_SHOWN posts, in one query."""
     flags = (
-        Flag.objects.filter(
-            scope.thread_filter("post__thread__"),
-            resolved_at=None, post__thread__community=scope.community,
-        )
+        _open_flags(scope)
         .select_related("flagged_by", "post__author", "post__thread__topic")
         .order_by("created_at", "id")
     )
@@ -362,11 +364,7 @@ def flagged_posts(scope: ModeratorScope) -> list[FlaggedPost]:
 
 
 def flagged_post_count(scope: ModeratorScope) -> int:
-    return (
-        Flag.objects.filter(scope.thread_filter("post__thread__"), resolved_at=None,
-                            post__thread__community=scope.community)
-        .values("post_id").distinct().count()
-    )
+    return _open_flags(scope).values("post_id").distinct().count()
 
 
 def moderation_log(scope: ModeratorScope) -> QuerySet[ModerationAction]:

@@ -12,13 +12,12 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from praxis.communities.permissions import access_community, access_post, access_thread
-from praxis.core.http import AuthenticatedHttpRequest
+from praxis.core.http import AuthenticatedHttpRequest, safe_next
 from praxis.discussions import moderation
 from praxis.discussions.models import ModerationAction
 from praxis.discussions.moderation import ModerationRuleError
@@ -48,16 +47,6 @@ def signed_in_or_login(view: View) -> View:
             return redirect_to_login(back)
 
     return wrapper
-
-
-def _next_or(request: HttpRequest, default: str) -> str:
-    """The page to go back to: a local ``next`` if given, else ``default``."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 class ReasonForm(forms.Form):
@@ -138,7 +127,7 @@ def _post_moderation(request: HttpRequest, slug: str, post_id: int, *, hide: boo
     access, post = access_post(request.user, slug, post_id)
     if not access.can_moderate:
         raise PermissionDenied
-    back = _next_or(request, post_path(slug, post.pk))
+    back = safe_next(request) or post_path(slug, post.pk)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         service = moderation.hide_post if hide else moderation.restore_post
@@ -188,7 +177,7 @@ def flags_dismiss(request: AuthenticatedHttpRequest, slug: str, post_id: int) ->
             messages.error(request, str(error))
         else:
             messages.success(request, _("The flags are dismissed; the post stays."))
-    return redirect(_next_or(request, reverse("discussions:moderation", args=[slug])))
+    return redirect(safe_next(request) or reverse("discussions:moderation", args=[slug]))
 
 
 # Threads: lock, pin, move -------------------------------------------------------------------

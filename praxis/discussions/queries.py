@@ -80,17 +80,14 @@ def thread_page(thread: Thread, *, after: str | None = None, before: str | None 
 def permalink_after(post: Post) -> str | None:
     """Where the thread page starts to show ``post``: None for the first page, else the
     path to show it after (a few posts of context above it). One query."""
+    # The nearest earlier posts, newest first: fewer than a page means the first page.
     earlier = list(
         Post.objects.filter(thread_id=post.thread_id, path__lt=post.path)
-        .order_by("path").values_list("path", flat=True)[:POSTS_PER_PAGE]
+        .order_by("-path").values_list("path", flat=True)[:POSTS_PER_PAGE]
     )
     if len(earlier) < POSTS_PER_PAGE:
         return None
-    context = list(
-        Post.objects.filter(thread_id=post.thread_id, path__lt=post.path)
-        .order_by("-path").values_list("path", flat=True)[: CONTEXT_POSTS + 1]
-    )
-    return context[-1]
+    return earlier[CONTEXT_POSTS]
 
 
 def leader_roles(topic: Topic, author_ids: set[int]) -> dict[int, str]:

@@ -29,7 +29,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Expression, Prefetch, QuerySet, Subquery, Value
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -334,8 +334,7 @@ def _results(hits: list[tuple[str, int]], terms: list[str]) -> list[SearchResult
             text = plain_markdown(f"{topic.summary}\n{topic.synthesis}")
             found[(TOPIC, topic.pk)] = SearchResult(
                 kind=TOPIC, object_id=topic.pk, community=topic.community,
-                url=_path("topics:detail", [topic.community.slug, topic.slug],
-                          f"/c/{topic.community.slug}/t/{topic.slug}/"),
+                url=reverse("topics:detail", args=[topic.community.slug, topic.slug]),
                 title_html=highlighted(topic.title, terms),
                 snippet_html=snippet(text, terms), when=topic.starts_at,
             )
@@ -362,7 +361,7 @@ def _results(hits: list[tuple[str, int]], terms: list[str]) -> list[SearchResult
 
 def post_path(slug: str, post_id: int) -> str:
     """A post's permalink (served by the thread pages as ``discussions:post``)."""
-    return _path("discussions:post", [slug, post_id], f"/c/{slug}/posts/{post_id}/")
+    return reverse("discussions:post", args=[slug, post_id])
 
 
 def resource_path(resource: Resource, topic: Topic | None) -> str:
@@ -370,21 +369,12 @@ def resource_path(resource: Resource, topic: Topic | None) -> str:
     address for a link; a file seeding no topic has no page yet (empty)."""
     slug = resource.community.slug
     if topic is not None:
-        return _path("topics:detail", [slug, topic.slug], f"/c/{slug}/t/{topic.slug}/")
+        return reverse("topics:detail", args=[slug, topic.slug])
     return resource.url if resource.kind == Resource.Kind.LINK else ""
 
 
 def thread_path(slug: str, thread_id: int) -> str:
-    return _path("discussions:thread", [slug, thread_id], f"/c/{slug}/threads/{thread_id}/")
-
-
-def _path(name: str, args: list[Any], fallback: str) -> str:
-    # The pages of threads, topics and resources are built beside this module; until their
-    # routes exist the agreed paths stand in.
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return fallback
+    return reverse("discussions:thread", args=[slug, thread_id])
 
 
 # Snippets ------------------------------------------------------------------------------------

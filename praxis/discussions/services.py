@@ -23,6 +23,7 @@ from praxis.discussions.models import (
     Thread,
     ThreadRead,
 )
+from praxis.notifications.services import post_published
 from praxis.topics.models import Topic
 
 # A path holds at most 23 steps of 11 characters in 255; replies deeper than this join their
@@ -85,6 +86,7 @@ def publish_post(*, thread: Thread, author: User, body: str, parent: Post | None
         post_count=F("post_count") + 1, last_post_at=now, latest_post_id=post.pk
     )
     _store_attachments(post, attachments)
+    post_published(post)
     return post
 
 
@@ -92,10 +94,10 @@ def publish_post(*, thread: Thread, author: User, body: str, parent: Post | None
 def start_thread(*, topic: Topic, author: User, title: str, body: str,
                  kind: str = Thread.Kind.MEMBER, position: int = 0,
                  attachments: Sequence[CheckedFile] = ()) -> Thread:
-    """Opens a thread in a topic with its first post."""
+    """Opens a thread in a topic with its first post (an announcement is pinned)."""
     thread = Thread.objects.create(
         community_id=topic.community_id, topic=topic, kind=kind, title=title,
-        position=position, created_by=author,
+        position=position, created_by=author, is_pinned=kind == Thread.Kind.ANNOUNCEMENT,
     )
     publish_post(thread=thread, author=author, body=body, attachments=attachments)
     thread.refresh_from_db()

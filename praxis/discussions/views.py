@@ -12,7 +12,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -47,12 +47,8 @@ def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() and len(value) < 19 else None
 
 
-def topic_url(slug: str, topic: Topic) -> str | None:
-    """The topic's own page (None while the topics app does not name one)."""
-    try:
-        return reverse("topics:detail", args=[slug, topic.slug])
-    except NoReverseMatch:
-        return None
+def topic_url(slug: str, topic: Topic) -> str:
+    return reverse("topics:detail", args=[slug, topic.slug])
 
 
 def why_cannot_post(access: TopicAccess, thread: Thread, user: AnyUser) -> str | None:
@@ -143,7 +139,8 @@ def thread_detail(request: HttpRequest, slug: str, thread_id: int) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 def thread_create(request: AuthenticatedHttpRequest, slug: str, topic_slug: str) -> HttpResponse:
     access = access_topic(request.user, slug, topic_slug, need="participate")
-    form = ThreadForm(request.POST or None, request.FILES or None)
+    form = ThreadForm(request.POST or None, request.FILES or None,
+                      can_announce=access.can_facilitate)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         thread = services.start_thread(

@@ -84,18 +84,20 @@ def escape_text(value: str) -> str:
     return value.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
 
 
+ICAL_LINE_OCTETS = 75
+
+
 def fold(line: str) -> str:
     """Folds a content line at 75 octets (3.1), never inside a UTF-8 character; each
     continuation starts with a space, which counts toward its 75."""
     parts: list[str] = []
     current = ""
     size = 0
-    limit = 75
     for char in line:
         width = len(char.encode())
-        if size + width > limit:
+        if size + width > ICAL_LINE_OCTETS:
             parts.append(current)
-            current, size, limit = "", 1, 75
+            current, size = "", 1
         current += char
         size += width
     parts.append(current)
@@ -107,9 +109,10 @@ def ical_datetime(moment: datetime) -> str:
 
 
 def topics_calendar(community: Community, topics: Iterable[Topic], *, host: str,
-                    topic_url: Callable[[Topic], str]) -> str:
-    """One event per topic (start to end) and one for the start of its apply phase."""
-    stamp = ical_datetime(timezone.now())
+                    topic_url: Callable[[Topic], str], stamp: datetime | None = None) -> str:
+    """One event per topic (start to end) and one for the start of its apply phase;
+    ``stamp`` (DTSTAMP) is when the calendar last changed, or now."""
+    stamp_text = ical_datetime(stamp or timezone.now())
     host = host.split(":")[0] or "praxis"
     lines = [
         "BEGIN:VCALENDAR",
@@ -128,7 +131,7 @@ def topics_calendar(community: Community, topics: Iterable[Topic], *, host: str,
         lines += [
             "BEGIN:VEVENT",
             f"UID:topic-{topic.pk}@{host}",
-            f"DTSTAMP:{stamp}",
+            f"DTSTAMP:{stamp_text}",
             f"DTSTART:{ical_datetime(topic.starts_at)}",
             f"DTEND:{ical_datetime(topic.ends_at)}",
             "SUMMARY:" + escape_text(topic.title),
@@ -137,7 +140,7 @@ def topics_calendar(community: Community, topics: Iterable[Topic], *, host: str,
             "END:VEVENT",
             "BEGIN:VEVENT",
             f"UID:topic-{topic.pk}-apply@{host}",
-            f"DTSTAMP:{stamp}",
+            f"DTSTAMP:{stamp_text}",
             f"DTSTART:{ical_datetime(topic.apply_from)}",
             "SUMMARY:" + escape_text(
                 _("Apply phase begins: %(topic)s") % {"topic": topic.title}

@@ -1,4 +1,5 @@
-"""A whole topic as one self-contained HTML file, to read offline or print.
+"""A whole topic as one file to read offline or print: a self-contained HTML file, or a PDF
+(``pdf.py``).
 
 The file holds the topic's dates, facilitators, summary, seed article reference, apply
 prompt, every thread with all its posts in tree order, and the synthesis once published. It
@@ -6,115 +7,51 @@ loads nothing: the stylesheet is inline, there is no script and no image. The do
 who may download it (as for reading the topic), and hidden posts stay placeholders for
 everyone who may not read them on the site.
 
-A constant number of queries, whatever the number of threads and posts.
+Both come from ``queries.offline_topic``, so they hold the same. A constant number of
+queries, whatever the number of threads and posts; a reader whose copy is still current gets
+a 304 before the threads and posts are read (``conditional.py``).
 """
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Callable
 from urllib.parse import quote
 
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils import translation
 from django.views.decorators.http import require_GET
 
 from praxis.communities.decorators import login_on_refusal
 from praxis.communities.permissions import TopicAccess, access_topic
-from praxis.discussions.models import Post, Thread
-from praxis.topics.models import Topic
-from praxis.topics.queries import topic_with_details
-
-MAX_VISUAL_DEPTH = 4
+from praxis.interop import pdf
+from praxis.interop.conditional import fingerprint, unless_fresh
+from praxis.interop.queries import offline_topic, topic_changed_at
 
 
-@dataclass(frozen=True)
-class OfflinePost:
-    post: Post
-    indent: int
-    show_body: bool
-
-
-@dataclass(frozen=True)
-class OfflineThread:
-    thread: Thread
-    posts: list[OfflinePost]
-
-
-@dataclass(frozen=True)
-class OfflineTopic:
-    topic: Topic
-    questions: list[OfflineThread]
-    apply_thread: OfflineThread | None
-    others: list[OfflineThread]
-
-    def sections(self) -> list[tuple[str, list[OfflineThread]]]:
-        """The threads under their headings, in reading order; empty groups left out."""
-        groups = [
-            (_("Open questions"), self.questions),
-            (_("Applying it to our contexts"), [self.apply_thread] if self.apply_thread else []),
-            (_("Members' questions and session plans"), self.others),
-        ]
-        return [(heading, threads) for heading, threads in groups if threads]
-
-
-def _posts() -> Prefetch:
-    return Prefetch(
-        "posts",
-        queryset=Post.objects.select_related("author")
-        .only("id", "thread_id", "author_id", "parent_id", "path", "depth", "body_html",
-              "created_at", "edited_at", "is_hidden",
-              "author__id", "author__display_name", "author__email")
-        .order_by("path"),
-    )
-
-
-def offline_topic(access: TopicAccess) -> OfflineTopic:
-    """The topic with its details and every thread with every post: four queries (topic,
-    facilitators, threads, posts)."""
-    topic = topic_with_details(access.topic)
-    threads = list(
-        Thread.objects.filter(topic=topic).select_related("created_by")
-        .prefetch_related(_posts()).order_by("position", "created_at", "pk")
-    )
-
-    def shown(thread: Thread) -> OfflineThread:
-        return OfflineThread(thread=thread, posts=[
-            OfflinePost(post=post, indent=min(post.depth, MAX_VISUAL_DEPTH),
-                        show_body=access.can_see_post_body(post))
-            for post in thread.posts.all()
-        ])
-
-    questions = [shown(t) for t in threads if t.kind == Thread.Kind.QUESTION]
-    applies = [t for t in threads if t.kind == Thread.Kind.APPLY]
-    others = sorted(
-        (t for t in threads if t.kind not in (Thread.Kind.QUESTION, Thread.Kind.APPLY)),
-        key=lambda t: (not t.is_pinned, t.created_at, t.pk),
-    )
-    return OfflineTopic(
-        topic=topic,
-        questions=questions,
-        apply_thread=shown(applies[0]) if applies else None,
-        others=[shown(t) for t in others],
-    )
+def _addresses(request: HttpRequest, access: TopicAccess) -> dict[str, str]:
+    args = [access.community.slug, access.topic.slug]
+    return {
+        "topic_url": request.build_absolute_uri(reverse("topics:detail", args=args)),
+        "seed_url": request.build_absolute_uri(reverse("topics:seed_article", args=args)),
+    }
 
 
 def render_offline(request: HttpRequest, access: TopicAccess) -> str:
     content = offline_topic(access)
-    topic = content.topic
-    slug = access.community.slug
     return render_to_string("interop/topic_offline.html", {
         "content": content,
         "sections": content.sections(),
-        "topic": topic,
+        "topic": content.topic,
         "community": access.community,
-        "topic_url": request.build_absolute_uri(reverse("topics:detail", args=[slug, topic.slug])),
-        "seed_url": request.build_absolute_uri(
-            reverse("topics:seed_article", args=[slug, topic.slug])
-        ),
+        **_addresses(request, access),
     })
+
+
+def render_pdf(request: HttpRequest, access: TopicAccess) -> bytes:
+    return pdf.render_pdf(offline_topic(access), community=access.community,
+                          **_addresses(request, access))
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -132,13 +69,42 @@ def attachment_header(name: str, extension: str = "html") -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(full, safe='')}"
 
 
-@require_GET
-@login_on_refusal
-def topic_offline(request: HttpRequest, slug: str, topic_slug: str) -> HttpResponse:
+def _etag(request: HttpRequest, access: TopicAccess, extension: str) -> str:
+    """What the file depends on besides its Last-Modified moment: the topic's own fields
+    (their edits carry no time), the reader's language and which hidden posts they see."""
+    topic = access.topic
+    return fingerprint(
+        extension, topic.title, topic.slug, topic.summary, topic.apply_prompt,
+        topic.starts_at, topic.apply_from, topic.ends_at, topic.seed_resource_id,
+        topic.synthesis_html, translation.get_language(), access.can_moderate,
+        request.user.pk, access.community.name,
+    )
+
+
+def _download(request: HttpRequest, slug: str, topic_slug: str, *, extension: str,
+              content_type: str, render: Callable[[HttpRequest, TopicAccess], str | bytes],
+              ) -> HttpResponse:
     access = access_topic(request.user, slug, topic_slug, need="read")
-    response = HttpResponse(render_offline(request, access),
-                            content_type="text/html; charset=utf-8")
-    response["Content-Disposition"] = attachment_header(access.topic.slug)
+    response = unless_fresh(
+        request, changed_at=topic_changed_at(access.topic),
+        etag=_etag(request, access, extension),
+        build=lambda: HttpResponse(render(request, access), content_type=content_type),
+    )
+    response["Content-Disposition"] = attachment_header(access.topic.slug, extension)
     response["X-Robots-Tag"] = "noindex"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_GET
+@login_on_refusal
+def topic_offline(request: HttpRequest, slug: str, topic_slug: str) -> HttpResponse:
+    return _download(request, slug, topic_slug, extension="html",
+                     content_type="text/html; charset=utf-8", render=render_offline)
+
+
+@require_GET
+@login_on_refusal
+def topic_pdf(request: HttpRequest, slug: str, topic_slug: str) -> HttpResponse:
+    return _download(request, slug, topic_slug, extension="pdf",
+                     content_type="application/pdf", render=render_pdf)

@@ -1,17 +1,26 @@
-"""Reads of the interop app: whose token a feed address carries, and what the feeds show.
+"""Reads of the interop app: whose token a feed address carries, what the feeds and the
+downloads show, and when that last changed.
 
 Every read here takes a community or topic the permission door has already let through."""
 
-from django.db.models import QuerySet
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils.translation import gettext as _
 
 from praxis.accounts.models import User
 from praxis.communities.models import Community, Membership
-from praxis.discussions.models import Post
+from praxis.communities.permissions import TopicAccess
+from praxis.core.tokens import hash_token
+from praxis.discussions.models import ModerationAction, Post, Thread
 from praxis.interop.models import FeedToken
-from praxis.interop.services import hash_token
 from praxis.topics.models import Topic
+from praxis.topics.queries import topic_with_details
 
 FEED_LENGTH = 50
+MAX_VISUAL_DEPTH = 4
 
 
 def user_for_token(token: str) -> User | None:
@@ -53,16 +62,149 @@ def calendar_topics(community: Community) -> list[Topic]:
     )
 
 
-def memberships_with_topics(user: User) -> list[tuple[Membership, list[Topic]]]:
+def memberships_with_topics(user: User, *, with_topics: bool = True,
+                            ) -> list[tuple[Membership, list[Topic]]]:
     """The member's communities, each with its topics that are not archived (for the page
-    listing their feed addresses): two queries."""
+    listing their feed addresses): two queries, one without the topics."""
     memberships = list(
         Membership.objects.filter(user=user).select_related("community")
         .order_by("community__name")
     )
+    if not with_topics:
+        return [(m, []) for m in memberships]
     topics: dict[int, list[Topic]] = {m.community_id: [] for m in memberships}
     for topic in Topic.objects.filter(community_id__in=topics, archived_at=None).order_by(
         "-starts_at"
     ):
         topics[topic.community_id].append(topic)
     return [(m, topics[m.community_id]) for m in memberships]
+
+
+# A whole topic, for the downloads (HTML and PDF) ---------------------------------------------
+
+@dataclass(frozen=True)
+class OfflinePost:
+    post: Post
+    indent: int
+    show_body: bool
+
+
+@dataclass(frozen=True)
+class OfflineThread:
+    thread: Thread
+    posts: list[OfflinePost]
+
+
+@dataclass(frozen=True)
+class OfflineTopic:
+    topic: Topic
+    questions: list[OfflineThread]
+    apply_thread: OfflineThread | None
+    others: list[OfflineThread]
+
+    def sections(self) -> list[tuple[str, list[OfflineThread]]]:
+        """The threads under their headings, in reading order; empty groups left out."""
+        groups = [
+            (_("Open questions"), self.questions),
+            (_("Applying it to our contexts"), [self.apply_thread] if self.apply_thread else []),
+            (_("Members' questions and session plans"), self.others),
+        ]
+        return [(heading, threads) for heading, threads in groups if threads]
+
+
+def _posts() -> Prefetch:
+    return Prefetch(
+        "posts",
+        queryset=Post.objects.select_related("author")
+        .only("id", "thread_id", "author_id", "parent_id", "path", "depth", "body_html",
+              "created_at", "edited_at", "is_hidden",
+              "author__id", "author__display_name", "author__email")
+        .order_by("path"),
+    )
+
+
+def offline_topic(access: TopicAccess) -> OfflineTopic:
+    """The topic with its details and every thread with every post, each post's body shown
+    only where the door lets this reader see it: four queries (topic, facilitators,
+    threads, posts)."""
+    topic = topic_with_details(access.topic)
+    threads = list(
+        Thread.objects.filter(topic=topic).select_related("created_by")
+        .prefetch_related(_posts()).order_by("position", "created_at", "pk")
+    )
+
+    def shown(thread: Thread) -> OfflineThread:
+        return OfflineThread(thread=thread, posts=[
+            OfflinePost(post=post, indent=min(post.depth, MAX_VISUAL_DEPTH),
+                        show_body=access.can_see_post_body(post))
+            for post in thread.posts.all()
+        ])
+
+    questions = [shown(t) for t in threads if t.kind == Thread.Kind.QUESTION]
+    applies = [t for t in threads if t.kind == Thread.Kind.APPLY]
+    others = sorted(
+        (t for t in threads if t.kind not in (Thread.Kind.QUESTION, Thread.Kind.APPLY)),
+        key=lambda t: (not t.is_pinned, t.created_at, t.pk),
+    )
+    return OfflineTopic(
+        topic=topic,
+        questions=questions,
+        apply_thread=shown(applies[0]) if applies else None,
+        others=[shown(t) for t in others],
+    )
+
+
+# When a feed or download last changed --------------------------------------------------------
+# The newest of the moments the models record. Edits to a topic's own fields (title, dates,
+# summary) carry no time, so the views pair these with an ETag where those fields show.
+
+def _newest(*moments: datetime | None) -> datetime:
+    return max(m for m in moments if m is not None)
+
+
+def _moderation_times(community: Q) -> QuerySet[ModerationAction, datetime]:
+    """A hide, restore or move changes what a feed or download shows: the community's
+    moderation times, newest first (one index seek for the first)."""
+    return (ModerationAction.objects.filter(community)
+            .order_by("-created_at").values_list("created_at", flat=True))
+
+
+def _latest_moderation(community_id: OuterRef) -> Subquery:
+    return Subquery(_moderation_times(Q(community_id=community_id))[:1])
+
+
+def latest_moderation_at(community: Community) -> datetime | None:
+    return _moderation_times(Q(community=community)).first()
+
+
+def topic_changed_at(topic: Topic) -> datetime:
+    """When the topic's download last changed: its creation, archiving and synthesis, its
+    threads, its posts (written or edited) and the community's moderation: one query."""
+    row = (
+        Topic.objects.filter(pk=topic.pk)
+        .annotate(
+            thread_at=Max("threads__created_at"),
+            post_at=Max("threads__posts__created_at"),
+            edit_at=Max("threads__posts__edited_at"),
+            moderated_at=_latest_moderation(OuterRef("community_id")),
+        )
+        .values("thread_at", "post_at", "edit_at", "moderated_at")
+        .get()
+    )
+    return _newest(topic.created_at, topic.updated_at, topic.archived_at,
+                   topic.synthesis_published_at, *row.values())
+
+
+def posts_changed_at(posts: Iterable[Post], *, since: datetime,
+                     moderated_at: datetime | None) -> datetime:
+    """When a feed of these posts last changed: the newest post written or edited, the
+    newest moderation, or ``since`` (the community's or topic's creation)."""
+    return _newest(since, moderated_at, *(p.edited_at or p.created_at for p in posts))
+
+
+def calendar_changed_at(community: Community) -> datetime:
+    """When the calendar's topics last changed (made, edited or archived): one query."""
+    row = Topic.objects.filter(community=community).aggregate(
+        made=Max("created_at"), archived=Max("archived_at"), updated=Max("updated_at"),
+    )
+    return _newest(community.created_at, row["made"], row["archived"], row["updated"])

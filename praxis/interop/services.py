@@ -1,16 +1,12 @@
 """Writes of the interop app: members' secret feed tokens."""
 
-import hashlib
 import secrets
 
 from django.db import transaction
 
 from praxis.accounts.models import User
+from praxis.core.tokens import hash_token
 from praxis.interop.models import FeedToken
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def reset_feed_token(*, user: User) -> str:

@@ -13,6 +13,7 @@ urlpatterns = [
     path(C + "feed.atom", views.community_feed, name="community_feed"),
     path(T + "feed.atom", views.topic_feed, name="topic_feed"),
     path(T + "download.html", offline.topic_offline, name="topic_offline"),
+    path(T + "download.pdf", offline.topic_pdf, name="topic_pdf"),
     path(C + "topics.ics", views.topics_calendar, name="topics_calendar"),
     path(PRIVATE + C + "feed.atom", views.community_feed, name="private_community_feed"),
     path(PRIVATE + T + "feed.atom", views.topic_feed, name="private_topic_feed"),

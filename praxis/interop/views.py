@@ -23,12 +23,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from praxis.accounts.models import User
 from praxis.communities.permissions import AnyUser, access_community, access_topic
 from praxis.interop import feeds, queries, services
+from praxis.interop.conditional import fingerprint, unless_fresh
 from praxis.topics.models import Topic
 
 NEW_ADDRESS_SESSION_KEY = "interop_new_feed_token"
 
 
-def _reader(request: HttpRequest, token: str | None) -> AnyUser:
+def _reader(token: str | None) -> AnyUser:
     if token is None:
         return AnonymousUser()
     user = queries.user_for_token(token)
@@ -62,17 +63,23 @@ def _atom(feed: feeds.HtmlContentAtomFeed) -> HttpResponse:
 
 @require_GET
 def community_feed(request: HttpRequest, slug: str, token: str | None = None) -> HttpResponse:
-    user = _reader(request, token)
+    user = _reader(token)
 
     def build() -> HttpResponse:
         community = access_community(user, slug, need="read").community
-        feed = feeds.community_feed(
-            community, queries.community_feed_posts(community),
-            link=request.build_absolute_uri(reverse("communities:detail", args=[slug])),
-            feed_url=request.build_absolute_uri(),
-            absolute=request.build_absolute_uri,
+        posts = queries.community_feed_posts(community)
+        changed_at = queries.posts_changed_at(
+            posts, since=community.created_at,
+            moderated_at=queries.latest_moderation_at(community),
         )
-        return _atom(feed)
+        return unless_fresh(request, changed_at=changed_at, build=lambda: _atom(
+            feeds.community_feed(
+                community, posts,
+                link=request.build_absolute_uri(reverse("communities:detail", args=[slug])),
+                feed_url=request.build_absolute_uri(),
+                absolute=request.build_absolute_uri,
+            )
+        ))
 
     return _answer(token, user, build)
 
@@ -80,25 +87,32 @@ def community_feed(request: HttpRequest, slug: str, token: str | None = None) ->
 @require_GET
 def topic_feed(request: HttpRequest, slug: str, topic_slug: str,
                token: str | None = None) -> HttpResponse:
-    user = _reader(request, token)
+    user = _reader(token)
 
     def build() -> HttpResponse:
         found = access_topic(user, slug, topic_slug, need="read")
         topic = found.topic
-        feed = feeds.topic_feed(
-            found.community, topic, queries.topic_feed_posts(topic),
-            link=request.build_absolute_uri(reverse("topics:detail", args=[slug, topic_slug])),
-            feed_url=request.build_absolute_uri(),
-            absolute=request.build_absolute_uri,
+        posts = queries.topic_feed_posts(topic)
+        changed_at = queries.posts_changed_at(
+            posts, since=max(topic.created_at, topic.synthesis_published_at or topic.created_at),
+            moderated_at=queries.latest_moderation_at(found.community),
         )
-        return _atom(feed)
+        return unless_fresh(request, changed_at=changed_at, build=lambda: _atom(
+            feeds.topic_feed(
+                found.community, topic, posts,
+                link=request.build_absolute_uri(
+                    reverse("topics:detail", args=[slug, topic_slug])),
+                feed_url=request.build_absolute_uri(),
+                absolute=request.build_absolute_uri,
+            )
+        ))
 
     return _answer(token, user, build)
 
 
 @require_GET
 def topics_calendar(request: HttpRequest, slug: str, token: str | None = None) -> HttpResponse:
-    user = _reader(request, token)
+    user = _reader(token)
 
     def build() -> HttpResponse:
         community = access_community(user, slug, need="read").community
@@ -108,11 +122,17 @@ def topics_calendar(request: HttpRequest, slug: str, token: str | None = None) -
                 reverse("topics:detail", args=[community.slug, topic.slug])
             )
 
+        changed_at = queries.calendar_changed_at(community)
+        # Stamped with that moment, the body is the same until it changes: its hash is the
+        # ETag that catches changed dates, which carry no time of their own.
         body = feeds.topics_calendar(
             community, queries.calendar_topics(community), host=request.get_host(),
-            topic_url=topic_url,
+            topic_url=topic_url, stamp=changed_at,
+        ).encode()
+        response = unless_fresh(
+            request, changed_at=changed_at, etag=fingerprint(body),
+            build=lambda: HttpResponse(body, content_type="text/calendar; charset=utf-8"),
         )
-        response = HttpResponse(body.encode(), content_type="text/calendar; charset=utf-8")
         response["Content-Disposition"] = f'inline; filename="{community.slug}-topics.ics"'
         return response
 
@@ -124,7 +144,9 @@ def _feed_addresses(request: HttpRequest, user: User, token: str | None) -> list
         return request.build_absolute_uri(reverse(f"interop:{name}", args=args))
 
     rows = []
-    for membership, topics in queries.memberships_with_topics(user):
+    # The topics' private addresses are shown once, right after a new token is made.
+    for membership, topics in queries.memberships_with_topics(user,
+                                                               with_topics=bool(token)):
         community = membership.community
         public = community.visibility == community.Visibility.PUBLIC
         row: dict[str, Any] = {"community": community, "public": public}

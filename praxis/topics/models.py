@@ -55,6 +55,8 @@ class Topic(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Any save (title, dates, questions' topic, synthesis): feeds and downloads revalidate.
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("topic")

@@ -127,13 +127,10 @@ def topic_create(request: AuthenticatedHttpRequest, access: CommunityAccess) -> 
     seed_form = SeedArticleForm(data, files, prefix="seed")
     questions = QuestionFormSet(data, prefix="questions")
     if data is not None and form.is_valid() and seed_form.is_valid() and questions.is_valid():
-        fields = form.cleaned_data
         try:
+            # The form's fields are the topic's: title, summary, facilitators, dates, prompt.
             topic = services.create_topic(
-                community=community, actor=request.user, title=fields["title"],
-                summary=fields["summary"], facilitators=fields["facilitators"],
-                starts_at=fields["starts_at"], apply_from=fields["apply_from"],
-                ends_at=fields["ends_at"], apply_prompt=fields["apply_prompt"],
+                community=community, actor=request.user, **form.cleaned_data,
                 seed=_seed_article(seed_form), questions=question_drafts(questions),
             )
         except services.TopicRuleError as error:
@@ -156,13 +153,9 @@ def topic_edit(request: AuthenticatedHttpRequest, access: TopicAccess) -> HttpRe
     current = topic.seed_resource.title if topic.seed_resource else ""
     seed_form = SeedArticleForm(data, files, prefix="seed", current=current)
     if data is not None and form.is_valid() and seed_form.is_valid():
-        fields = form.cleaned_data
         try:
             services.update_topic(
-                topic=topic, actor=request.user, title=fields["title"],
-                summary=fields["summary"], facilitators=fields["facilitators"],
-                starts_at=fields["starts_at"], apply_from=fields["apply_from"],
-                ends_at=fields["ends_at"], apply_prompt=fields["apply_prompt"],
+                topic=topic, actor=request.user, **form.cleaned_data,
                 seed=_seed_article(seed_form),
                 remove_seed=seed_form.cleaned_data["source"] == SeedArticleForm.NONE,
             )
@@ -414,13 +407,9 @@ def proposal_approve(request: AuthenticatedHttpRequest, access: CommunityAccess,
     })
     questions = QuestionFormSet(data, prefix="questions")
     if data is not None and form.is_valid() and questions.is_valid():
-        fields = form.cleaned_data
         try:
             topic = services.approve_proposal(
-                proposal=proposal, actor=request.user, title=fields["title"],
-                summary=fields["summary"], facilitators=fields["facilitators"],
-                starts_at=fields["starts_at"], apply_from=fields["apply_from"],
-                ends_at=fields["ends_at"], apply_prompt=fields["apply_prompt"],
+                proposal=proposal, actor=request.user, **form.cleaned_data,
                 questions=question_drafts(questions), site_url=site_url(request),
             )
         except services.TopicRuleError as error:

@@ -6,6 +6,7 @@ and cached for a year."""
 import gzip
 from io import StringIO
 
+import brotli
 import pytest
 from django.core.management import call_command
 from django.test import Client, override_settings
@@ -48,7 +49,7 @@ def test_every_main_page_is_measured(weights):
     names = {weight.page.name for weight in weights}
     for name in ("home", "community home", "topic list", "topic page", "unread",
                  "member directory", "cohorts", "search results", "proposals", "archive",
-                 "profile", "invitations", "join requests", "log in"):
+                 "profile", "email settings", "invitations", "join requests", "log in"):
         assert name in names
     thread = next(w for w in weights if w.page.name.startswith("thread"))
     assert int(thread.page.name.split("(")[1].split()[0]) >= 100  # a long thread
@@ -142,4 +143,10 @@ def test_stylesheet_is_hashed_compressed_and_cached_for_a_year(tmp_path, setting
                        if d.startswith("max-age="))
         assert max_age >= 365 * 24 * 3600
         assert "immutable" in response["Cache-Control"]
+        response.close()
+        # Browsers that take Brotli get the smaller file.
+        response = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+        assert response["Content-Encoding"] == "br"
+        body = b"".join(response.streaming_content)  # type: ignore[arg-type]
+        assert brotli.decompress(body).decode() == stylesheet()
         response.close()

@@ -105,7 +105,7 @@ def test_some_posts_quote_some_are_in_persian_and_some_were_edited(demo):
     assert PostRevision.objects.filter(post__in=edited).count() == edited.count()
     kinds = set(Thread.objects.filter(community__slug=MAIN_SLUG).values_list("kind", flat=True))
     assert kinds == {Thread.Kind.QUESTION, Thread.Kind.APPLY, Thread.Kind.MEMBER,
-                     Thread.Kind.SESSION_PLAN}
+                     Thread.Kind.SESSION_PLAN, Thread.Kind.ANNOUNCEMENT}
 
 
 def test_the_same_seed_gives_the_same_discussions(demo):

@@ -15,6 +15,7 @@ from praxis.discussions.models import Post
 from praxis.discussions.tests.factories import make_thread, make_topic, reply
 from praxis.interop import services
 from praxis.interop.feeds import escape_text, fold
+from praxis.topics.models import Topic
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 PUBLIC, LISTED, PRIVATE = (Community.Visibility.PUBLIC, Community.Visibility.LISTED,
@@ -236,7 +237,7 @@ def test_feeds_cost_the_same_queries_however_many_posts(setup, client, name):
         reply(other, cast.facilitator)
         reply(thread, cast.steward)
     assert count() == before
-    assert before <= 6
+    assert before <= 7  # one of them finds when the feed last changed (Last-Modified)
 
 
 # The iCalendar feed --------------------------------------------------------------------------
@@ -350,3 +351,50 @@ def test_community_and_topic_pages_link_to_the_feeds(setup, client):
     client.force_login(cast.member)
     page = client.get(reverse("topics:detail", args=[cast.community.slug, topic.slug])).content
     assert reverse("interop:my_feeds").encode() in page
+
+
+# Not modified --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", FEEDS)
+def test_feeds_answer_304_while_nothing_changed(setup, client, name):
+    cast, topic, thread = setup(PUBLIC)
+    url = _plain(name, cast, topic)
+    first = client.get(url)
+    stamp = first["Last-Modified"]
+    assert stamp
+    assert client.get(url, headers={"if-modified-since": stamp}).status_code == 304
+    later = timezone.now() + timedelta(days=1)
+    if name == "topics_calendar":
+        make_topic(cast.community, title="Another topic")
+        Topic.objects.filter(title="Another topic").update(created_at=later)
+    else:
+        post = reply(thread, cast.steward, body="Newer")
+        Post.objects.filter(pk=post.pk).update(created_at=later)
+    assert client.get(url, headers={"if-modified-since": stamp}).status_code == 200
+
+
+def test_a_feed_changes_when_a_post_is_edited(setup, client):
+    cast, topic, thread = setup(PUBLIC)
+    url = _plain("topic_feed", cast, topic)
+    stamp = client.get(url)["Last-Modified"]
+    Post.objects.filter(thread=thread).update(edited_at=timezone.now() + timedelta(hours=1))
+    assert client.get(url, headers={"if-modified-since": stamp}).status_code == 200
+
+
+def test_the_calendar_etag_changes_when_dates_change(setup, client):
+    cast, topic, _ = setup(PUBLIC)
+    url = _plain("topics_calendar", cast, topic)
+    first = client.get(url)
+    assert first["ETag"]
+    assert client.get(url, headers={"if-none-match": first["ETag"]}).status_code == 304
+    topic.ends_at += timedelta(days=3)
+    topic.save()
+    assert client.get(url, headers={"if-none-match": first["ETag"]}).status_code == 200
+
+
+def test_secret_feeds_answer_304_too(setup, client):
+    cast, topic, _ = setup(LISTED)
+    token = services.reset_feed_token(user=cast.member)
+    url = _secret("topic_feed", cast, topic, token)
+    stamp = client.get(url)["Last-Modified"]
+    assert client.get(url, headers={"if-modified-since": stamp}).status_code == 304

@@ -11,11 +11,12 @@ from django.urls import reverse
 
 from praxis.communities.models import Community
 from praxis.communities.tests.cast import VISITORS
-from praxis.discussions.models import Post, Thread
+from praxis.discussions.models import ModerationAction, Post, Thread
 from praxis.discussions.tests.factories import make_thread, make_topic, opener, reply
 from praxis.interop.offline import attachment_header
 from praxis.library.models import Resource
 from praxis.topics import services as topic_services
+from praxis.topics.models import Topic
 
 PUBLIC, LISTED, PRIVATE = (Community.Visibility.PUBLIC, Community.Visibility.LISTED,
                            Community.Visibility.PRIVATE)
@@ -54,13 +55,15 @@ EXPECTED = {
 }
 
 
+@pytest.mark.parametrize("download", ["interop:topic_offline", "interop:topic_pdf"])
 @pytest.mark.parametrize("visibility", [PUBLIC, LISTED, PRIVATE])
 @pytest.mark.parametrize("index,visitor", list(enumerate(VISITORS)))
-def test_the_download_answers_as_the_door_answers_reading_the_topic(
-    setup, as_visitor, visibility, index, visitor
+def test_both_downloads_answer_as_the_door_answers_reading_the_topic(
+    setup, as_visitor, visibility, index, visitor, download
 ):
     cast, topic = setup(visibility)
-    response = as_visitor(cast, visitor).get(_url(topic))
+    url = reverse(download, args=[topic.community.slug, topic.slug])
+    response = as_visitor(cast, visitor).get(url)
     assert response.status_code == EXPECTED[visibility][index], (visitor, visibility)
     if response.status_code == 302:
         assert response["Location"].startswith(reverse("accounts:login"))
@@ -231,3 +234,37 @@ def test_an_english_reader_gets_a_left_to_right_file(setup, as_visitor):
     cast, topic = setup()
     html = as_visitor(cast, "member").get(_url(topic)).content.decode()
     assert '<html lang="en" dir="ltr">' in html
+
+
+# Not modified --------------------------------------------------------------------------------
+
+def test_the_file_is_not_sent_again_while_nothing_changed(setup, as_visitor):
+    cast, topic = setup()
+    thread = make_thread(topic, cast.facilitator)
+    client = as_visitor(cast, "member")
+    first = client.get(_url(topic))
+    assert first["Last-Modified"]
+    again = client.get(_url(topic), headers={"if-modified-since": first["Last-Modified"]})
+    assert again.status_code == 304
+    # A topic edit moves its updated_at: both validators see it.
+    assert client.get(_url(topic), headers={"if-none-match": first["ETag"]}).status_code == 304
+    long_ago = topic.created_at.replace(year=2000)
+    Topic.objects.filter(pk=topic.pk).update(created_at=long_ago, updated_at=long_ago)
+    Thread.objects.filter(topic=topic).update(created_at=long_ago)
+    Post.objects.filter(thread__topic=topic).update(created_at=long_ago)
+    stamp = client.get(_url(topic))["Last-Modified"]
+    assert "2000" in stamp
+    topic.refresh_from_db()
+    topic.summary = "A new summary"
+    topic.save()
+    edited = client.get(_url(topic), headers={"if-none-match": first["ETag"]})
+    assert edited.status_code == 200 and "A new summary" in edited.content.decode()
+    assert client.get(_url(topic), headers={"if-modified-since": stamp}).status_code == 200
+    # A hide is logged as moderation: the file changed.
+    hidden = reply(thread, cast.member, body="to hide")
+    Post.objects.filter(pk=hidden.pk).update(created_at=hidden.created_at.replace(year=2000))
+    stamp = client.get(_url(topic))["Last-Modified"]
+    ModerationAction.objects.create(community=cast.community, action="hide", post=hidden,
+                                    thread=thread, created_at=hidden.created_at.replace(
+                                        year=2100))
+    assert client.get(_url(topic), headers={"if-modified-since": stamp}).status_code == 200

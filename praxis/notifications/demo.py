@@ -1,0 +1,135 @@
+"""Demo data of the notifications app: members' email choices, a facilitator's announcement,
+the notifications and digests it owed (readable in the outbox, /outbox/), and a reply that came
+back by email."""
+
+from datetime import timedelta
+from email.message import EmailMessage
+
+from django.conf import settings
+from django.db.models import Max
+from django.test.utils import override_settings
+
+from praxis.communities.demo import DemoContext
+from praxis.discussions.models import Post, Thread
+from praxis.discussions.services import start_thread
+from praxis.notifications import replies, services
+from praxis.notifications.models import InboundEmail, Mode, OutboundEmail, Subscription
+from praxis.notifications.tokens import reply_address
+from praxis.topics.models import Topic
+
+ANNOUNCEMENT_TITLE = "Live session on Thursday: bring one activity you adapted"
+ANNOUNCEMENT_BODY = (
+    "Dear colleagues,\n\n"
+    "We meet online on **Thursday at 18:00 Tehran time** for one hour. Bring one activity "
+    "from this topic that you adapted for your own trainees, and tell us what happened.\n\n"
+    "If your connection is weak, reply to this email with your story instead: it will appear "
+    "in this thread under your name, and I will read it out.\n\n"
+    "Maryam"
+)
+EMAILED_REPLY = (
+    "I tried the loop input demonstration with my eight trainers in Kashan on Sunday. "
+    "Stepping out of the activity to talk about it felt strange for them at first; by the "
+    "second round they were asking for it.\n\nAli"
+)
+DEMO_REPLY_DOMAIN = "reply.praxis.example.org"
+
+
+def build(ctx: DemoContext) -> None:
+    with override_settings(PRAXIS_REPLY_DOMAIN=settings.PRAXIS_REPLY_DOMAIN or DEMO_REPLY_DOMAIN):
+        _build(ctx)
+
+
+def delete() -> None:
+    InboundEmail.objects.filter(message_id__startswith="demo-reply-").delete()
+
+
+def _build(ctx: DemoContext) -> None:
+    delete()  # a demo loaded again answers the announcement again
+    running = [t for t in ctx.topics if t.state in (t.State.OPEN, t.State.APPLY)]
+    if not running:
+        ctx.summary.append("Notifications: no running topic, so no demo emails.")
+        return
+    topic = running[-1]
+    threads = list(Thread.objects.filter(topic=topic).order_by("position", "pk"))
+    choices = _choices(ctx, topic, threads)
+    announcement = start_thread(topic=topic, author=ctx.facilitator, title=ANNOUNCEMENT_TITLE,
+                                body=ANNOUNCEMENT_BODY, kind=Thread.Kind.ANNOUNCEMENT)
+    latest = list(Post.objects.filter(thread__topic=topic).exclude(thread=announcement)
+                  .order_by("-created_at")[:6])
+    owed = sum(services.fan_out_post(post.pk) for post in [*reversed(latest),
+                                                            *announcement.posts.all()])
+    digests = _digests(ctx)
+    emailed = _reply_by_email(ctx, announcement)
+    # The demo shows email that went out.
+    OutboundEmail.objects.filter(user__in=ctx.people).update(
+        status=OutboundEmail.Status.SENT, sent_at=ctx.now, attempts=1)
+    ctx.summary.append(
+        f"Notifications: {choices} email choices; the announcement '{ANNOUNCEMENT_TITLE}' and "
+        f"the latest posts owed {owed} emails, and {digests} digests were sent (see /outbox/); "
+        f"{ctx.member.display_name} answered the announcement by email"
+        f"{'' if emailed else ' (not posted: see the log)'}."
+    )
+
+
+def _choices(ctx: DemoContext, topic: Topic, threads: list[Thread]) -> int:
+    rng = ctx.rng
+    subs = []
+    for membership in ctx.memberships:
+        user = membership.user
+        if user in (ctx.steward, ctx.facilitator, ctx.member):
+            continue
+        roll = rng.random()
+        if roll < 0.15:
+            subs.append(Subscription(user=user, community=ctx.community, topic=topic,
+                                     mode=Mode.INSTANT))
+        elif roll < 0.22:
+            subs.append(Subscription(user=user, community=ctx.community, mode=Mode.WEEKLY))
+        elif roll < 0.25:
+            subs.append(Subscription(user=user, community=ctx.community, mode=Mode.OFF))
+    # The demo member reads a daily digest, follows the running topic as it happens and has
+    # muted one busy thread; the facilitator hears of everything in her community at once.
+    subs += [
+        Subscription(user=ctx.member, community=ctx.community, mode=Mode.DAILY),
+        Subscription(user=ctx.member, community=ctx.community, topic=topic, mode=Mode.INSTANT),
+        Subscription(user=ctx.facilitator, community=ctx.community, mode=Mode.INSTANT),
+    ]
+    if len(threads) > 1:
+        subs.append(Subscription(user=ctx.member, community=ctx.community, topic=topic,
+                                 thread=threads[-1], mode=Mode.OFF))
+    Subscription.objects.bulk_create(subs)
+    return len(subs)
+
+
+def _digests(ctx: DemoContext) -> int:
+    """Yesterday's daily digests and last week's weekly ones for everyone who reads them."""
+    sent = 0
+    newest = Post.objects.filter(thread__community=ctx.community).aggregate(
+        newest=Max("created_at"))["newest"]
+    for mode in (Mode.DAILY, Mode.WEEKLY):
+        length = services.period_length(mode)
+        for user in [u for u in ctx.people if u.digest == mode][:12] + (
+                [ctx.member] if mode == Mode.DAILY else []):
+            period_start = services.digest_period_start(user, mode, ctx.now)
+            # A demo community is quiet on some days: reach back far enough to have news.
+            if newest is not None and newest < period_start - length:
+                period_start = newest + timedelta(hours=1)
+            sent += services.owe_digest(user, mode, period_start, period_start - 3 * length)
+    return sent
+
+
+def _reply_by_email(ctx: DemoContext, announcement: Thread) -> bool:
+    """The demo member answers the announcement from his mail client, through the same
+    intake a mail server's pipe uses."""
+    opener = announcement.posts.order_by("pk").first()
+    assert opener is not None
+    message = EmailMessage()
+    message["From"] = f"{ctx.member.display_name} <{ctx.member.email}>"
+    message["To"] = reply_address(opener.pk, ctx.member.pk)
+    message["Subject"] = f"Re: [{ctx.community.name}] {announcement.title}"
+    message["Message-ID"] = f"<demo-reply-{ctx.seed}@mail.example.org>"
+    quoted = "\n".join(f"> {line}" for line in ANNOUNCEMENT_BODY.splitlines())
+    message.set_content(f"{EMAILED_REPLY}\n\nOn Thu, Maryam Hosseini wrote:\n{quoted}\n")
+    outcome = replies.receive(message.as_bytes(), channel="pipe")
+    if outcome.post is not None:
+        services.fan_out_post(outcome.post.pk)  # the facilitator hears of the answer
+    return outcome.posted

@@ -1,0 +1,195 @@
+"""What a notification or digest email says: rendered once, when it is owed, in the
+recipient's language and time zone, as plain text and light HTML with its headers."""
+
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from itertools import groupby
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from praxis.accounts.models import User
+from praxis.core.email import absolute_url, in_language_and_zone
+from praxis.core.templatetags.praxis import localnumber
+from praxis.discussions.models import Post
+from praxis.notifications.inbound import REPLY_MARKER_EN, REPLY_MARKER_FA
+from praxis.notifications.models import OutboundEmail
+from praxis.notifications.tokens import (
+    UnsubscribeScope,
+    reply_address,
+    unsubscribe_token,
+)
+
+Kind = OutboundEmail.Kind
+
+
+@dataclass
+class RenderedEmail:
+    subject: str
+    body_text: str
+    body_html: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def one_line(text: str) -> str:
+    """A header's text: names and titles written with line breaks must not break headers."""
+    return " ".join(text.split())[:300]
+
+
+def as_reader(user: User) -> AbstractContextManager[None]:
+    return in_language_and_zone(user.locale, user.timezone)
+
+
+def reply_marker() -> str:
+    """The line above which a reply is written: the parser knows both languages' lines."""
+    return REPLY_MARKER_FA if translation.get_language() == "fa" else REPLY_MARKER_EN
+
+
+def _host() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+def post_url(post: Post) -> str:
+    return absolute_url(None, reverse("discussions:post", args=[post.thread.community.slug,
+                                                                post.pk]))
+
+
+def settings_url() -> str:
+    return absolute_url(None, reverse("notifications:settings"))
+
+
+def unsubscribe_url(scope: UnsubscribeScope) -> str:
+    return absolute_url(None, reverse("notifications:unsubscribe",
+                                      args=[unsubscribe_token(scope)]))
+
+
+def _list_headers(unsubscribe: str, list_id: str) -> dict[str, str]:
+    # RFC 8058: a mail client may POST "List-Unsubscribe=One-Click" to the URL.
+    return {
+        "List-Unsubscribe": f"<{unsubscribe}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "List-Id": list_id,
+        # RFC 3834: no out-of-office replies to this.
+        "Auto-Submitted": "auto-generated",
+    }
+
+
+def _scope_for(kind: str, user: User, post: Post) -> UnsubscribeScope:
+    if kind in (Kind.REPLY, Kind.MENTION, Kind.PLAN_FEEDBACK):
+        return UnsubscribeScope(user.pk, "direct")
+    if kind == Kind.ANNOUNCEMENT:
+        return UnsubscribeScope(user.pk, "community", post.thread.community_id)
+    return UnsubscribeScope(user.pk, "topic", post.thread.topic_id)
+
+
+def _why(kind: str, post: Post) -> str:
+    thread = post.thread
+    reasons: dict[str, str] = {
+        Kind.REPLY: _("You get this because %(name)s replied to your post.")
+        % {"name": post.author.display_name},
+        Kind.MENTION: _("You get this because %(name)s mentioned you.")
+        % {"name": post.author.display_name},
+        Kind.PLAN_FEEDBACK: _("You get this because you shared this session plan for feedback."),
+        Kind.ANNOUNCEMENT: _("You get this because you are a member of %(community)s.")
+        % {"community": thread.community.name},
+    }
+    return reasons.get(kind, _("You get this because you follow %(topic)s.")
+                       % {"topic": thread.topic.title})
+
+
+def _headline(kind: str, post: Post) -> str:
+    name = post.author.display_name
+    headlines: dict[str, str] = {
+        Kind.REPLY: _("%(name)s replied to your post") % {"name": name},
+        Kind.MENTION: _("%(name)s mentioned you") % {"name": name},
+        Kind.PLAN_FEEDBACK: _("%(name)s gave feedback on your session plan") % {"name": name},
+        Kind.ANNOUNCEMENT: _("Announcement from %(name)s") % {"name": name},
+    }
+    return headlines.get(kind, _("%(name)s wrote") % {"name": name})
+
+
+def render_post_email(user: User, post: Post, kind: str, *, starts_thread: bool) -> RenderedEmail:
+    """One post for one member, as a reply-able email."""
+    thread = post.thread
+    community = thread.community
+    with as_reader(user):
+        scope = _scope_for(kind, user, post)
+        reply_to = reply_address(post.pk, user.pk)
+        unsubscribe = unsubscribe_url(scope)
+        context = {
+            "user": user, "post": post, "thread": thread, "topic": thread.topic,
+            "community": community, "headline": _headline(kind, post),
+            "why": _why(kind, post), "post_url": post_url(post),
+            "settings_url": settings_url(), "unsubscribe_url": unsubscribe,
+            "can_reply_by_email": bool(reply_to), "rtl": translation.get_language_bidi(),
+            "reply_marker": reply_marker(),
+        }
+        title = thread.title if starts_thread else _("Re: %(title)s") % {"title": thread.title}
+        subject = f"[{community.name}] {title}"
+        text = render_to_string("notifications/email/post.txt", context)
+        html = render_to_string("notifications/email/post.html", context)
+    headers = _list_headers(unsubscribe,
+                           one_line(f"{community.name} <{community.slug}.{_host()}>"))
+    headers["Message-ID"] = f"<post-{post.pk}.{user.pk}@{_host()}>"
+    thread_id = f"<thread-{thread.pk}@{_host()}>"
+    headers["In-Reply-To"] = thread_id
+    headers["References"] = thread_id
+    if reply_to:
+        headers["Reply-To"] = reply_to
+    return RenderedEmail(subject=one_line(subject), body_text=text, body_html=html,
+                         headers=headers)
+
+
+@dataclass
+class DigestThread:
+    thread_title: str
+    topic_title: str
+    community_name: str
+    posts: list[dict[str, object]]
+
+
+def render_digest(user: User, mode: str, posts: Sequence[Post], *, total: int) -> RenderedEmail:
+    """Many posts for one member: grouped by community and thread, each with its link and
+    its own reply address."""
+    with as_reader(user):
+        groups = []
+        ordered = sorted(posts, key=lambda p: (p.thread.community.name, p.thread.topic_id,
+                                               p.thread_id, p.created_at))
+        for _thread_id, thread_posts in groupby(ordered, key=lambda p: p.thread_id):
+            items = list(thread_posts)
+            thread = items[0].thread
+            groups.append(DigestThread(
+                thread_title=thread.title, topic_title=thread.topic.title,
+                community_name=thread.community.name,
+                posts=[{"post": p, "url": post_url(p), "reply_to": reply_address(p.pk, user.pk)}
+                       for p in items],
+            ))
+        topics = len({p.thread.topic_id for p in posts})
+        count = total
+        shown = {"count": localnumber(count), "topics": localnumber(topics)}
+        if mode == "weekly":
+            title = ngettext("Your weekly digest: %(count)s new post",
+                             "Your weekly digest: %(count)s new posts", count) % shown
+        else:
+            title = ngettext("Your daily digest: %(count)s new post",
+                             "Your daily digest: %(count)s new posts", count) % shown
+        summary = ngettext("in %(topics)s topic", "in %(topics)s topics", topics) % shown
+        unsubscribe = unsubscribe_url(UnsubscribeScope(user.pk, "all"))
+        context = {
+            "user": user, "title": title, "summary": summary, "groups": groups,
+            "settings_url": settings_url(), "unsubscribe_url": unsubscribe,
+            "rtl": translation.get_language_bidi(), "mode": mode,
+            "more": total - len(posts), "home_url": absolute_url(None, reverse("core:home")),
+        }
+        text = render_to_string("notifications/email/digest.txt", context)
+        html = render_to_string("notifications/email/digest.html", context)
+        subject = f"[Praxis] {title} {summary}"
+    headers = _list_headers(unsubscribe, f"Praxis digest <digest.{_host()}>")
+    return RenderedEmail(subject=one_line(subject), body_text=text, body_html=html,
+                         headers=headers)

@@ -1,0 +1,52 @@
+"""``manage.py worker`` (``make worker``): runs the background tasks, and every few minutes
+enqueues the digest round (which also tidies the outbox).
+
+With the database queue it runs django-tasks-db's worker; with Redis (REDIS_URL set) an RQ
+worker. Several workers may run at once: every task is safe to run twice.
+"""
+
+import threading
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import close_old_connections
+
+from praxis.notifications.tasks import send_due_digests
+
+
+class Command(BaseCommand):
+    help = "Runs the background worker and the digest schedule."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--schedule-every", type=float, default=300.0,
+                            help="Seconds between digest rounds (default 300).")
+        parser.add_argument("--no-schedule", action="store_true",
+                            help="Run tasks only; another worker enqueues the digest rounds.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        stop = threading.Event()
+        if not options["no_schedule"]:
+            threading.Thread(target=self._schedule, args=(options["schedule_every"], stop),
+                             daemon=True, name="digest-schedule").start()
+        try:
+            if settings.TASKS_BACKEND == "rq":
+                call_command("rqworker", "default", with_scheduler=True,
+                             job_class="django_tasks_rq.Job")
+            elif settings.TASKS_BACKEND == "database":
+                call_command("db_worker", verbosity=options["verbosity"])
+            else:
+                stop.wait()
+        finally:
+            stop.set()
+
+    def _schedule(self, every: float, stop: threading.Event) -> None:
+        while not stop.is_set():
+            try:
+                send_due_digests.enqueue()
+            except Exception as error:  # the schedule outlives a database hiccup
+                self.stderr.write(f"could not enqueue the digest round: {error}")
+            finally:
+                close_old_connections()
+            stop.wait(every)

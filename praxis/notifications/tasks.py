@@ -1,0 +1,22 @@
+"""Background tasks (Django's tasks API): the worker started by `make worker` runs them."""
+
+from django_tasks import task
+
+from praxis.notifications import services
+
+
+@task()
+def fan_out_post(post_id: int) -> int:
+    return services.fan_out_post(post_id)
+
+
+@task()
+def deliver_email(email_id: int) -> str:
+    return services.deliver(email_id)
+
+
+@task()
+def send_due_digests() -> int:
+    """Also the outbox's housekeeping: the worker's scheduler enqueues it every few minutes."""
+    services.sweep_outbox()
+    return services.send_due_digests()

@@ -17,7 +17,7 @@ from praxis.core.tokens import hash_token
 from praxis.discussions.models import ModerationAction, Post, Thread
 from praxis.interop.models import FeedToken
 from praxis.topics.models import Topic
-from praxis.topics.queries import topic_with_details
+from praxis.topics.queries import FACILITATOR_KINDS, topic_with_details
 
 FEED_LENGTH = 50
 MAX_VISUAL_DEPTH = 4
@@ -98,6 +98,7 @@ class OfflineThread:
 @dataclass(frozen=True)
 class OfflineTopic:
     topic: Topic
+    announcements: list[OfflineThread]
     questions: list[OfflineThread]
     apply_thread: OfflineThread | None
     others: list[OfflineThread]
@@ -105,6 +106,7 @@ class OfflineTopic:
     def sections(self) -> list[tuple[str, list[OfflineThread]]]:
         """The threads under their headings, in reading order; empty groups left out."""
         groups = [
+            (_("Announcements"), self.announcements),
             (_("Open questions"), self.questions),
             (_("Applying it to our contexts"), [self.apply_thread] if self.apply_thread else []),
             (_("Members' questions and session plans"), self.others),
@@ -142,12 +144,17 @@ def offline_topic(access: TopicAccess) -> OfflineTopic:
 
     questions = [shown(t) for t in threads if t.kind == Thread.Kind.QUESTION]
     applies = [t for t in threads if t.kind == Thread.Kind.APPLY]
+    announcements = sorted(
+        (t for t in threads if t.kind == Thread.Kind.ANNOUNCEMENT),
+        key=lambda t: (t.created_at, t.pk), reverse=True,
+    )
     others = sorted(
-        (t for t in threads if t.kind not in (Thread.Kind.QUESTION, Thread.Kind.APPLY)),
+        (t for t in threads if t.kind not in FACILITATOR_KINDS),
         key=lambda t: (not t.is_pinned, t.created_at, t.pk),
     )
     return OfflineTopic(
         topic=topic,
+        announcements=[shown(t) for t in announcements],
         questions=questions,
         apply_thread=shown(applies[0]) if applies else None,
         others=[shown(t) for t in others],

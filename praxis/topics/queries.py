@@ -108,20 +108,28 @@ def topic_with_details(topic: Topic) -> Topic:
 class TopicThreads:
     questions: list[Thread]
     apply_thread: Thread | None
+    announcements: list[Thread]  # newest first
+
+
+FACILITATOR_KINDS = (Thread.Kind.QUESTION, Thread.Kind.APPLY, Thread.Kind.ANNOUNCEMENT)
 
 
 def facilitator_threads(topic: Topic) -> TopicThreads:
-    """The open questions in order and the apply thread: one query."""
-    questions, apply_thread = [], None
+    """The open questions in order, the apply thread and the announcements: one query."""
+    questions, apply_thread, announcements = [], None, []
     for thread in (
-        Thread.objects.filter(topic=topic, kind__in=[Thread.Kind.QUESTION, Thread.Kind.APPLY])
-        .order_by("position", "pk")
+        Thread.objects.filter(topic=topic, kind__in=FACILITATOR_KINDS)
+        .select_related("created_by").order_by("position", "pk")
     ):
         if thread.kind == Thread.Kind.APPLY:
             apply_thread = apply_thread or thread
+        elif thread.kind == Thread.Kind.ANNOUNCEMENT:
+            announcements.append(thread)
         else:
             questions.append(thread)
-    return TopicThreads(questions=questions, apply_thread=apply_thread)
+    announcements.sort(key=lambda thread: (thread.created_at, thread.pk), reverse=True)
+    return TopicThreads(questions=questions, apply_thread=apply_thread,
+                        announcements=announcements)
 
 
 def apply_thread_of(topic: Topic) -> Thread | None:
@@ -131,8 +139,7 @@ def apply_thread_of(topic: Topic) -> Thread | None:
 def other_threads(topic: Topic) -> QuerySet[Thread]:
     """Members' questions and session plans: pinned first, then the latest activity."""
     return (
-        Thread.objects.filter(topic=topic)
-        .exclude(kind__in=[Thread.Kind.QUESTION, Thread.Kind.APPLY])
+        Thread.objects.filter(topic=topic).exclude(kind__in=FACILITATOR_KINDS)
         .select_related("created_by")
         .order_by("-is_pinned", F("last_post_at").desc(nulls_last=True), "-pk")
     )

@@ -179,7 +179,7 @@ def topic_detail(request: HttpRequest, access: TopicAccess) -> HttpResponse:
         request.GET.get("page"))
     return render(request, "topics/topic_detail.html", _topic_context(
         access, topic=topic, state=topic.state, questions=threads.questions,
-        apply_thread=threads.apply_thread, page=others,
+        apply_thread=threads.apply_thread, announcements=threads.announcements, page=others,
         apply_prompt=topic.apply_prompt or services.default_apply_prompt(),
     ))
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from praxis.communities.models import Community
 from praxis.communities.tests.cast import VISITORS
 from praxis.discussions.models import ModerationAction, Post, Thread
+from praxis.discussions.services import start_thread
 from praxis.discussions.tests.factories import make_thread, make_topic, opener, reply
 from praxis.interop.offline import attachment_header
 from praxis.library.models import Resource
@@ -140,6 +141,17 @@ def test_the_file_holds_the_topic_every_post_of_every_thread_and_the_synthesis(
     nested = [html.index(f"Nested reply {n}") for n in range(6)]
     assert nested == sorted(nested)
     assert 'class="post d4"' in html and 'class="post d5"' not in html
+
+
+def test_announcements_come_first_under_their_own_heading(setup, as_visitor):
+    cast, topic = setup()
+    _threads(cast, topic)
+    start_thread(topic=topic, author=cast.facilitator, title="Live session on Thursday",
+                 body="Bring one activity.", kind=Thread.Kind.ANNOUNCEMENT)
+    html = as_visitor(cast, "member").get(_url(topic)).content.decode()
+    positions = [html.index(t) for t in ("<h2>Announcements</h2>", "Live session on Thursday",
+                                         "<h2>Open questions</h2>", "What is loop input?")]
+    assert positions == sorted(positions)
 
 
 def test_a_draft_synthesis_stays_out(setup, as_visitor):

@@ -340,6 +340,21 @@ def test_the_topic_page_lists_member_threads_with_counts(cast, client):
     assert "Session plan for feedback" in page
 
 
+def test_announcements_have_their_own_section_above_the_members_threads(cast, client):
+    topic = _topic(cast)
+    start_thread(topic=topic, author=cast.member, title="My session plan", body="Plan",
+                 kind=Thread.Kind.SESSION_PLAN)
+    start_thread(topic=topic, author=cast.facilitator, title="Live session on Thursday",
+                 body="Bring one activity.", kind=Thread.Kind.ANNOUNCEMENT)
+    client.force_login(cast.member)
+    page = client.get(_url("detail", topic)).content.decode()
+    announcements, members = page.index('id="announcements-heading"'), page.index(
+        'id="threads-heading"')
+    assert announcements < page.index("Live session on Thursday") < members
+    assert page.count("Live session on Thursday") == 1
+    assert "(1)" in page[members:page.index("My session plan")]
+
+
 def test_facilitator_tools_show_only_to_facilitators(cast, client):
     topic = _topic(cast)
     client.force_login(cast.member)

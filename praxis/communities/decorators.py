@@ -14,9 +14,15 @@ from praxis.communities.permissions import access_community
 View = Callable[..., HttpResponseBase]
 
 
-def login_on_refusal(view: View) -> View:
-    """Someone signed out whom the door refuses is sent to log in; anyone else gets the 403
-    (or the 404 where the community is not theirs to know about)."""
+def _this_page(request: HttpRequest, kwargs: dict[str, Any]) -> str:
+    return request.get_full_path()
+
+
+def login_on_refusal(view: View, back: Callable[[HttpRequest, dict[str, Any]], str] = _this_page,
+                     ) -> View:
+    """Someone signed out whom the door refuses is sent to log in, and brought back to
+    ``back(request, view_kwargs)`` (this page unless told); anyone else gets the 403 (or the
+    404 where the community is not theirs to know about)."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
@@ -24,7 +30,7 @@ def login_on_refusal(view: View) -> View:
             return view(request, *args, **kwargs)
         except PermissionDenied:
             if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
+                return redirect_to_login(back(request, kwargs))
             raise
 
     return wrapper

@@ -1,12 +1,9 @@
 """Pages for reactions, flags and moderation: thin, each asks the door, calls one service."""
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -16,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from praxis.communities.decorators import View, login_on_refusal
 from praxis.communities.permissions import access_community, access_post, access_thread
 from praxis.core.http import AuthenticatedHttpRequest, safe_next
 from praxis.discussions import moderation
@@ -26,27 +24,16 @@ from praxis.topics.models import Topic
 
 LOG_PER_PAGE = 50
 
-View = Callable[..., HttpResponse]
+def _post_or_page(request: HttpRequest, kwargs: dict[str, Any]) -> str:
+    """After logging in, a refused action on a post leads back to the post."""
+    post_id = kwargs.get("post_id")
+    if request.method == "POST" and post_id:
+        return post_path(kwargs["slug"], post_id)
+    return request.get_full_path()
 
 
 def signed_in_or_login(view: View) -> View:
-    """Someone signed out who meets a refusal is sent to log in (and brought back to the
-    post or page); anyone else gets the door's 403, or 404 where the community is not
-    theirs to know about."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, slug, *args, **kwargs)
-        except PermissionDenied:
-            if request.user.is_authenticated:
-                raise
-            post_id = kwargs.get("post_id")
-            back = (post_path(slug, post_id) if request.method == "POST" and post_id
-                    else request.get_full_path())
-            return redirect_to_login(back)
-
-    return wrapper
+    return login_on_refusal(view, back=_post_or_page)
 
 
 class ReasonForm(forms.Form):

@@ -9,41 +9,18 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from praxis.communities.models import Community
 from praxis.communities.tests.cast import VISITORS
 from praxis.discussions.models import ModerationAction, Post, Thread
 from praxis.discussions.services import start_thread
-from praxis.discussions.tests.factories import make_thread, make_topic, opener, reply
+from praxis.discussions.tests.factories import make_thread, opener, reply
 from praxis.interop.offline import attachment_header
-from praxis.library.models import Resource
+from praxis.interop.tests.conftest import LISTED, PRIVATE, PUBLIC
 from praxis.topics import services as topic_services
 from praxis.topics.models import Topic
-
-PUBLIC, LISTED, PRIVATE = (Community.Visibility.PUBLIC, Community.Visibility.LISTED,
-                           Community.Visibility.PRIVATE)
 
 
 def _url(topic):
     return reverse("interop:topic_offline", args=[topic.community.slug, topic.slug])
-
-
-@pytest.fixture
-def setup(make_cast):
-    def make(visibility=LISTED):
-        cast = make_cast(visibility=visibility)
-        topic = make_topic(cast.community, facilitators=[cast.facilitator],
-                           title="Loop input in practice")
-        topic.summary = "Why loop input matters."
-        topic.apply_prompt = "Plan one session with loop input."
-        topic.seed_resource = Resource.objects.create(
-            community=cast.community, kind=Resource.Kind.LINK, title="Loop input explained",
-            citation="Woodward, T. (2003). Loop input. ELT Journal.",
-            url="https://example.org/loop-input",
-        )
-        topic.save()
-        return cast, topic
-
-    return make
 
 
 # Who may download ----------------------------------------------------------------------------
@@ -60,9 +37,9 @@ EXPECTED = {
 @pytest.mark.parametrize("visibility", [PUBLIC, LISTED, PRIVATE])
 @pytest.mark.parametrize("index,visitor", list(enumerate(VISITORS)))
 def test_both_downloads_answer_as_the_door_answers_reading_the_topic(
-    setup, as_visitor, visibility, index, visitor, download
+    make_downloadable, as_visitor, visibility, index, visitor, download
 ):
-    cast, topic = setup(visibility)
+    cast, topic = make_downloadable(visibility)
     url = reverse(download, args=[topic.community.slug, topic.slug])
     response = as_visitor(cast, visitor).get(url)
     assert response.status_code == EXPECTED[visibility][index], (visitor, visibility)
@@ -70,8 +47,8 @@ def test_both_downloads_answer_as_the_door_answers_reading_the_topic(
         assert response["Location"].startswith(reverse("accounts:login"))
 
 
-def test_the_response_is_an_html_attachment_named_after_the_topic(setup, as_visitor):
-    cast, topic = setup()
+def test_the_response_is_an_html_attachment_named_after_the_topic(make_downloadable, as_visitor):
+    cast, topic = make_downloadable()
     response = as_visitor(cast, "member").get(_url(topic))
     assert response["Content-Type"] == "text/html; charset=utf-8"
     assert response["Content-Disposition"] == f'attachment; filename="{topic.slug}.html"'
@@ -87,8 +64,8 @@ def test_a_persian_slug_gets_an_ascii_fallback_and_the_exact_name():
     assert mixed.startswith('attachment; filename="loop--2.html"; ')
 
 
-def test_the_topic_page_links_to_the_download(setup, as_visitor):
-    cast, topic = setup()
+def test_the_topic_page_links_to_the_download(make_downloadable, as_visitor):
+    cast, topic = make_downloadable()
     page = as_visitor(cast, "member").get(
         reverse("topics:detail", args=[cast.community.slug, topic.slug]))
     assert _url(topic) in page.content.decode()
@@ -116,9 +93,9 @@ def _threads(cast, topic):
 
 
 def test_the_file_holds_the_topic_every_post_of_every_thread_and_the_synthesis(
-    setup, as_visitor
+    make_downloadable, as_visitor
 ):
-    cast, topic = setup()
+    cast, topic = make_downloadable()
     _threads(cast, topic)
     topic_services.save_synthesis(topic=topic, text="What we **learnt** together",
                                   published=True)
@@ -143,8 +120,8 @@ def test_the_file_holds_the_topic_every_post_of_every_thread_and_the_synthesis(
     assert 'class="post d4"' in html and 'class="post d5"' not in html
 
 
-def test_announcements_come_first_under_their_own_heading(setup, as_visitor):
-    cast, topic = setup()
+def test_announcements_come_first_under_their_own_heading(make_downloadable, as_visitor):
+    cast, topic = make_downloadable()
     _threads(cast, topic)
     start_thread(topic=topic, author=cast.facilitator, title="Live session on Thursday",
                  body="Bring one activity.", kind=Thread.Kind.ANNOUNCEMENT)
@@ -154,8 +131,8 @@ def test_announcements_come_first_under_their_own_heading(setup, as_visitor):
     assert positions == sorted(positions)
 
 
-def test_a_draft_synthesis_stays_out(setup, as_visitor):
-    cast, topic = setup()
+def test_a_draft_synthesis_stays_out(make_downloadable, as_visitor):
+    cast, topic = make_downloadable()
     topic_services.save_synthesis(topic=topic, text="Draft thoughts", published=False)
     html = as_visitor(cast, "facilitator").get(_url(topic)).content.decode()
     assert "Draft thoughts" not in html
@@ -163,9 +140,9 @@ def test_a_draft_synthesis_stays_out(setup, as_visitor):
 
 @pytest.mark.parametrize("visitor,shown", [("member", False), ("facilitator", True),
                                            ("steward", True)])
-def test_a_hidden_post_is_a_placeholder_except_for_moderators(setup, as_visitor, visitor,
-                                                              shown):
-    cast, topic = setup()
+def test_a_hidden_post_is_a_placeholder_except_for_moderators(make_downloadable, as_visitor,
+                                                              visitor, shown):
+    cast, topic = make_downloadable()
     thread = make_thread(topic, cast.facilitator)
     hidden = reply(thread, cast.steward, body="Something that had to come down")
     Post.objects.filter(pk=hidden.pk).update(is_hidden=True)
@@ -175,16 +152,16 @@ def test_a_hidden_post_is_a_placeholder_except_for_moderators(setup, as_visitor,
     assert opener(thread).body_html in html
 
 
-def test_a_hidden_post_is_shown_to_its_author(setup, as_visitor):
-    cast, topic = setup()
+def test_a_hidden_post_is_shown_to_its_author(make_downloadable, as_visitor):
+    cast, topic = make_downloadable()
     thread = make_thread(topic, cast.facilitator)
     hidden = reply(thread, cast.member, body="My own hidden words")
     Post.objects.filter(pk=hidden.pk).update(is_hidden=True)
     assert "My own hidden words" in as_visitor(cast, "member").get(_url(topic)).content.decode()
 
 
-def test_the_file_is_self_contained(setup, as_visitor):
-    cast, topic = setup()
+def test_the_file_is_self_contained(make_downloadable, as_visitor):
+    cast, topic = make_downloadable()
     _threads(cast, topic)
     reply(Thread.objects.filter(topic=topic).first(), cast.member,
           body="![tracker](https://evil.example/pixel.png) and <script>alert(1)</script>")
@@ -208,8 +185,8 @@ def _count_queries(client, topic):
     return len(queries)
 
 
-def test_a_constant_number_of_queries_whatever_the_number_of_posts(setup, as_visitor):
-    cast, topic = setup()
+def test_a_constant_number_of_queries_whatever_the_number_of_posts(make_downloadable, as_visitor):
+    cast, topic = make_downloadable()
     thread = make_thread(topic, cast.facilitator)
     for _ in range(4):
         reply(thread, cast.member)
@@ -226,8 +203,8 @@ def test_a_constant_number_of_queries_whatever_the_number_of_posts(setup, as_vis
 
 # Language ------------------------------------------------------------------------------------
 
-def test_a_persian_reader_gets_a_right_to_left_file(setup, as_visitor):
-    cast, topic = setup()
+def test_a_persian_reader_gets_a_right_to_left_file(make_downloadable, as_visitor):
+    cast, topic = make_downloadable()
     topic.slug = "حلقه-بازخورد"
     topic.title = "حلقهٔ بازخورد"
     topic.save()
@@ -242,16 +219,16 @@ def test_a_persian_reader_gets_a_right_to_left_file(setup, as_visitor):
         "Content-Disposition"]
 
 
-def test_an_english_reader_gets_a_left_to_right_file(setup, as_visitor):
-    cast, topic = setup()
+def test_an_english_reader_gets_a_left_to_right_file(make_downloadable, as_visitor):
+    cast, topic = make_downloadable()
     html = as_visitor(cast, "member").get(_url(topic)).content.decode()
     assert '<html lang="en" dir="ltr">' in html
 
 
 # Not modified --------------------------------------------------------------------------------
 
-def test_the_file_is_not_sent_again_while_nothing_changed(setup, as_visitor):
-    cast, topic = setup()
+def test_the_file_is_not_sent_again_while_nothing_changed(make_downloadable, as_visitor):
+    cast, topic = make_downloadable()
     thread = make_thread(topic, cast.facilitator)
     client = as_visitor(cast, "member")
     first = client.get(_url(topic))

@@ -11,37 +11,15 @@ from django.urls import reverse
 from django.utils.http import http_date
 from pypdf import PdfReader
 
-from praxis.communities.models import Community
 from praxis.discussions.models import Post, Thread
-from praxis.discussions.tests.factories import make_thread, make_topic, opener, reply
+from praxis.discussions.tests.factories import make_thread, opener, reply
 from praxis.interop.pdf import Block, direction_of, html_blocks, isolate
-from praxis.library.models import Resource
+from praxis.interop.tests.conftest import PRIVATE
 from praxis.topics import services as topic_services
-
-PUBLIC, LISTED, PRIVATE = (Community.Visibility.PUBLIC, Community.Visibility.LISTED,
-                           Community.Visibility.PRIVATE)
 
 
 def _url(topic):
     return reverse("interop:topic_pdf", args=[topic.community.slug, topic.slug])
-
-
-@pytest.fixture
-def setup(make_cast):
-    def make(visibility=LISTED):
-        cast = make_cast(visibility=visibility)
-        topic = make_topic(cast.community, facilitators=[cast.facilitator],
-                           title="Loop input in practice")
-        topic.summary = "Why loop input matters."
-        topic.seed_resource = Resource.objects.create(
-            community=cast.community, kind=Resource.Kind.LINK, title="Loop input explained",
-            citation="Woodward, T. (2003). Loop input. ELT Journal.",
-            url="https://example.org/loop-input",
-        )
-        topic.save()
-        return cast, topic
-
-    return make
 
 
 def _reader(response):
@@ -69,16 +47,16 @@ def _fonts(response):
 # The permission matrix of both downloads is in test_offline.py.
 
 
-def test_the_response_is_a_pdf_attachment_named_after_the_topic(setup, as_visitor):
-    cast, topic = setup()
+def test_the_response_is_a_pdf_attachment_named_after_the_topic(make_downloadable, as_visitor):
+    cast, topic = make_downloadable()
     response = as_visitor(cast, "member").get(_url(topic))
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == f'attachment; filename="{topic.slug}.pdf"'
     assert response["Cache-Control"] == "private, no-store"
 
 
-def test_the_topic_page_links_to_both_downloads(setup, as_visitor):
-    cast, topic = setup()
+def test_the_topic_page_links_to_both_downloads(make_downloadable, as_visitor):
+    cast, topic = make_downloadable()
     page = as_visitor(cast, "member").get(
         reverse("topics:detail", args=[cast.community.slug, topic.slug])).content.decode()
     assert _url(topic) in page
@@ -88,8 +66,8 @@ def test_the_topic_page_links_to_both_downloads(setup, as_visitor):
 
 # What it holds -------------------------------------------------------------------------------
 
-def test_the_pdf_holds_the_topic_its_posts_and_the_synthesis(setup, as_visitor):
-    cast, topic = setup()
+def test_the_pdf_holds_the_topic_its_posts_and_the_synthesis(make_downloadable, as_visitor):
+    cast, topic = make_downloadable()
     question = make_thread(topic, cast.facilitator, title="What is loop input?",
                            body="First question opener")
     Thread.objects.filter(pk=question.pk).update(position=0)
@@ -109,17 +87,17 @@ def test_the_pdf_holds_the_topic_its_posts_and_the_synthesis(setup, as_visitor):
     assert _fonts(response) == {"Vazirmatn", "VazirmatnBold"}
 
 
-def test_a_draft_synthesis_stays_out(setup, as_visitor):
-    cast, topic = setup()
+def test_a_draft_synthesis_stays_out(make_downloadable, as_visitor):
+    cast, topic = make_downloadable()
     topic_services.save_synthesis(topic=topic, text="Draft thoughts", published=False)
     assert not _has(_text(as_visitor(cast, "facilitator").get(_url(topic))), "Draft thoughts")
 
 
 @pytest.mark.parametrize("visitor,shown", [("member", False), ("facilitator", True),
                                            ("steward", True)])
-def test_a_hidden_post_is_a_placeholder_except_for_moderators(setup, as_visitor, visitor,
-                                                              shown):
-    cast, topic = setup()
+def test_a_hidden_post_is_a_placeholder_except_for_moderators(make_downloadable, as_visitor,
+                                                              visitor, shown):
+    cast, topic = make_downloadable()
     thread = make_thread(topic, cast.facilitator, body="The question itself")
     hidden = reply(thread, cast.steward, body="Something that had to come down")
     Post.objects.filter(pk=hidden.pk).update(is_hidden=True)
@@ -129,8 +107,8 @@ def test_a_hidden_post_is_a_placeholder_except_for_moderators(setup, as_visitor,
     assert _has(text, "The question itself")
 
 
-def test_a_persian_topic_is_set_in_vazirmatn_for_a_persian_reader(setup, as_visitor):
-    cast, topic = setup()
+def test_a_persian_topic_is_set_in_vazirmatn_for_a_persian_reader(make_downloadable, as_visitor):
+    cast, topic = make_downloadable()
     topic.slug = "حلقه-بازخورد"
     topic.title = "حلقهٔ بازخورد"
     topic.save()
@@ -147,8 +125,8 @@ def test_a_persian_topic_is_set_in_vazirmatn_for_a_persian_reader(setup, as_visi
     assert str(_reader(response).metadata.get("/Title")) == "حلقهٔ بازخورد"
 
 
-def test_a_big_topic_renders_to_a_sane_size(setup, as_visitor):
-    cast, topic = setup()
+def test_a_big_topic_renders_to_a_sane_size(make_downloadable, as_visitor):
+    cast, topic = make_downloadable()
     thread = make_thread(topic, cast.facilitator)
     parent = opener(thread)
     for n in range(1000):
@@ -163,8 +141,8 @@ def test_a_big_topic_renders_to_a_sane_size(setup, as_visitor):
     assert _has("".join(reader.pages[-1].extract_text().split()), "Reply 999")
 
 
-def test_a_constant_number_of_queries_whatever_the_number_of_posts(setup, as_visitor):
-    cast, topic = setup()
+def test_a_constant_number_of_queries_whatever_the_number_of_posts(make_downloadable, as_visitor):
+    cast, topic = make_downloadable()
     client = as_visitor(cast, "member")
 
     def count():
@@ -181,8 +159,8 @@ def test_a_constant_number_of_queries_whatever_the_number_of_posts(setup, as_vis
 
 # Not modified --------------------------------------------------------------------------------
 
-def test_the_pdf_is_not_sent_again_while_nothing_changed(setup, as_visitor):
-    cast, topic = setup()
+def test_the_pdf_is_not_sent_again_while_nothing_changed(make_downloadable, as_visitor):
+    cast, topic = make_downloadable()
     thread = make_thread(topic, cast.facilitator)
     client = as_visitor(cast, "member")
     first = client.get(_url(topic))
@@ -200,8 +178,8 @@ def test_the_pdf_is_not_sent_again_while_nothing_changed(setup, as_visitor):
     assert fresh.status_code == 200 and _has(_text(fresh), "Something new")
 
 
-def test_a_304_is_never_given_to_someone_the_door_refuses(setup, as_visitor):
-    cast, topic = setup(PRIVATE)
+def test_a_304_is_never_given_to_someone_the_door_refuses(make_downloadable, as_visitor):
+    cast, topic = make_downloadable(PRIVATE)
     stamp = as_visitor(cast, "member").get(_url(topic))["Last-Modified"]
     assert as_visitor(cast, "outsider").get(
         _url(topic), headers={"if-modified-since": stamp}).status_code == 404

@@ -16,8 +16,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from praxis.communities.decorators import login_on_refusal
 from praxis.communities.models import Membership
-from praxis.communities.permissions import access_thread, access_topic
+from praxis.communities.permissions import TopicAccess, access_thread, access_topic
 from praxis.core.http import AuthenticatedHttpRequest, safe_next
+from praxis.discussions.models import Thread
 from praxis.notifications import queries, replies, services
 from praxis.notifications.forms import CommunityModesForm, DefaultsForm, PlaceModeForm
 from praxis.notifications.models import OutboundEmail, Subscription
@@ -49,32 +50,35 @@ def email_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     })
 
 
+def _save_place_mode(request: AuthenticatedHttpRequest, access: TopicAccess, *, saved: str,
+                     back: str, thread: Thread | None = None) -> HttpResponse:
+    form = PlaceModeForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(_("Choose one of the offered settings."), status=400)
+    services.set_mode(user=request.user, community=access.community,
+                      topic=None if thread else access.topic, thread=thread,
+                      mode=form.cleaned_data["mode"])
+    messages.success(request, saved)
+    return redirect(safe_next(request, request.POST.get("next", "")) or back)
+
+
 @login_on_refusal
 @require_POST
 def topic_mode(request: AuthenticatedHttpRequest, slug: str, topic_slug: str) -> HttpResponse:
     access = access_topic(request.user, slug, topic_slug, need="follow")
-    form = PlaceModeForm(request.POST)
-    if not form.is_valid():
-        return HttpResponse(_("Choose one of the offered settings."), status=400)
-    services.set_mode(user=request.user, community=access.community, topic=access.topic,
-                      mode=form.cleaned_data["mode"])
-    messages.success(request, _("Your email setting for this topic has been saved."))
-    return redirect(safe_next(request, request.POST.get("next", ""))
-                    or reverse("topics:detail", args=[slug, topic_slug]))
+    return _save_place_mode(
+        request, access, saved=_("Your email setting for this topic has been saved."),
+        back=reverse("topics:detail", args=[slug, topic_slug]))
 
 
 @login_on_refusal
 @require_POST
 def thread_mode(request: AuthenticatedHttpRequest, slug: str, thread_id: int) -> HttpResponse:
     access, thread = access_thread(request.user, slug, thread_id, need="follow")
-    form = PlaceModeForm(request.POST)
-    if not form.is_valid():
-        return HttpResponse(_("Choose one of the offered settings."), status=400)
-    services.set_mode(user=request.user, community=access.community, thread=thread,
-                      mode=form.cleaned_data["mode"])
-    messages.success(request, _("Your email setting for this thread has been saved."))
-    return redirect(safe_next(request, request.POST.get("next", ""))
-                    or reverse("discussions:thread", args=[slug, thread_id]))
+    return _save_place_mode(
+        request, access, thread=thread,
+        saved=_("Your email setting for this thread has been saved."),
+        back=reverse("discussions:thread", args=[slug, thread_id]))
 
 
 @login_required

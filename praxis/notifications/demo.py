@@ -49,7 +49,9 @@ def _build(ctx: DemoContext) -> None:
     if not running:
         ctx.summary.append("Notifications: no running topic, so no demo emails.")
         return
-    topic = running[-1]
+    # The demo facilitator announces in a topic they run, if one is running.
+    topic = next((t for t in reversed(running) if ctx.facilitator in t.facilitators.all()),
+                 running[-1])
     threads = list(Thread.objects.filter(topic=topic).order_by("position", "pk"))
     choices = _choices(ctx, topic, threads)
     announcement = start_thread(topic=topic, author=ctx.facilitator, title=ANNOUNCEMENT_TITLE,

@@ -9,6 +9,7 @@ from praxis.accounts.models import User
 from praxis.communities.models import Community, Membership
 from praxis.discussions.models import Post, Thread, ThreadRead
 from praxis.notifications.models import OutboundEmail, Subscription
+from praxis.notifications.tokens import UnsubscribeScope
 from praxis.topics.models import Topic
 
 
@@ -79,10 +80,33 @@ def effective_modes(thread: Thread) -> dict[int, str]:
             for user_id, default in defaults.items()}
 
 
+@dataclass(frozen=True)
+class UnsubscribePlace:
+    user: User
+    name: str  # the thread's or topic's title or the community's name; "" for the wider kinds
+
+
+NAMED_PLACES = {"thread": (Thread, "title"), "topic": (Topic, "title"),
+                "community": (Community, "name")}
+
+
+def unsubscribe_place(scope: UnsubscribeScope) -> UnsubscribePlace | None:
+    """Whose unsubscribe link this is and what it names, for its page; None if the member
+    is gone."""
+    user = User.objects.filter(pk=scope.user_id).first()
+    if user is None:
+        return None
+    name = ""
+    if scope.kind in NAMED_PLACES:
+        model, field = NAMED_PLACES[scope.kind]
+        name = model.objects.filter(pk=scope.object_id).values_list(field, flat=True).first() or ""
+    return UnsubscribePlace(user=user, name=name)
+
+
 def followed_places(user: User) -> list[Subscription]:
     """The member's own choices, for their settings page."""
     return list(
-        Subscription.objects.filter(user=user)
+        Subscription.objects.filter(user=user, community__memberships__user=user)
         .select_related("community", "topic", "thread", "thread__topic")
         .order_by("community__name", "topic_id", "thread_id")
     )

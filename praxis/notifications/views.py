@@ -9,6 +9,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
@@ -47,6 +48,7 @@ def email_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     places = [sub for sub in chosen if sub.topic_id or sub.thread_id]
     return render(request, "notifications/settings.html", {
         "defaults": defaults, "communities": communities, "places": places,
+        "replies_by_email": bool(settings.PRAXIS_REPLY_DOMAIN),
     })
 
 
@@ -98,14 +100,16 @@ def forget_place(request: AuthenticatedHttpRequest, subscription_id: int) -> Htt
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     scope = read_unsubscribe_token(token)
-    if scope is None:
+    place = queries.unsubscribe_place(scope) if scope else None
+    if scope is None or place is None:
         raise Http404
-    if request.method == "POST":
-        user = services.unsubscribe(scope)
-        if user is None:
-            raise Http404
-        return render(request, "notifications/unsubscribed.html", {"scope": scope})
-    return render(request, "notifications/unsubscribe.html", {"scope": scope})
+    # The page speaks the language of the member the email went to, signed in or not.
+    with translation.override(place.user.locale):
+        if request.method == "POST":
+            services.unsubscribe(scope)
+            return render(request, "notifications/unsubscribed.html", {"scope": scope})
+        return render(request, "notifications/unsubscribe.html",
+                      {"scope": scope, "place_name": place.name})
 
 
 def _bearer_ok(request: HttpRequest) -> bool:

@@ -80,6 +80,26 @@ def test_the_settings_page_saves_defaults_and_community_choices(cast, client):
     assert not Subscription.objects.filter(user=cast.member).exists()
 
 
+def test_reply_by_email_is_offered_only_where_it_is_set_up(cast, client, settings):
+    client.force_login(cast.member)
+    settings.PRAXIS_REPLY_DOMAIN = ""
+    offer = "Reply to a notification or a digest item to answer in its thread."
+    assert offer not in client.get(reverse("notifications:settings")).content.decode()
+    settings.PRAXIS_REPLY_DOMAIN = "reply.example.org"
+    assert offer in client.get(reverse("notifications:settings")).content.decode()
+
+
+def test_leaving_a_community_forgets_the_email_choices_made_in_it(cast, topic, client):
+    services.set_mode(user=cast.member, community=cast.community, topic=topic, mode=Mode.OFF)
+    services.set_mode(user=cast.member, community=cast.community, mode=Mode.WEEKLY)
+    client.force_login(cast.member)
+    assert topic.title in client.get(reverse("notifications:settings")).content.decode()
+    client.post(reverse("communities:leave", args=[cast.community.slug]))
+    assert not cast.community.memberships.filter(user=cast.member).exists()
+    assert not Subscription.objects.filter(user=cast.member).exists()
+    assert topic.title not in client.get(reverse("notifications:settings")).content.decode()
+
+
 def test_a_member_removes_only_their_own_choices(cast, topic, client):
     services.set_mode(user=cast.steward, community=cast.community, topic=topic, mode="off")
     theirs = Subscription.objects.get()
@@ -100,6 +120,16 @@ def test_one_click_unsubscribe_needs_no_session_or_csrf_and_a_look_changes_nothi
                        content_type="application/x-www-form-urlencoded")
     assert done.status_code == 200
     assert Subscription.objects.get(user=cast.member, topic=topic).mode == Mode.OFF
+
+
+def test_the_unsubscribe_page_names_the_topic_in_the_members_language(cast, topic):
+    cast.member.locale = "fa"
+    cast.member.save(update_fields=["locale"])
+    token = unsubscribe_token(UnsubscribeScope(cast.member.pk, "topic", topic.pk))
+    page = Client().get(reverse("notifications:unsubscribe", args=[token]),
+                        HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'lang="fa" dir="rtl"' in page
+    assert f"«{topic.title}»" in page
 
 
 def test_unsubscribing_from_everything(cast, topic):

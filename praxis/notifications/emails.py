@@ -4,6 +4,7 @@ recipient's language and time zone, as plain text and light HTML with its header
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from datetime import datetime
 from itertools import groupby
 from urllib.parse import urlsplit
 
@@ -17,7 +18,7 @@ from django.utils.translation import ngettext
 from praxis.accounts.models import User
 from praxis.core.email import absolute_url, in_language_and_zone
 from praxis.core.templatetags.praxis import localnumber
-from praxis.discussions.models import Post
+from praxis.discussions.models import Post, Thread
 from praxis.notifications.inbound import REPLY_MARKER_EN, REPLY_MARKER_FA
 from praxis.notifications.models import OutboundEmail
 from praxis.notifications.tokens import (
@@ -58,6 +59,11 @@ def _host() -> str:
 def post_url(post: Post) -> str:
     return absolute_url(None, reverse("discussions:post", args=[post.thread.community.slug,
                                                                 post.pk]))
+
+
+def thread_url(thread: Thread) -> str:
+    return absolute_url(None, reverse("discussions:thread", args=[thread.community.slug,
+                                                                  thread.pk]))
 
 
 def settings_url() -> str:
@@ -192,4 +198,61 @@ def render_digest(user: User, mode: str, posts: Sequence[Post], *, total: int) -
         subject = f"[Praxis] {title} {summary}"
     headers = _list_headers(unsubscribe, f"Praxis digest <digest.{_host()}>")
     return RenderedEmail(subject=one_line(subject), body_text=text, body_html=html,
+                         headers=headers)
+
+
+def _refusal(why: str, parent: Post | None) -> str:
+    """Why a reply was refused, in plain words; ``why`` is one of replies.py's notice codes:
+    "closed", "locked", "left", "hidden", "not_allowed", "gone" or "expired"."""
+    thread = parent.thread if parent is not None else None
+    if why == "gone" or thread is None:
+        return _("The post you answered no longer exists, so your reply has nowhere to go.")
+    names = {"topic": thread.topic.title, "thread": thread.title,
+             "community": thread.community.name}
+    if why == "expired":
+        days = int(settings.PRAXIS_REPLY_DAYS)
+        return ngettext(
+            "You answered an email more than %(days)s day old. To keep your account safe, "
+            "an email can be answered by email only for %(days)s day after it was sent.",
+            "You answered an email more than %(days)s days old. To keep your account safe, "
+            "an email can be answered by email only for %(days)s days after it was sent.",
+            days) % {"days": localnumber(days)}
+    reasons: dict[str, str] = {
+        "closed": _("The topic “%(topic)s” is closed: it takes no new posts.") % names,
+        "locked": _("The thread “%(thread)s” is locked: it takes no new replies.") % names,
+        "left": _("You are no longer a member of %(community)s, so you cannot post "
+                  "there.") % names,
+        "hidden": _("The post you answered has been hidden by a moderator.") % names,
+    }
+    return reasons.get(why, _("You may not post in the thread “%(thread)s” now.") % names)
+
+
+def render_refused_reply(user: User, why: str, text: str, *, parent: Post | None,
+                         can_read: bool, received_at: datetime,
+                         in_reply_to: str = "") -> RenderedEmail:
+    """Tells a member that the reply they sent by email was not posted, and why, with their
+    words quoted back so that nothing is lost. Sent to the member, never to whoever wrote
+    the message: see replies.py. A transactional answer to their message: no reply address,
+    no unsubscribe link."""
+    thread = parent.thread if parent is not None else None
+    with as_reader(user):
+        url = ""
+        if can_read and parent is not None and thread is not None:
+            url = post_url(parent) if why != "hidden" else thread_url(thread)
+        context = {
+            "user": user, "thread": thread, "reason": _refusal(why, parent), "text": text,
+            "url": url, "received_at": received_at, "settings_url": settings_url(),
+            "rtl": translation.get_language_bidi(),
+        }
+        subject = _("Your reply could not be posted")
+        if url and thread is not None:
+            subject = _("Your reply could not be posted: %(title)s") % {"title": thread.title}
+        body_text = render_to_string("notifications/email/reply_refused.txt", context)
+        body_html = render_to_string("notifications/email/reply_refused.html", context)
+    # RFC 3834: an automatic answer to the member's own message; their mail client threads
+    # it under what they sent.
+    headers = {"Auto-Submitted": "auto-replied"}
+    if in_reply_to:
+        headers["In-Reply-To"] = headers["References"] = f"<{one_line(in_reply_to)}>"
+    return RenderedEmail(subject=one_line(subject), body_text=body_text, body_html=body_html,
                          headers=headers)

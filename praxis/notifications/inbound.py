@@ -431,9 +431,9 @@ _SIGNATURE_SEPARATORS = frozenset({"-- ", "--"})
 def extract_reply(text: str) -> str:
     """The member's own words in a reply: quotation, attribution and signature removed.
 
-    Interleaved quotes followed by the member's text are kept (as Markdown blockquotes);
-    only what follows the last words of the member is dropped. Idempotent; never longer
-    than the NFC-normalised input.
+    Quoted lines ("> ...") go wherever they are, each quoted block with the attribution
+    just above it, so top-posted, bottom-posted and interleaved replies all keep only the
+    member's lines, in order. Idempotent; never longer than the NFC-normalised input.
     """
     result = _normalise(text).strip()
     while True:
@@ -454,43 +454,133 @@ def _split_lines(text: str) -> list[str]:
 def _strip_once(text: str) -> str:
     lines = text.split("\n")
     plain = [_BIDI_MARKS.sub("", line).strip() for line in lines]
-    quoted_marker = _quoted_marker_block(plain)
-    if quoted_marker is not None:
-        start, end = quoted_marker
-        return "\n".join(lines[:start] + lines[end:]).strip()
-    end = len(lines)
-    for index, line in enumerate(plain):
+    removed = [False] * len(plain)
+    end = len(plain)
+    index = 0
+    while index < len(plain):
+        line = plain[index]
+        if line.startswith(">"):
+            after = _quoted_block_end(plain, index)
+            start = _attribution_start(plain, index, quoted=True)
+            interleaved = (any(plain[above] and not removed[above] for above in range(start))
+                           and _own_text_follows(plain, after)
+                           and not any(_has_marker(quoted) for quoted in plain[index:after]))
+            # A quote between the member's own lines is what they answer point by point:
+            # it stays (its attribution goes). A quote above or below all of it goes, and so
+            # does our own email's text wherever it is quoted.
+            gone = index if interleaved else after
+            removed[start:gone] = [True] * (gone - start)
+            index = after
+            continue
         if _cuts_here(plain, index, line):
-            end = index
-            break
-    end = _without_trailing_quotation(plain, end)
-    while end and (not plain[end - 1] or _SENT_FROM.match(plain[end - 1])):
+            quote = _quote_after_leading_header(plain, removed, index)
+            if quote is None:
+                end = index
+                break
+            removed[index:quote] = [True] * (quote - index)
+            index = quote
+            continue
+        index += 1
+    end = _without_trailing_attribution(plain, removed, end)
+    while end and (removed[end - 1] or not plain[end - 1] or _SENT_FROM.match(plain[end - 1])):
         end -= 1
-    return "\n".join(line.rstrip() for line in lines[:end]).strip()
+    return _join_kept(lines, removed, end)
+
+
+def _own_text_follows(plain: list[str], start: int) -> bool:
+    """Whether the member wrote more from `start` on: a line that is not quoted, blank, a
+    device line, the attribution of a later quote, or at or past a cut (marker, signature,
+    Outlook header)."""
+    for index in range(start, len(plain)):
+        line = plain[index]
+        if not line or line.startswith(">") or _SENT_FROM.match(line):
+            continue
+        if _cuts_here(plain, index, line):
+            return False
+        below = index + 1
+        while below < len(plain) and not plain[below]:
+            below += 1
+        if (below < len(plain) and plain[below].startswith(">")
+                and _attribution_start(plain, below, quoted=True) <= index):
+            continue
+        return True
+    return False
 
 
 def _has_marker(line: str) -> bool:
     return REPLY_MARKER_EN in line or REPLY_MARKER_FA in line
 
 
-def _quoted_marker_block(plain: list[str]) -> tuple[int, int] | None:
-    """The quoted notification (with its attribution) in a reply written below the quote.
+def _quoted_block_end(plain: list[str], start: int) -> int:
+    """Index just after the quoted block at `start`; blank lines inside the block belong to it."""
+    end = start + 1
+    probe = end
+    while probe < len(plain):
+        if plain[probe].startswith(">"):
+            end = probe = probe + 1
+        elif not plain[probe]:
+            probe += 1
+        else:
+            break
+    return end
 
-    Members who bottom-post quote our whole email, marker included, and write after it:
-    only that quoted block goes, their text below it stays.
+
+def _quote_after_leading_header(plain: list[str], removed: list[bool], index: int) -> int | None:
+    """Where the quotation starts below an Outlook header block that comes first, else None.
+
+    An Outlook header block ("-----Original Message-----", "From: ... Sent: ...") with none
+    of the member's text above it is the attribution of the quoted lines that follow it: the
+    member bottom-posted. In every other case (the member's text above it, a marker, a
+    signature separator, an unquoted original below it) everything from here on goes.
     """
-    for index, line in enumerate(plain):
-        if not _has_marker(line):
-            continue
-        if not line.startswith(">"):
-            return None  # an unquoted marker: `_cuts_here` drops everything from it
-        start, end = index, index + 1
-        while start and plain[start - 1].startswith(">"):
-            start -= 1
-        while end < len(plain) and plain[end].startswith(">"):
-            end += 1
-        return _attribution_start(plain, start, quoted=True), end
+    line = plain[index]
+    if not (
+        _ORIGINAL_MESSAGE.match(line) or _OUTLOOK_SEPARATOR.match(line) or _OUTLOOK_FROM.match(line)
+    ):
+        return None
+    if any(plain[above] and not removed[above] for above in range(index)):
+        return None  # top-posting: the original follows the header, quoted or not
+    below = index + 1
+    while below < len(plain) and not plain[below]:
+        below += 1  # a separator line may stand apart from the header lines
+    while below < len(plain) and plain[below] and not plain[below].startswith(">"):
+        below += 1
+    while below < len(plain) and not plain[below]:
+        below += 1
+    if below < len(plain) and plain[below].startswith(">"):
+        return below
     return None
+
+
+def _without_trailing_attribution(plain: list[str], removed: list[bool], end: int) -> int:
+    """`end`, or where a known attribution wording left last (its HTML quote removed) begins."""
+    start = end
+    while start and (removed[start - 1] or not plain[start - 1]):
+        start -= 1
+    return min(end, _attribution_start(plain, start, quoted=False))
+
+
+def _join_kept(lines: list[str], removed: list[bool], end: int) -> str:
+    """The lines kept before `end`; each removed block and the blank lines around it become
+    one blank line if there was one, nothing otherwise."""
+    kept: list[str] = []
+    gap: list[str] = []
+    removal = False
+    for line, gone in zip(lines[:end], removed[:end], strict=True):
+        if gone:
+            removal = True
+        elif not line.strip():
+            gap.append("")
+        else:
+            if removal:
+                gap = gap[:1]
+            if not gap and kept and kept[-1].startswith(">") and not line.startswith(">"):
+                gap = [""]  # else Markdown would carry the quote on into this line
+            kept.extend(gap)
+            kept.append(line.rstrip())
+            gap = []
+            removal = False
+    return "\n".join(kept).strip()
 
 
 def _cuts_here(plain: list[str], index: int, line: str) -> bool:
@@ -507,19 +597,6 @@ def _cuts_here(plain: list[str], index: int, line: str) -> bool:
             _OUTLOOK_OTHER.match(other) for other in following
         )
     return False
-
-
-def _without_trailing_quotation(plain: list[str], end: int) -> int:
-    """Index where the trailing block of quoted lines (and its attribution) begins."""
-    start = end
-    quoted = False
-    while start and (not plain[start - 1] or plain[start - 1].startswith(">")):
-        start -= 1
-        quoted = quoted or bool(plain[start])
-    if not quoted:
-        start = end
-    attribution = _attribution_start(plain, start, quoted=quoted)
-    return attribution if attribution < start or quoted else end
 
 
 def _attribution_start(plain: list[str], start: int, *, quoted: bool) -> int:

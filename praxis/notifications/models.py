@@ -74,6 +74,8 @@ class OutboundEmail(models.Model):
         PLAN_FEEDBACK = "plan_feedback", _("feedback on a plan")
         ANNOUNCEMENT = "announcement", _("announcement")
         DIGEST = "digest", _("digest")
+        # Tells a member that their reply by email could not be posted, with its text.
+        REPLY_REFUSED = "reply_refused", _("reply that could not be posted")
 
     key = models.CharField(max_length=120, unique=True)
     kind = models.CharField(max_length=14, choices=Kind.choices)

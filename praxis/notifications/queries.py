@@ -86,7 +86,8 @@ class UnsubscribePlace:
     name: str  # the thread's or topic's title or the community's name; "" for the wider kinds
 
 
-NAMED_PLACES = {"thread": (Thread, "title"), "topic": (Topic, "title"),
+NAMED_PLACES: dict[str, tuple[type[Thread] | type[Topic] | type[Community], str]] = {
+    "thread": (Thread, "title"), "topic": (Topic, "title"),
                 "community": (Community, "name")}
 
 

@@ -1,22 +1,37 @@
 """Reply by email: a message to a reply address becomes a post under its sender's name, in the
-thread of the post it answers, or is rejected with a logged reason and changes nothing."""
+thread of the post it answers, or is rejected with a logged reason and changes nothing.
 
+A rejected reply from the very member its address was made for (the address verifies, the
+sender is that member, vouched for by our mail server when one is named) is told to the
+member: an email says why, with their words quoted back. Nobody else is ever answered: not
+a forger, another sender, a bounce or an automatic reply, so no mail goes to strangers and
+no loop can start."""
+
+import hashlib
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email import policy
 from email.parser import BytesHeaderParser
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from praxis.accounts.models import User
 from praxis.communities.permissions import topic_access
 from praxis.discussions.models import Post
 from praxis.discussions.services import publish_post
+from praxis.notifications import emails, services
 from praxis.notifications.inbound import InboundMessage, Rejected, parse_message
-from praxis.notifications.models import InboundEmail
-from praxis.notifications.tokens import ExpiredToken, ForgedToken, find_reply_target
+from praxis.notifications.models import InboundEmail, OutboundEmail
+from praxis.notifications.tokens import (
+    REPLY_LOCAL,
+    ExpiredToken,
+    ForgedToken,
+    ReplyTarget,
+    find_reply_target,
+)
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +43,13 @@ class Outcome:
     detail: str = ""
     post: Post | None = None
     duplicate: bool = False
+    # A rejection the member is told of: the verified member, why in a word for the notice
+    # ("closed", "locked", "left", "hidden", "not_allowed", "gone", "expired"), the post
+    # they answered if it is still there, and whether they may still read it.
+    member: User | None = None
+    notice: str = ""
+    parent: Post | None = None
+    can_read: bool = False
 
 
 def max_inbound_bytes() -> int:
@@ -58,7 +80,10 @@ def receive(raw: bytes, *, channel: str) -> Outcome:
         log.info("inbound email from %s posted as post %s", message.sender if message else "",
                  outcome.post.pk if outcome.post else "")
     else:
-        _record(raw, channel, message, outcome)
+        with transaction.atomic():
+            _record(raw, channel, message, outcome)
+            if message is not None and outcome.member is not None and outcome.notice:
+                _tell_member(message, raw, outcome)
         log.warning("inbound email rejected (%s): %s", outcome.reason, outcome.detail)
     return outcome
 
@@ -69,8 +94,28 @@ def _record(raw: bytes, channel: str, message: InboundMessage | None, outcome: O
         sender=message.sender[:254] if message else "",
         outcome=InboundEmail.Outcome.POSTED if outcome.posted else InboundEmail.Outcome.REJECTED,
         reason=outcome.reason, detail=outcome.detail[:2000],
-        user=outcome.post.author if outcome.post else None, post=outcome.post,
+        user=outcome.post.author if outcome.post else outcome.member, post=outcome.post,
     )
+
+
+def notice_key(member: User, message: InboundMessage, raw: bytes) -> str:
+    """One notice per message and member: a message delivered twice is told of once."""
+    seed = message.message_id.encode() if message.message_id else raw
+    return f"reply_refused:{member.pk}:{hashlib.sha256(seed).hexdigest()}"
+
+
+def _tell_member(message: InboundMessage, raw: bytes, outcome: Outcome) -> None:
+    """Owes the member an email saying their reply was not posted, with its text; in the
+    transaction that records the message."""
+    assert outcome.member is not None
+    rendered = emails.render_refused_reply(
+        outcome.member, outcome.notice, message.text, parent=outcome.parent,
+        can_read=outcome.can_read, received_at=timezone.now(),
+        in_reply_to=message.message_id[:300])
+    # No post: the notice must go even though the member may no longer see the post.
+    services._owe(key=notice_key(outcome.member, message, raw),
+                  kind=OutboundEmail.Kind.REPLY_REFUSED, user=outcome.member, post=None,
+                  rendered=rendered)
 
 
 def _reject(reason: str, detail: str) -> Outcome:
@@ -103,15 +148,10 @@ def sender_authenticated(raw: bytes, sender: str, authserv_id: str) -> bool:
     return False
 
 
-def _post_reply(message: InboundMessage, raw: bytes) -> Outcome:
-    try:
-        target = find_reply_target(message.recipients)
-    except ForgedToken as forged:
-        return _reject("forged_token", f"reply address {forged} does not verify")
-    except ExpiredToken as expired:
-        return _reject("expired_token", f"reply address {expired} is too old")
-    if target is None:
-        return _reject("no_reply_address", "sent to none of Praxis's reply addresses")
+def _verified_member(message: InboundMessage, raw: bytes,
+                     target: ReplyTarget) -> User | Outcome:
+    """The member the reply address was made for, if they sent the message (and our mail
+    server vouched for them, when one is named); else the rejection."""
     user = User.objects.filter(pk=target.user_id, is_active=True).first()
     if user is None or user.email.lower() != message.sender.lower():
         return _reject("unknown_sender",
@@ -120,17 +160,76 @@ def _post_reply(message: InboundMessage, raw: bytes) -> Outcome:
     if authserv_id and not sender_authenticated(raw, message.sender, authserv_id):
         return _reject("unauthenticated",
                        f"{authserv_id} did not vouch for {message.sender} (DMARC, DKIM, SPF)")
-    if message.message_id and InboundEmail.objects.filter(
-            message_id=message.message_id[:300], outcome=InboundEmail.Outcome.POSTED).exists():
+    return user
+
+
+def _expired_target(address: str) -> ReplyTarget | None:
+    """Whom an expired reply address was made for. find_reply_target checks the MAC before
+    the age, so an address it calls expired has verified."""
+    match = REPLY_LOCAL.match(address.lower().rpartition("@")[0])
+    return ReplyTarget(post_id=int(match[1]), user_id=int(match[2])) if match else None
+
+
+def _already_posted(message: InboundMessage) -> bool:
+    return bool(message.message_id) and InboundEmail.objects.filter(
+        message_id=message.message_id[:300], outcome=InboundEmail.Outcome.POSTED).exists()
+
+
+def _parent(target: ReplyTarget) -> Post | None:
+    return (Post.objects.select_related("thread", "thread__topic", "thread__community")
+            .filter(pk=target.post_id).first())
+
+
+def _refused(outcome: Outcome, user: User, notice: str, parent: Post | None) -> Outcome:
+    """A rejection the member is to be told of, with whether they may still read the
+    thread (for its link)."""
+    can_read = parent is not None and topic_access(user, parent.thread.topic).can_read
+    return replace(outcome, member=user, notice=notice, parent=parent, can_read=can_read)
+
+
+def _why_not_allowed(user: User, parent: Post) -> str:
+    thread = parent.thread
+    access = topic_access(user, thread.topic)
+    if not access.community_access.is_member and not access.community_access.is_site_admin:
+        return "left"
+    if not access.can_participate:
+        return "closed"
+    if not access.can_post_in(thread):
+        return "locked"
+    if not access.can_see_post_body(parent):
+        return "hidden"
+    return "not_allowed"
+
+
+def _post_reply(message: InboundMessage, raw: bytes) -> Outcome:
+    try:
+        target = find_reply_target(message.recipients)
+    except ForgedToken as forged:
+        return _reject("forged_token", f"reply address {forged} does not verify")
+    except ExpiredToken as expired:
+        outcome = _reject("expired_token", f"reply address {expired} is too old")
+        old = _expired_target(str(expired))
+        member = _verified_member(message, raw, old) if old is not None else None
+        if isinstance(member, User) and old is not None and not _already_posted(message):
+            return _refused(outcome, member, "expired", _parent(old))
+        return outcome
+    if target is None:
+        return _reject("no_reply_address", "sent to none of Praxis's reply addresses")
+    user = _verified_member(message, raw, target)
+    if isinstance(user, Outcome):
+        return user
+    if _already_posted(message):
         return Outcome(posted=False, reason="duplicate", duplicate=True)
-    parent = (Post.objects.select_related("thread", "thread__topic", "thread__community")
-              .filter(pk=target.post_id).first())
+    parent = _parent(target)
     if parent is None:
-        return _reject("gone", "the post replied to no longer exists")
+        return _refused(_reject("gone", "the post replied to no longer exists"), user, "gone",
+                        None)
     thread = parent.thread
     access = topic_access(user, thread.topic)
     if not access.can_post_in(thread) or not access.can_see_post_body(parent):
-        return _reject("not_allowed", f"{user.email} may not post in thread {thread.pk} now")
+        return _refused(
+            _reject("not_allowed", f"{user.email} may not post in thread {thread.pk} now"),
+            user, _why_not_allowed(user, parent), parent)
     post = publish_post(thread=thread, author=user, body=message.text, parent=parent,
                         source="email")
     return Outcome(posted=True, post=post)

@@ -156,6 +156,26 @@ def test_thunderbird_flowed_reply_below_the_quote_is_kept():
     assert message.recipients == ("inbound@praxis.example.org", REPLY_ADDRESS)
 
 
+def test_thunderbird_bottom_post_below_a_trimmed_quote_keeps_only_the_answer():
+    message = parse_message(read("thunderbird_bottom_post.eml"))
+
+    assert message.text == "Bottom-posted answer: I will bring my loop-input warmer.\n\nAli"
+    assert "See you there." in message.full_text
+
+
+def test_gmail_persian_interleaved_reply_keeps_the_quote_answered_and_drops_our_footer():
+    message = parse_message(read("gmail_fa_interleaved.eml"))
+
+    assert message.text == (
+        "بله، برای گروه ما مناسب است.\n\n"
+        "> لطفاً هر کس یک فعالیت اصلاح\u200cشده همراه بیاورد.\n\n"
+        "من فعالیت «گرم‌کردن با ورودی حلقه‌ای» را می‌آورم\n"
+        "و برگه‌ی آن را هم چاپ می‌کنم.\n\n"
+        "مریم"
+    )
+    assert REPLY_MARKER_FA in message.full_text
+
+
 def test_windows_1256_plain_text_from_outlook_express():
     message = parse_message(read("plain_windows_1256.eml"))
 
@@ -248,6 +268,18 @@ def test_from_without_address_has_no_sender():
 
 def test_reply_with_only_quoted_text_has_no_text():
     body = "On Tue, 24 Nov 2026 at 10:02, Praxis wrote:\n\n> Leila posted.\n"
+    assert rejection(minimal("", body)) == "no_text"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "On Wed, 25 Nov 2026 at 04:26, Praxis wrote:\n> Live session.\n\n> See you.\n\n",
+        "-----Original Message-----\nFrom: Praxis\nSent: today\n\n> Live session.\n",
+        "From: Praxis <a@b.example>\nSent: today\nTo: Ali\n\nLive session.\n",
+    ],
+)
+def test_reply_with_only_a_bottom_quote_or_outlook_original_has_no_text(body):
     assert rejection(minimal("", body)) == "no_text"
 
 
@@ -381,18 +413,72 @@ def test_device_lines_and_signatures_are_dropped(trailer):
     assert extract_reply(f"Agreed, see you then.\n\n{trailer}\n") == "Agreed, see you then."
 
 
-def test_interleaved_quotes_followed_by_own_text_are_kept():
+def test_interleaved_quotes_stay_as_the_questions_answered_and_the_trailing_quote_goes():
     text = (
         "On 11/24/26 10:02 AM, Leila wrote:\n"
         "> Shall we meet on Thursday?\n\nYes.\n\n"
         "> Can you bring the grid?\n\nI will.\n\n"
         "> Thanks!\n> Leila\n"
     )
+    # The first quote stands above all of the member's words: it goes with its attribution.
+    assert extract_reply(text) == "Yes.\n\n> Can you bring the grid?\n\nI will."
+
+
+def test_a_quote_above_a_signature_is_not_taken_for_an_interleaved_one():
+    text = "Agreed.\n\nOn Wed, Leila wrote:\n> Thursday?\n\n-- \nAli Moradi\nTrainer\n"
+    assert extract_reply(text) == "Agreed."
+
+
+@pytest.mark.parametrize(
+    "attribution",
+    [
+        "On Wed, 25 Nov 2026 at 04:26, Praxis <notifications@example.org> wrote:",
+        "On Wed, 25 Nov 2026 at 04:26, A Rather Long Display Name <\n"
+        "reply+AbC123xyz.sig@praxis.example.org> wrote:",
+        "\u200fدر تاریخ چهارشنبه ۲۵ نوامبر ۲۰۲۶ ساعت ۴:۲۶ Praxis <\n"
+        "reply+a@praxis.example.org> نوشت:\u200f",
+        "Am Mi., 25. Nov. 2026 um 04:26 Uhr schrieb Praxis <reply+a@praxis.example.org>:",
+    ],
+)
+def test_bottom_post_below_a_trimmed_quote_keeps_only_the_answer(attribution):
+    text = f"{attribution}\n> Live session on Thursday.\n>\n> See you there.\n\nMy answer.\n\nAli\n"
+    assert extract_reply(text) == "My answer.\n\nAli"
+
+
+def test_a_quote_between_own_lines_stays_and_a_plain_colon_line_is_no_attribution():
+    text = "I agree with this:\n> Bring one activity.\nAnd I will bring two.\n> See you.\n"
     assert extract_reply(text) == (
-        "On 11/24/26 10:02 AM, Leila wrote:\n"
-        "> Shall we meet on Thursday?\n\nYes.\n\n"
-        "> Can you bring the grid?\n\nI will."
+        "I agree with this:\n> Bring one activity.\n\nAnd I will bring two.")
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "-----Original Message-----\nFrom: Praxis <notifications@example.org>\n"
+        "Sent: Wednesday, November 25, 2026 4:26 AM\nTo: Ali <ali@example.ir>\n"
+        "Subject: Live session",
+        "________________________________\nFrom: Praxis <notifications@example.org>\n"
+        "Sent: Wednesday, November 25, 2026 4:26 AM\nTo: Ali <ali@example.ir>\n"
+        "Subject: Live session",
+        "From: Praxis <notifications@example.org>\nSent: Wednesday, November 25, 2026\n"
+        "To: Ali <ali@example.ir>\nSubject: Live session",
+    ],
+)
+def test_outlook_header_block_first_is_the_attribution_of_the_quote_below(header):
+    text = f"{header}\n\n> Live session on Thursday.\n> See you there.\n\nMy answer.\n"
+    assert extract_reply(text) == "My answer."
+    # Nothing of the member's own: nothing is left.
+    assert extract_reply(f"{header}\n\n> Live session on Thursday.\n") == ""
+    # An unquoted original below the header block is all the original's, as before.
+    assert extract_reply(f"{header}\n\nLive session on Thursday.\n") == ""
+
+
+def test_outlook_header_below_own_text_still_drops_everything_after_it():
+    text = (
+        "Agreed.\n\n-----Original Message-----\nFrom: Praxis\nSent: today\n\n"
+        "> Old text\n\nMore old text\n"
     )
+    assert extract_reply(text) == "Agreed."
 
 
 def test_text_is_nfc_normalised_with_lf_line_ends():
@@ -491,8 +577,9 @@ def test_extract_reply_is_idempotent_and_never_adds_text(text):
     normalised = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
 
     assert extract_reply(reply) == reply
-    # NFC can lengthen a few characters (composition exclusions), so compare to that.
-    assert len(reply) <= len(normalised)
+    # NFC can lengthen a few characters (composition exclusions), so compare to that; a
+    # blank line may part a kept quote from the member's next line.
+    assert len(reply.replace("\n", "")) <= len(normalised.replace("\n", ""))
     # Lines are only ever dropped or trimmed, never rewritten.
     source_lines = normalised.split("\n")
     for line in reply.split("\n") if reply else []:

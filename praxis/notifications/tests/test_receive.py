@@ -221,3 +221,136 @@ def test_with_an_authserv_id_a_reply_needs_the_servers_word_for_its_sender(
     assert out.startswith("posted") == posted
     if not posted:
         assert out.startswith("rejected unauthenticated")
+
+
+# ---------------------------------------------------------------- telling the member
+
+
+def notices() -> list:
+    from django.core import mail
+
+    from praxis.notifications.models import OutboundEmail
+
+    assert (OutboundEmail.objects.exclude(kind=OutboundEmail.Kind.REPLY_REFUSED)
+            .count() == 0)
+    return [m for m in mail.outbox if m.extra_headers.get("Auto-Submitted") == "auto-replied"]
+
+
+@pytest.mark.parametrize("case", ["closed_topic", "locked_thread"])
+def test_a_member_whose_reply_cannot_be_posted_gets_it_back_with_the_reason(
+        case, cast, topic, thread, answered, reply_domain, monkeypatch, capsys,
+        django_capture_on_commit_callbacks):
+    from praxis.notifications.emails import post_url
+
+    member = sender_of("gmail_en", cast)
+    raw = addressed("gmail_en", reply_address(answered.pk, member.pk))
+    if case == "closed_topic":
+        set_state(topic, "closed")
+    else:
+        thread.is_locked = True
+        thread.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        out = receive(raw, monkeypatch, capsys)
+    assert out.startswith("rejected not_allowed")
+    [notice] = notices()
+    assert notice.to == [member.email]
+    assert notice.subject.startswith("Your reply could not be posted")
+    assert thread.title in notice.subject
+    assert ("is closed" if case == "closed_topic" else "is locked") in notice.body
+    assert parse_message(raw).text in notice.body  # their words are not lost
+    assert post_url(answered) in notice.body
+    assert notice.extra_headers["In-Reply-To"] == "<" + parse_message(raw).message_id + ">"
+    assert not notice.reply_to and "List-Unsubscribe" not in notice.extra_headers
+    html = notice.alternatives[0][0]
+    assert post_url(answered) in html and "Your reply could not be posted" in html
+    record = InboundEmail.objects.get()
+    assert record.outcome == "rejected" and record.user == member
+
+
+def test_the_notice_is_in_the_members_language(cast, topic, answered, reply_domain,
+                                               monkeypatch, capsys):
+    from praxis.notifications.models import OutboundEmail
+
+    member = sender_of("gmail_en", cast)
+    member.locale, member.timezone = "fa", "Asia/Tehran"
+    member.save()
+    set_state(topic, "closed")
+    receive(addressed("gmail_en", reply_address(answered.pk, member.pk)), monkeypatch, capsys)
+    email = OutboundEmail.objects.get(kind=OutboundEmail.Kind.REPLY_REFUSED)
+    assert 'lang="fa"' in email.body_html and 'dir="rtl"' in email.body_html
+
+
+def test_a_message_delivered_twice_is_told_of_once(cast, topic, answered, reply_domain,
+                                                   monkeypatch, capsys,
+                                                   django_capture_on_commit_callbacks):
+    member = sender_of("gmail_en", cast)
+    raw = addressed("gmail_en", reply_address(answered.pk, member.pk))
+    set_state(topic, "closed")
+    with django_capture_on_commit_callbacks(execute=True):
+        receive(raw, monkeypatch, capsys)
+        receive(raw, monkeypatch, capsys)
+    assert InboundEmail.objects.filter(reason="not_allowed").count() == 2
+    assert len(notices()) == 1
+
+
+def test_a_member_who_left_is_told_and_a_deleted_post_is_told(
+        cast, answered, reply_domain, monkeypatch, capsys, django_capture_on_commit_callbacks):
+    member = sender_of("gmail_en", cast)
+    member.memberships.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        receive(addressed("gmail_en", reply_address(answered.pk, member.pk)), monkeypatch,
+                capsys)
+        gone_raw = addressed("gmail_en", reply_address(10**9, member.pk)).replace(
+            b"CAHk7pQz3x9s", b"another-message")  # one notice per Message-ID
+        assert receive(gone_raw, monkeypatch, capsys).startswith("rejected gone")
+    left, gone = notices()
+    assert "no longer a member" in left.body
+    assert "no longer exists" in gone.body and "http" not in gone.body.split("--\n")[0]
+
+
+def test_an_expired_address_from_its_member_is_told(
+        cast, answered, reply_domain, settings, monkeypatch, capsys,
+        django_capture_on_commit_callbacks):
+    from praxis.notifications.tokens import _today
+
+    member = sender_of("gmail_en", cast)
+    settings.PRAXIS_REPLY_DAYS = 30
+    old = reply_address(answered.pk, member.pk, day=_today() - 31)
+    other = reply_address(answered.pk, cast.member.pk, day=_today() - 31)
+    with django_capture_on_commit_callbacks(execute=True):
+        receive(addressed("gmail_en", old), monkeypatch, capsys)
+        receive(addressed("gmail_en", other), monkeypatch, capsys)  # not its member
+    [notice] = notices()
+    assert notice.to == [member.email] and "30 days" in notice.body
+
+
+@pytest.mark.parametrize("case", ["forged", "forged_old", "other_sender", "bounce",
+                                  "out_of_office", "unauthenticated", "empty"])
+def test_no_one_else_is_ever_answered(case, cast, topic, answered, reply_domain, settings,
+                                      monkeypatch, capsys, django_capture_on_commit_callbacks):
+    from praxis.notifications.tokens import _today
+
+    member = sender_of("gmail_en", cast)
+    set_state(topic, "closed")  # a reply from the member would be refused and told of
+    address = reply_address(answered.pk, member.pk)
+    name = {"bounce": "bounce", "out_of_office": "out_of_office"}.get(case, "gmail_en")
+    raw = addressed(name, address)
+    if case == "forged":
+        raw = addressed(name, address[:-25] + "0" * 5 + address[-20:])
+    elif case == "forged_old":
+        settings.PRAXIS_REPLY_DAYS = 30
+        old = reply_address(answered.pk, member.pk, day=_today() - 31)
+        raw = addressed(name, old[:-25] + "0" * 5 + old[-20:])
+    elif case == "other_sender":
+        raw = addressed(name, reply_address(answered.pk, cast.member.pk))
+    elif case == "unauthenticated":
+        settings.PRAXIS_INBOUND_AUTHSERV_ID = "mx.praxis.example.org"
+    elif case == "empty":
+        raw = (f"From: {member.email}\r\nTo: {address}\r\nMessage-ID: <e@x.org>\r\n"
+               f"Subject: Re\r\n\r\n> quoted only\r\n").encode()
+    with django_capture_on_commit_callbacks(execute=True):
+        out = receive(raw, monkeypatch, capsys)
+    assert out.startswith("rejected")
+    assert notices() == []
+    from praxis.notifications.models import OutboundEmail
+    assert not OutboundEmail.objects.exists()

@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 
 from praxis.accounts.models import User
 from praxis.communities.models import Cohort, Community, Invitation, JoinRequest, Membership
-from praxis.core.email import absolute_url, send_on_commit
+from praxis.core.email import absolute_url
 from praxis.core.tokens import hash_token
+from praxis.notifications.services import send_notice
 
 
 class CommunityRuleError(Exception):
@@ -85,7 +86,7 @@ def request_to_join(*, user: User, community: Community, message: str = "",
     )
     link = absolute_url(site_url, reverse("communities:join_requests", args=[community.slug]))
     for steward in stewards:
-        send_on_commit(
+        send_notice(
             to=steward,
             subject_template="communities/email/join_request_subject.txt",
             body_template="communities/email/join_request.txt",
@@ -109,7 +110,7 @@ def approve_join_request(*, actor: User, join_request: JoinRequest,
         community=join_request.community, user=join_request.user
     )
     link = absolute_url(site_url, reverse("communities:detail", args=[join_request.community.slug]))
-    send_on_commit(
+    send_notice(
         to=join_request.user,
         subject_template="communities/email/join_approved_subject.txt",
         body_template="communities/email/join_approved.txt",
@@ -129,7 +130,7 @@ def decline_join_request(*, actor: User, join_request: JoinRequest, reason: str 
     join_request.decided_at = timezone.now()
     join_request.reason = reason
     join_request.save(update_fields=["status", "decided_by", "decided_at", "reason"])
-    send_on_commit(
+    send_notice(
         to=join_request.user,
         subject_template="communities/email/join_declined_subject.txt",
         body_template="communities/email/join_declined.txt",
@@ -171,7 +172,7 @@ def invite_people(*, actor: User, community: Community, emails: list[str],
             token_hash=hash_token(token), invited_by=actor, expires_at=expires_at,
         )
         link = absolute_url(site_url, reverse("communities:invitation", args=[token]))
-        send_on_commit(
+        send_notice(
             to=address,
             subject_template="communities/email/invitation_subject.txt",
             body_template="communities/email/invitation.txt",

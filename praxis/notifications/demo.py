@@ -6,10 +6,10 @@ from datetime import timedelta
 from email.message import EmailMessage
 
 from django.conf import settings
-from django.db.models import Max
+from django.db.models import Max, Q, QuerySet
 from django.test.utils import override_settings
 
-from praxis.communities.demo import DemoContext
+from praxis.communities.demo import KEY_EMAILS, PEOPLE_DOMAIN, DemoContext
 from praxis.discussions.models import Post, Thread
 from praxis.discussions.services import start_thread
 from praxis.notifications import replies, services
@@ -39,12 +39,25 @@ def build(ctx: DemoContext) -> None:
         _build(ctx)
 
 
-def delete() -> None:
+def _demo_emails() -> QuerySet[OutboundEmail]:
+    """The demo's people's emails; those to invited addresses without an account stay when
+    their people go, so they are found by the demo's domain."""
+    return OutboundEmail.objects.filter(
+        Q(user__email__in=KEY_EMAILS) | Q(user__email__iendswith="@" + PEOPLE_DOMAIN)
+        | Q(user=None, to_address__iendswith="@" + PEOPLE_DOMAIN))
+
+
+def _delete_demo_reply() -> None:
     InboundEmail.objects.filter(message_id__startswith="demo-reply-").delete()
 
 
+def delete() -> None:
+    _delete_demo_reply()
+    _demo_emails().delete()
+
+
 def _build(ctx: DemoContext) -> None:
-    delete()  # a demo loaded again answers the announcement again
+    _delete_demo_reply()  # a demo loaded again answers the announcement again
     running = [t for t in ctx.topics if t.state in (t.State.OPEN, t.State.APPLY)]
     if not running:
         ctx.summary.append("Notifications: no running topic, so no demo emails.")
@@ -62,9 +75,8 @@ def _build(ctx: DemoContext) -> None:
                                                             *announcement.posts.all()])
     digests = _digests(ctx)
     emailed = _reply_by_email(ctx, announcement)
-    # The demo shows email that went out.
-    OutboundEmail.objects.filter(user__in=ctx.people).update(
-        status=OutboundEmail.Status.SENT, sent_at=ctx.now, attempts=1)
+    # The demo shows email that went out, invitations to new addresses included.
+    _demo_emails().update(status=OutboundEmail.Status.SENT, sent_at=ctx.now, attempts=1)
     ctx.summary.append(
         f"Notifications: {choices} email choices; the announcement '{ANNOUNCEMENT_TITLE}' and "
         f"the latest posts owed {owed} emails, and {digests} digests were sent (see /outbox/); "

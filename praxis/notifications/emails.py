@@ -256,3 +256,19 @@ def render_refused_reply(user: User, why: str, text: str, *, parent: Post | None
         headers["In-Reply-To"] = headers["References"] = f"<{one_line(in_reply_to)}>"
     return RenderedEmail(subject=one_line(subject), body_text=body_text, body_html=body_html,
                          headers=headers)
+
+
+def render_notice(to: User | str, subject_template: str, body_template: str,
+                  context: dict[str, object]) -> RenderedEmail:
+    """A plain-text notice (see services.send_notice) as its reader reads it."""
+    if isinstance(to, User):
+        reader = as_reader(to)
+    else:
+        reader = in_language_and_zone(translation.get_language() or settings.LANGUAGE_CODE,
+                                      "UTC")
+    with reader:
+        subject = render_to_string(subject_template, context)
+        body = render_to_string(body_template, context)
+    # RFC 3834: written by Praxis, not a person; auto-responders should not answer it.
+    return RenderedEmail(subject=one_line(subject), body_text=body, body_html="",
+                         headers={"Auto-Submitted": "auto-generated"})

@@ -76,11 +76,14 @@ class OutboundEmail(models.Model):
         DIGEST = "digest", _("digest")
         # Tells a member that their reply by email could not be posted, with its text.
         REPLY_REFUSED = "reply_refused", _("reply that could not be posted")
+        # Invitations and decisions on join requests and topic proposals.
+        NOTICE = "notice", _("notice")
 
     key = models.CharField(max_length=120, unique=True)
     kind = models.CharField(max_length=14, choices=Kind.choices)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="+")
+    # None for an invitation to an address without an account.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True,
+                             blank=True, related_name="+")
     post = models.ForeignKey("discussions.Post", on_delete=models.CASCADE, null=True,
                              blank=True, related_name="+")
     to_address = models.EmailField()

@@ -113,7 +113,7 @@ def _tell_member(message: InboundMessage, raw: bytes, outcome: Outcome) -> None:
         can_read=outcome.can_read, received_at=timezone.now(),
         in_reply_to=message.message_id[:300])
     # No post: the notice must go even though the member may no longer see the post.
-    services._owe(key=notice_key(outcome.member, message, raw),
+    services.owe(key=notice_key(outcome.member, message, raw),
                   kind=OutboundEmail.Kind.REPLY_REFUSED, user=outcome.member, post=None,
                   rendered=rendered)
 

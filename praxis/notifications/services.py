@@ -4,6 +4,7 @@ or a digest period, and their delivery, each email at most once."""
 import logging
 import re
 import smtplib
+import uuid
 import zoneinfo
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -185,17 +186,20 @@ def fan_out_post(post_id: int) -> int:
         if kind is None:
             continue
         rendered = emails.render_post_email(user, post, kind, starts_thread=starts_thread)
-        owed += _owe(key=f"post:{post.pk}:{uid}", kind=kind, user=user, post=post,
+        owed += owe(key=f"post:{post.pk}:{uid}", kind=kind, user=user, post=post,
                      rendered=rendered)
     return owed
 
 
-def _owe(*, key: str, kind: str, user: User, post: Post | None,
-         rendered: emails.RenderedEmail) -> int:
+def owe(*, key: str, kind: str, user: User | None, post: Post | None,
+        rendered: emails.RenderedEmail, to_address: str = "") -> int:
+    """Puts one email in the outbox, in the current transaction, unless the email under this
+    key is owed already; its delivery is enqueued with the write. Returns 1, or 0."""
     try:
         with transaction.atomic():
             email = OutboundEmail.objects.create(
-                key=key, kind=kind, user=user, post=post, to_address=user.email,
+                key=key, kind=kind, user=user, post=post,
+                to_address=to_address or (user.email if user else ""),
                 subject=rendered.subject, body_text=rendered.body_text,
                 body_html=rendered.body_html, headers=rendered.headers,
             )
@@ -203,6 +207,18 @@ def _owe(*, key: str, kind: str, user: User, post: Post | None,
         return 0  # owed already
     _enqueue_delivery(email.pk)
     return 1
+
+
+def send_notice(*, to: User | str, subject_template: str, body_template: str,
+                context: dict[str, object]) -> None:
+    """An email a write owes one person (an invitation, a decision on their request or
+    proposal), in their language and time zone (for an address without an account: the
+    sender's language, UTC). Sent through the outbox like every email: queued with the
+    write, so a write that rolls back owes nothing, and retried if the mail server is down."""
+    rendered = emails.render_notice(to, subject_template, body_template, context)
+    owe(key=f"notice:{uuid.uuid4().hex}", kind=Kind.NOTICE,
+        user=to if isinstance(to, User) else None, post=None, rendered=rendered,
+        to_address=to.email if isinstance(to, User) else to)
 
 
 def _enqueue_delivery(email_id: int, run_after: datetime | None = None) -> None:
@@ -225,7 +241,7 @@ def retry_delay(attempts: int) -> timedelta:
 
 def _still_wanted(email: OutboundEmail) -> bool:
     """A post hidden, or a member gone, since the email was owed: it is not sent."""
-    if email.post_id is None:
+    if email.post_id is None or email.user_id is None:  # a digest, a notice
         return True
     post = Post.objects.filter(pk=email.post_id).select_related("thread").first()
     return (post is not None and not post.is_hidden and Membership.objects.filter(
@@ -380,4 +396,4 @@ def owe_digest(user: User, mode: str, period_start: datetime,
         # The period's start in UTC: a member who changes time zone gets no second digest
         # of a period, and loses none.
         key = f"digest:{mode}:{user.pk}:{period_start.astimezone(UTC):%Y-%m-%dT%H:%M}"
-        return _owe(key=key, kind=Kind.DIGEST, user=user, post=None, rendered=rendered)
+        return owe(key=key, kind=Kind.DIGEST, user=user, post=None, rendered=rendered)

@@ -22,12 +22,13 @@ from django.utils.translation import gettext as _
 
 from praxis.accounts.models import User
 from praxis.communities.models import Community, Membership
-from praxis.core.email import absolute_url, send_on_commit
+from praxis.core.email import absolute_url
 from praxis.core.markdown import render_markdown
 from praxis.discussions.models import Thread
 from praxis.discussions.services import start_thread
 from praxis.library import services as library
 from praxis.library.models import Resource
+from praxis.notifications.services import send_notice
 from praxis.topics.models import ProposalSupport, Topic, TopicProposal
 
 SLUG_MAX = 80
@@ -389,7 +390,7 @@ def approve_proposal(*, proposal: TopicProposal, actor: User, title: str, summar
     proposal.topic = topic
     proposal.save(update_fields=["status", "decided_by", "decided_at", "topic"])
     link = absolute_url(site_url, reverse("topics:detail", args=[topic.community.slug, topic.slug]))
-    send_on_commit(
+    send_notice(
         to=proposal.proposed_by,
         subject_template="topics/email/proposal_approved_subject.txt",
         body_template="topics/email/proposal_approved.txt",
@@ -413,7 +414,7 @@ def decline_proposal(*, proposal: TopicProposal, actor: User, reason: str,
     proposal.save(update_fields=["status", "decided_by", "decided_at", "decline_reason"])
     link = absolute_url(site_url, reverse("topics:proposal",
                                        args=[proposal.community.slug, proposal.pk]))
-    send_on_commit(
+    send_notice(
         to=proposal.proposed_by,
         subject_template="topics/email/proposal_declined_subject.txt",
         body_template="topics/email/proposal_declined.txt",

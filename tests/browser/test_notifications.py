@@ -52,7 +52,7 @@ def test_a_member_follows_a_topic_gets_a_post_and_unsubscribes_from_the_email(
     assert "I learnt group work *through* group work." in email.body
     unsubscribe = email.extra_headers["List-Unsubscribe"].strip("<>")
     page.goto(link_in(unsubscribe))
-    assert "Stop emails about this topic." in page.content()
+    assert f"Stop emails about the topic “<bdi>{scene.topic.title}</bdi>”." in page.content()
     page.locator("main").get_by_role("button", name="Unsubscribe").click()
     page.wait_for_load_state()
     assert "You will not get these emails any more." in page.content()

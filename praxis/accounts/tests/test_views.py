@@ -70,9 +70,10 @@ def test_a_wrong_password_is_refused_with_a_message(client):
     assert "do not match" in response.content.decode()
 
 
-def test_a_forgotten_password_is_reset_by_email(client):
+def test_a_forgotten_password_is_reset_by_email(client, django_capture_on_commit_callbacks):
     UserFactory(email="trainer@example.org", display_name="Reza")
-    client.post(reverse("accounts:password_reset"), {"email": "trainer@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:password_reset"), {"email": "trainer@example.org"})
     assert len(mail.outbox) == 1
     link = re.search(r"https?://[^/]+(/accounts/password-reset/\S+/)", mail.outbox[0].body)
     assert link

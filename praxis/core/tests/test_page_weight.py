@@ -22,8 +22,8 @@ from bench.page_weight import (
     weigh_all,
 )
 from praxis.accounts.models import User
-from praxis.communities import demo as communities_demo
 from praxis.communities.demo import MAIN_SLUG, MEMBER_EMAIL
+from praxis.core.management.commands.seed_demo import delete_demo
 from praxis.core.middleware import page_etag
 from praxis.discussions.models import Post
 
@@ -36,7 +36,7 @@ def demo(django_db_setup, django_db_blocker):
         args = ["--reset"] if Post.objects.exists() else []
         call_command("seed_demo", *args, stdout=StringIO(), stderr=StringIO())
         yield
-        communities_demo.delete()  # leave the test database as found
+        delete_demo()  # leave the test database as found
 
 
 @pytest.fixture(scope="module")

@@ -8,9 +8,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from praxis.communities import demo as communities_demo
 from praxis.communities.demo import MAIN_SLUG
 from praxis.communities.models import Membership
+from praxis.core.management.commands.seed_demo import delete_demo
 from praxis.discussions.models import Post, PostRevision, Thread, ThreadRead
 from praxis.discussions.services import path_of
 
@@ -33,7 +33,7 @@ def demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         seed("--reset") if Post.objects.exists() else seed()
         yield
-        communities_demo.delete()  # leave the test database as found
+        delete_demo()  # leave the test database as found
 
 
 pytestmark = pytest.mark.django_db

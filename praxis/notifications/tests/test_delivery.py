@@ -6,8 +6,10 @@ from datetime import timedelta
 from email import message_from_bytes, policy
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
+from praxis.communities.services import invite_people
 from praxis.discussions.tests.factories import reply
 from praxis.notifications import services
 from praxis.notifications.models import Mode, OutboundEmail
@@ -197,3 +199,28 @@ def test_the_redis_queue_carries_the_work_to_an_rq_worker(
                          worker_class="rq.worker.SimpleWorker", verbosity=0)
     assert len(smtp_server.envelopes) == 1
     assert queue.count == 0
+
+
+def test_an_invitation_is_a_notice_in_the_outbox_retried_while_the_server_is_down(
+        smtp_server, cast):
+    invite_people(actor=cast.steward, community=cast.community, emails=["new@school.example"])
+    notice = OutboundEmail.objects.get(kind=OutboundEmail.Kind.NOTICE)
+    assert notice.user is None and notice.to_address == "new@school.example"
+    smtp_server.fail_data = True
+    assert services.deliver(notice.pk) == "retry"
+    smtp_server.fail_data = False
+    notice.refresh_from_db()
+    notice.next_attempt_at = timezone.now()
+    notice.save()
+    assert services.deliver(notice.pk) == "sent"
+    [envelope] = smtp_server.envelopes
+    message = message_from_bytes(envelope.content, policy=policy.default)
+    assert cast.community.name in message["Subject"]
+    assert message["Auto-Submitted"] == "auto-generated"
+
+
+def test_a_write_that_rolls_back_owes_no_notice(cast):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        invite_people(actor=cast.steward, community=cast.community, emails=["new@school.example"])
+        raise RuntimeError("the request failed after the invitation")
+    assert not OutboundEmail.objects.exists()

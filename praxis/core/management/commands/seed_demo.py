@@ -14,7 +14,6 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
-from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -36,6 +35,12 @@ CLEANERS: list[Callable[[], None]] = [
     communities_demo.delete,
     notifications_demo.delete,
 ]
+
+
+def delete_demo() -> None:
+    """Deletes all the demo wrote, later apps' data first."""
+    for clean in reversed(CLEANERS):
+        clean()
 
 
 class Command(BaseCommand):
@@ -86,13 +91,9 @@ class Command(BaseCommand):
                 return
             raise CommandError(message)
 
-        # Join requests and invitations email people when the transaction commits. Keep those
-        # messages in memory (the locmem backend) instead of printing or sending them.
-        with (override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
-              transaction.atomic()):
+        with transaction.atomic():
             if reset:
-                for clean in reversed(CLEANERS):
-                    clean()
+                delete_demo()
             ctx = DemoContext(
                 rng=random.Random(seed), seed=seed, now=timezone.now(),
                 password_hash=make_password(DEMO_PASSWORD),

@@ -20,11 +20,14 @@ migrate: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 
 # Loads the demo community once; `make demo` again rebuilds it from scratch.
+# The background worker runs beside the server, as in production, and stops with it.
 run: migrate
 	@$(DEV_ENV) $(BIN)/python manage.py seed_demo --if-empty
+	@trap 'kill $$worker 2>/dev/null' EXIT; \
+	$(DEV_ENV) $(BIN)/python manage.py worker & worker=$$!; \
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-# Sends emails and digests in the background (a second terminal beside `make run`).
+# Sends emails and digests in the background, on its own (`make run` starts one).
 worker: migrate
 	$(DEV_ENV) $(BIN)/python manage.py worker
 

@@ -13,7 +13,14 @@ from praxis.communities.demo import KEY_EMAILS, PEOPLE_DOMAIN, DemoContext
 from praxis.discussions.models import Post, Thread
 from praxis.discussions.services import start_thread
 from praxis.notifications import replies, services
-from praxis.notifications.models import InboundEmail, Mode, OutboundEmail, Subscription
+from praxis.notifications.models import (
+    DigestCursor,
+    InboundEmail,
+    Mode,
+    OutboundEmail,
+    Subscription,
+)
+from praxis.notifications.queries import digest_readers
 from praxis.notifications.tokens import reply_address
 from praxis.topics.models import Topic
 
@@ -74,6 +81,7 @@ def _build(ctx: DemoContext) -> None:
     owed = sum(services.fan_out_post(post.pk) for post in [*reversed(latest),
                                                             *announcement.posts.all()])
     digests = _digests(ctx)
+    _cover_current_periods(ctx)
     emailed = _reply_by_email(ctx, announcement)
     # The demo shows email that went out, invitations to new addresses included.
     _demo_emails().update(status=OutboundEmail.Status.SENT, sent_at=ctx.now, attempts=1)
@@ -129,6 +137,22 @@ def _digests(ctx: DemoContext) -> int:
                 period_start = newest + timedelta(hours=1)
             sent += services.owe_digest(user, mode, period_start, period_start - 3 * length)
     return sent
+
+
+def _cover_current_periods(ctx: DemoContext) -> None:
+    """The demo's current digest periods count as sent, so a worker started beside the fresh
+    demo does not mail every demo person the demo's past at once."""
+    people = {user.pk for user in ctx.people}
+    for mode in (Mode.DAILY, Mode.WEEKLY):
+        for user in digest_readers(mode):
+            if user.pk not in people:
+                continue
+            start = services.digest_period_start(user, mode, ctx.now)
+            cursor, made = DigestCursor.objects.get_or_create(
+                user=user, mode=mode, defaults={"covered_until": start})
+            if not made and cursor.covered_until < start:
+                cursor.covered_until = start
+                cursor.save(update_fields=["covered_until"])
 
 
 def _reply_by_email(ctx: DemoContext, announcement: Thread) -> bool:

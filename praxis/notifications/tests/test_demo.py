@@ -1,0 +1,54 @@
+"""The notifications part of the demo: members' choices of every kind, the facilitator's
+announcement answered by email, the past's emails in the outbox, and nothing owed at once to
+a worker started beside the fresh demo."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from praxis.communities.demo import FACILITATOR_EMAIL, MAIN_SLUG, MEMBER_EMAIL
+from praxis.core.management.commands.seed_demo import delete_demo
+from praxis.discussions.models import Post, Thread
+from praxis.notifications import services
+from praxis.notifications.demo import ANNOUNCEMENT_TITLE
+from praxis.notifications.models import Mode, OutboundEmail, Subscription
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        args = ["--reset"] if Post.objects.exists() else []
+        call_command("seed_demo", *args, stdout=StringIO(), stderr=StringIO())
+        yield
+        delete_demo()  # leave the test database as found
+
+
+pytestmark = pytest.mark.django_db
+
+
+def test_members_chose_every_mode_at_every_level(demo):
+    choices = Subscription.objects.filter(community__slug=MAIN_SLUG)
+    assert set(choices.values_list("mode", flat=True)) == set(Mode.values)
+    assert choices.filter(topic=None).exists() and choices.filter(thread__isnull=False).exists()
+
+
+def test_the_facilitator_announced_in_her_topic_and_the_member_answered_by_email(demo):
+    announcement = Thread.objects.get(title=ANNOUNCEMENT_TITLE)
+    assert announcement.kind == Thread.Kind.ANNOUNCEMENT and announcement.is_pinned
+    assert announcement.topic.facilitators.filter(email=FACILITATOR_EMAIL).exists()
+    answer = announcement.posts.get(source="email")
+    assert answer.author.email == MEMBER_EMAIL
+
+
+def test_the_outbox_holds_the_past_emails_of_every_kind_as_sent(demo):
+    emails = OutboundEmail.objects.all()
+    kinds = set(emails.values_list("kind", flat=True))
+    assert {OutboundEmail.Kind.ANNOUNCEMENT, OutboundEmail.Kind.DIGEST,
+            OutboundEmail.Kind.NOTICE} <= kinds
+    assert set(emails.values_list("status", flat=True)) == {OutboundEmail.Status.SENT}
+
+
+def test_a_worker_started_beside_the_fresh_demo_owes_no_digest(demo):
+    assert services.send_due_digests(timezone.now()) == 0

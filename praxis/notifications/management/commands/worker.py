@@ -35,7 +35,9 @@ class Command(BaseCommand):
                 call_command("rqworker", "default", with_scheduler=True,
                              job_class="django_tasks_rq.Job")
             elif settings.TASKS_BACKEND == "database":
-                call_command("db_worker", verbosity=options["verbosity"])
+                # No autoreloader even when DEBUG: it would run this command again in a
+                # child process, with a second digest schedule.
+                call_command("db_worker", verbosity=options["verbosity"], reload=False)
             else:
                 stop.wait()
         finally:

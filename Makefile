@@ -23,7 +23,7 @@ migrate: install
 # The background worker runs beside the server, as in production, and stops with it.
 run: migrate
 	@$(DEV_ENV) $(BIN)/python manage.py seed_demo --if-empty
-	@trap 'kill $$worker 2>/dev/null' EXIT; \
+	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM HUP; \
 	$(DEV_ENV) $(BIN)/python manage.py worker & worker=$$!; \
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 

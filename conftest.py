@@ -1,11 +1,16 @@
-"""Fixtures shared by every app's tests: one community with a person in each role."""
+"""Fixtures shared by every app's tests: one community with a person in each role, and the
+demo."""
+
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 
 from praxis.accounts.models import User
 from praxis.accounts.tests.factories import UserFactory
 from praxis.communities.tests.cast import Cast
 from praxis.communities.tests.factories import CommunityFactory, MembershipFactory
+from praxis.core.management.commands.seed_demo import delete_demo
 
 
 @pytest.fixture
@@ -43,3 +48,13 @@ def as_visitor(client):
         return client
 
     return log_in
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo, loaded once for a test module and deleted after it: seeding commits, so it
+    is cleaned up by hand."""
+    with django_db_blocker.unblock():
+        call_command("seed_demo", "--reset", stdout=StringIO(), stderr=StringIO())
+        yield
+        delete_demo()

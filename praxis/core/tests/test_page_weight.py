@@ -4,7 +4,6 @@ answer 304 when unchanged, stay private when personal; static files are hashed, 
 and cached for a year."""
 
 import gzip
-from io import StringIO
 
 import brotli
 import pytest
@@ -23,20 +22,9 @@ from bench.page_weight import (
 )
 from praxis.accounts.models import User
 from praxis.communities.demo import MAIN_SLUG, MEMBER_EMAIL
-from praxis.core.management.commands.seed_demo import delete_demo
 from praxis.core.middleware import page_etag
-from praxis.discussions.models import Post
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        args = ["--reset"] if Post.objects.exists() else []
-        call_command("seed_demo", *args, stdout=StringIO(), stderr=StringIO())
-        yield
-        delete_demo()  # leave the test database as found
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,6 @@ from django.core.management import call_command
 
 from praxis.communities.demo import MAIN_SLUG
 from praxis.communities.models import Membership
-from praxis.core.management.commands.seed_demo import delete_demo
 from praxis.discussions.models import Post, PostRevision, Thread, ThreadRead
 from praxis.discussions.services import path_of
 
@@ -26,14 +25,6 @@ def fingerprint():
         for p in Post.objects.filter(thread__community__slug=MAIN_SLUG)
         .select_related("thread__topic", "author").order_by("created_at", "body")
     ]
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        seed("--reset") if Post.objects.exists() else seed()
-        yield
-        delete_demo()  # leave the test database as found
 
 
 pytestmark = pytest.mark.django_db

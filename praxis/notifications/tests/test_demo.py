@@ -2,28 +2,15 @@
 announcement answered by email, the past's emails in the outbox, and nothing owed at once to
 a worker started beside the fresh demo."""
 
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from praxis.communities.demo import FACILITATOR_EMAIL, MAIN_SLUG, MEMBER_EMAIL
-from praxis.core.management.commands.seed_demo import delete_demo
-from praxis.discussions.models import Post, Thread
+from praxis.discussions.models import Thread
 from praxis.notifications import services
 from praxis.notifications.demo import ANNOUNCEMENT_TITLE
 from praxis.notifications.models import Mode, OutboundEmail, Subscription
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        args = ["--reset"] if Post.objects.exists() else []
-        call_command("seed_demo", *args, stdout=StringIO(), stderr=StringIO())
-        yield
-        delete_demo()  # leave the test database as found
-
 
 pytestmark = pytest.mark.django_db
 

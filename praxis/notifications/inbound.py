@@ -426,6 +426,9 @@ _SENT_FROM = re.compile(
     re.I,
 )
 _SIGNATURE_SEPARATORS = frozenset({"-- ", "--"})
+# What an attribution line in an unknown language shows: a time, a year or a date. A member's
+# own lead-in ("Regarding point 3:") shows none of these.
+_DATE_OR_TIME = re.compile(r"\d{1,2}:\d{2}|\b\d{4}\b|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}")
 
 
 def extract_reply(text: str) -> str:
@@ -455,6 +458,7 @@ def _strip_once(text: str) -> str:
     lines = text.split("\n")
     plain = [_BIDI_MARKS.sub("", line).strip() for line in lines]
     removed = [False] * len(plain)
+    point_by_point = _answers_point_by_point(plain)
     end = len(plain)
     index = 0
     while index < len(plain):
@@ -462,13 +466,12 @@ def _strip_once(text: str) -> str:
         if line.startswith(">"):
             after = _quoted_block_end(plain, index)
             start = _attribution_start(plain, index, quoted=True)
-            interleaved = (any(plain[above] and not removed[above] for above in range(start))
-                           and _own_text_follows(plain, after)
-                           and not any(_has_marker(quoted) for quoted in plain[index:after]))
-            # A quote between the member's own lines is what they answer point by point:
-            # it stays (its attribution goes). A quote above or below all of it goes, and so
-            # does our own email's text wherever it is quoted.
-            gone = index if interleaved else after
+            # In a point-by-point answer each quote the member answers stays (its attribution
+            # goes). Otherwise, and for a quote with nothing of theirs below it or our own
+            # email's text, the quote goes.
+            answered = (point_by_point and _own_text_follows(plain, after)
+                        and not _ours(plain[index:after]))
+            gone = index if answered else after
             removed[start:gone] = [True] * (gone - start)
             index = after
             continue
@@ -487,6 +490,50 @@ def _strip_once(text: str) -> str:
     return _join_kept(lines, removed, end)
 
 
+def _ours(quoted: list[str]) -> bool:
+    """Whether a quoted block holds our own email's text: its marker line, the footer below
+    its signature separator, its unsubscribe link."""
+    for line in quoted:
+        text = line.lstrip("> ").strip()
+        if (_has_marker(text) or text in _SIGNATURE_SEPARATORS
+                or "/notifications/unsubscribe/" in text):
+            return True
+    return False
+
+
+def _answers_point_by_point(plain: list[str]) -> bool:
+    """Whether a quote stands between lines of the member's own (before any cut): then the
+    member answers point by point, and the quotes they answer are kept."""
+    shape = ""
+    index = 0
+    while index < len(plain):
+        line = plain[index]
+        if line.startswith(">"):
+            after = _quoted_block_end(plain, index)
+            if not _ours(plain[index:after]):
+                shape += "" if shape.endswith("q") else "q"
+            index = after
+            continue
+        if _cuts_here(plain, index, line):
+            quote = _quote_after_leading_header(plain, [False] * len(plain), index)
+            if quote is None:
+                break
+            index = quote
+            continue
+        if line and not _SENT_FROM.match(line) and not _attribution_above_quote(plain, index):
+            shape += "" if shape.endswith("o") else "o"
+        index += 1
+    return "oqo" in shape
+
+
+def _attribution_above_quote(plain: list[str], index: int) -> bool:
+    below = index + 1
+    while below < len(plain) and not plain[below]:
+        below += 1
+    return (below < len(plain) and plain[below].startswith(">")
+            and _attribution_start(plain, below, quoted=True) <= index)
+
+
 def _own_text_follows(plain: list[str], start: int) -> bool:
     """Whether the member wrote more from `start` on: a line that is not quoted, blank, a
     device line, the attribution of a later quote, or at or past a cut (marker, signature,
@@ -497,11 +544,7 @@ def _own_text_follows(plain: list[str], start: int) -> bool:
             continue
         if _cuts_here(plain, index, line):
             return False
-        below = index + 1
-        while below < len(plain) and not plain[below]:
-            below += 1
-        if (below < len(plain) and plain[below].startswith(">")
-                and _attribution_start(plain, below, quoted=True) <= index):
+        if _attribution_above_quote(plain, index):
             continue
         return True
     return False
@@ -617,6 +660,6 @@ def _attribution_start(plain: list[str], start: int, *, quoted: bool) -> int:
         joined = f"{plain[above - 2]} {last}"
         if any(pattern.match(joined) for pattern in _ATTRIBUTION):
             return above - 2  # Gmail wraps a long attribution over two lines
-    if quoted and last.endswith(":") and (re.search(r"\d", last) or "@" in last):
+    if quoted and last.endswith(":") and ("@" in last or _DATE_OR_TIME.search(last)):
         return above - 1  # an attribution line in a language we do not know
     return start

@@ -167,6 +167,8 @@ def test_gmail_persian_interleaved_reply_keeps_the_quote_answered_and_drops_our_
     message = parse_message(read("gmail_fa_interleaved.eml"))
 
     assert message.text == (
+        "> لیلا حسینی در «جلسه\u200cی زنده» نوشت:\n>\n"
+        "> آیا پنجشنبه ساعت ۱۰ برای همه مناسب است؟\n>\n\n"
         "بله، برای گروه ما مناسب است.\n\n"
         "> لطفاً هر کس یک فعالیت اصلاح\u200cشده همراه بیاورد.\n\n"
         "من فعالیت «گرم‌کردن با ورودی حلقه‌ای» را می‌آورم\n"
@@ -420,8 +422,29 @@ def test_interleaved_quotes_stay_as_the_questions_answered_and_the_trailing_quot
         "> Can you bring the grid?\n\nI will.\n\n"
         "> Thanks!\n> Leila\n"
     )
-    # The first quote stands above all of the member's words: it goes with its attribution.
-    assert extract_reply(text) == "Yes.\n\n> Can you bring the grid?\n\nI will."
+    assert extract_reply(text) == (
+        "> Shall we meet on Thursday?\n\nYes.\n\n> Can you bring the grid?\n\nI will.")
+
+
+def test_our_quoted_footer_goes_even_between_the_members_lines():
+    text = (
+        "On Mon, 1 Jan 2026 at 10:00, Praxis <n@praxis.example> wrote:\n"
+        "> Alice's first paragraph.\n> Alice's second paragraph.\n\n"
+        "My answer to the second paragraph.\n\n"
+        "> Read it on the site: https://praxis.example/c/x/posts/5/\n> --\n"
+        "> Email settings: https://praxis.example/notifications/\n"
+        "> Unsubscribe: https://praxis.example/notifications/unsubscribe/SECRET/\n\n"
+        "Cheers,\nBob\n"
+    )
+    reply = extract_reply(text)
+    assert "SECRET" not in reply and "Email settings" not in reply
+    assert reply.startswith("My answer to the second paragraph.") and reply.endswith("Bob")
+
+
+@pytest.mark.parametrize("lead_in", ["Regarding point 3:", "درباره‌ی نکته‌ی ۲:"])
+def test_the_members_own_lead_in_to_a_quote_is_no_attribution(lead_in):
+    text = f"{lead_in}\n> Alice's third point\nI disagree because X.\n"
+    assert extract_reply(text) == f"{lead_in}\n> Alice's third point\n\nI disagree because X."
 
 
 def test_a_quote_above_a_signature_is_not_taken_for_an_interleaved_one():

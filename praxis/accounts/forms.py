@@ -127,4 +127,4 @@ class PasswordResetForm(DjangoPasswordResetForm):
         """Through the outbox like every email, in the member's own language: the request
         does not wait for the mail server, which may be down for a while."""
         send_notice(to=context["user"], subject_template=subject_template_name,
-                    body_template=email_template_name, context=context)
+                    body_template=email_template_name, context=context, private_link=True)

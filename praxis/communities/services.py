@@ -178,6 +178,7 @@ def invite_people(*, actor: User, community: Community, emails: list[str],
             body_template="communities/email/invitation.txt",
             context={"community": community, "inviter": actor, "invitation": invitation,
                      "link": link},
+            private_link=True,
         )
         invited.append(address)
     return InvitationOutcome(invited=invited, already_members=sorted(members))

@@ -84,6 +84,8 @@ def _build(ctx: DemoContext) -> None:
     _cover_current_periods(ctx)
     emailed = _reply_by_email(ctx, announcement)
     # The demo shows email that went out, invitations to new addresses included.
+    _demo_emails().filter(kind=OutboundEmail.Kind.PRIVATE_LINK).update(body_text="",
+                                                                        body_html="")
     _demo_emails().update(status=OutboundEmail.Status.SENT, sent_at=ctx.now, attempts=1)
     ctx.summary.append(
         f"Notifications: {choices} email choices; the announcement '{ANNOUNCEMENT_TITLE}' and "

@@ -76,8 +76,10 @@ class OutboundEmail(models.Model):
         DIGEST = "digest", _("digest")
         # Tells a member that their reply by email could not be posted, with its text.
         REPLY_REFUSED = "reply_refused", _("reply that could not be posted")
-        # Invitations and decisions on join requests and topic proposals.
+        # Decisions on join requests and topic proposals.
         NOTICE = "notice", _("notice")
+        # Invitations and password resets: their text is removed once they are settled.
+        PRIVATE_LINK = "private_link", _("private link")
 
     key = models.CharField(max_length=120, unique=True)
     kind = models.CharField(max_length=14, choices=Kind.choices)

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django_tasks.base import Task
 from django_tasks_db import DatabaseBackend
@@ -210,13 +210,15 @@ def owe(*, key: str, kind: str, user: User | None, post: Post | None,
 
 
 def send_notice(*, to: User | str, subject_template: str, body_template: str,
-                context: dict[str, object]) -> None:
+                context: dict[str, object], private_link: bool = False) -> None:
     """An email a write owes one person (an invitation, a decision on their request or
     proposal), in their language and time zone (for an address without an account: the
     sender's language, UTC). Sent through the outbox like every email: queued with the
-    write, so a write that rolls back owes nothing, and retried if the mail server is down."""
+    write, so a write that rolls back owes nothing, and retried if the mail server is down.
+    ``private_link``: the email carries a link that signs in or joins (see ``_settle``)."""
     rendered = emails.render_notice(to, subject_template, body_template, context)
-    owe(key=f"notice:{uuid.uuid4().hex}", kind=Kind.NOTICE,
+    owe(key=f"notice:{uuid.uuid4().hex}",
+        kind=Kind.PRIVATE_LINK if private_link else Kind.NOTICE,
         user=to if isinstance(to, User) else None, post=None, rendered=rendered,
         to_address=to.email if isinstance(to, User) else to)
 
@@ -261,7 +263,7 @@ def deliver(email_id: int) -> str:
         return "skipped"
     email = OutboundEmail.objects.get(pk=email_id)
     if not _still_wanted(email):
-        OutboundEmail.objects.filter(pk=email.pk).update(status=Status.CANCELLED)
+        _settle(OutboundEmail.objects.filter(pk=email.pk), status=Status.CANCELLED)
         return "cancelled"
     headers = dict(email.headers)
     reply_to = headers.pop("Reply-To", "")
@@ -294,22 +296,30 @@ def deliver(email_id: int) -> str:
     except (smtplib.SMTPException, OSError) as error:
         log.warning("email %s to %s: connection lost while sending: %s", email.pk,
                     email.to_address, error)
-        OutboundEmail.objects.filter(pk=email.pk).update(status=Status.UNCERTAIN,
-                                                         last_error=str(error)[:2000])
+        _settle(OutboundEmail.objects.filter(pk=email.pk), status=Status.UNCERTAIN,
+                last_error=str(error)[:2000])
         return "uncertain"
     finally:
         connection.close()
-    OutboundEmail.objects.filter(pk=email.pk).update(status=Status.SENT, sent_at=timezone.now(),
-                                                     last_error="")
+    _settle(OutboundEmail.objects.filter(pk=email.pk), status=Status.SENT,
+            sent_at=timezone.now(), last_error="")
     return "sent"
+
+
+def _settle(emails: QuerySet[OutboundEmail], **fields: Any) -> int:
+    """Gives emails their final state. An email carrying a private link (an invitation, a
+    password reset) keeps no text once settled: the link must not outlive its one use in the
+    database, where only its hash is meant to be."""
+    emails.filter(kind=Kind.PRIVATE_LINK).update(body_text="", body_html="")
+    return emails.update(**fields)
 
 
 def _record_failure(email: OutboundEmail, error: Exception, *, final: bool) -> None:
     log.warning("email %s to %s failed (attempt %s): %s", email.pk, email.to_address,
                 email.attempts, error)
     if final:
-        OutboundEmail.objects.filter(pk=email.pk).update(status=Status.FAILED,
-                                                         last_error=str(error)[:2000])
+        _settle(OutboundEmail.objects.filter(pk=email.pk), status=Status.FAILED,
+                last_error=str(error)[:2000])
         return
     run_after = timezone.now() + retry_delay(email.attempts)
     OutboundEmail.objects.filter(pk=email.pk).update(
@@ -323,7 +333,7 @@ def sweep_outbox(now: datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     stalled = OutboundEmail.objects.filter(status=Status.SENDING,
                                            claimed_at__lt=now - STALLED_AFTER)
-    uncertain = stalled.update(status=Status.UNCERTAIN)
+    uncertain = _settle(stalled, status=Status.UNCERTAIN)
     lost = list(OutboundEmail.objects.filter(status=Status.QUEUED,
                                              next_attempt_at__lt=now - LOST_AFTER)
                 .order_by("next_attempt_at")

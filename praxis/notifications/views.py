@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -156,11 +157,21 @@ def _may_read_outbox(request: HttpRequest) -> bool:
     return user.is_authenticated and (user.is_superuser or (settings.DEBUG and user.is_staff))
 
 
+def _readable_emails(request: HttpRequest) -> QuerySet[OutboundEmail]:
+    """All for a site admin. Staff of a development site do not see a private link before it
+    is sent (and its text removed): a password reset for an admin would make them one."""
+    emails = OutboundEmail.objects.select_related("user")
+    if request.user.is_superuser:
+        return emails
+    return emails.exclude(kind=OutboundEmail.Kind.PRIVATE_LINK,
+                          status__in=[OutboundEmail.Status.QUEUED, OutboundEmail.Status.SENDING])
+
+
 @login_required
 def outbox(request: HttpRequest) -> HttpResponse:
     if not _may_read_outbox(request):
         raise PermissionDenied
-    emails = OutboundEmail.objects.select_related("user").order_by("-created_at", "-pk")
+    emails = _readable_emails(request).order_by("-created_at", "-pk")
     kind = request.GET.get("kind", "")
     if kind in OutboundEmail.Kind.values:
         emails = emails.filter(kind=kind)
@@ -174,7 +185,7 @@ def outbox(request: HttpRequest) -> HttpResponse:
 def outbox_email(request: HttpRequest, email_id: int) -> HttpResponse:
     if not _may_read_outbox(request):
         raise PermissionDenied
-    email = get_object_or_404(OutboundEmail.objects.select_related("user"), pk=email_id)
+    email = get_object_or_404(_readable_emails(request), pk=email_id)
     return render(request, "notifications/outbox_email.html", {"email": email})
 
 
@@ -185,7 +196,7 @@ def outbox_email_html(request: HttpRequest, email_id: int) -> HttpResponse:
     forms, nothing sent from the reader's session."""
     if not _may_read_outbox(request):
         raise PermissionDenied
-    email = get_object_or_404(OutboundEmail, pk=email_id)
+    email = get_object_or_404(_readable_emails(request), pk=email_id)
     response = HttpResponse(email.body_html, content_type="text/html; charset=utf-8")
     response["Content-Security-Policy"] = "sandbox allow-popups; default-src 'none'; " \
         "style-src 'unsafe-inline'; img-src data:"

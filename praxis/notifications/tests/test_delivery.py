@@ -204,8 +204,9 @@ def test_the_redis_queue_carries_the_work_to_an_rq_worker(
 def test_an_invitation_is_a_notice_in_the_outbox_retried_while_the_server_is_down(
         smtp_server, cast):
     invite_people(actor=cast.steward, community=cast.community, emails=["new@school.example"])
-    notice = OutboundEmail.objects.get(kind=OutboundEmail.Kind.NOTICE)
+    notice = OutboundEmail.objects.get(kind=OutboundEmail.Kind.PRIVATE_LINK)
     assert notice.user is None and notice.to_address == "new@school.example"
+    assert "/invitations/" in notice.body_text
     smtp_server.fail_data = True
     assert services.deliver(notice.pk) == "retry"
     smtp_server.fail_data = False
@@ -217,6 +218,10 @@ def test_an_invitation_is_a_notice_in_the_outbox_retried_while_the_server_is_dow
     message = message_from_bytes(envelope.content, policy=policy.default)
     assert cast.community.name in message["Subject"]
     assert message["Auto-Submitted"] == "auto-generated"
+    assert "/invitations/" in message.get_content()
+    # The link lives in the mailbox only: the invitation keeps its hash, the outbox nothing.
+    notice.refresh_from_db()
+    assert notice.status == Status.SENT and notice.body_text == ""
 
 
 def test_a_write_that_rolls_back_owes_no_notice(cast):

@@ -5,6 +5,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from praxis.accounts.tests.factories import UserFactory
 from praxis.communities.tests.cast import VISITORS
 from praxis.discussions.tests.factories import reply
 from praxis.notifications import services
@@ -172,6 +173,21 @@ def test_the_outbox_is_for_site_admins_or_staff_of_a_development_site(
             assert response.status_code == 200
         else:
             assert response.status_code == 403
+
+
+def test_staff_of_a_development_site_do_not_see_a_password_reset_before_it_goes(
+        cast, client, settings):
+    superuser = UserFactory(is_superuser=True, is_staff=True)
+    settings.DEBUG = True
+    cast.steward.is_staff = True
+    cast.steward.save()
+    client.post(reverse("accounts:password_reset"), {"email": superuser.email})
+    reset = OutboundEmail.objects.get(kind=OutboundEmail.Kind.PRIVATE_LINK)
+    client.force_login(cast.steward)
+    assert reset.subject not in client.get(reverse("notifications:outbox")).content.decode()
+    assert client.get(reverse("notifications:outbox_email", args=[reset.pk])).status_code == 404
+    client.force_login(superuser)
+    assert client.get(reverse("notifications:outbox_email", args=[reset.pk])).status_code == 200
 
 
 def test_a_site_admin_reads_the_outbox_in_production(cast, thread, client, settings):

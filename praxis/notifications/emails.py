@@ -203,7 +203,10 @@ def render_digest(user: User, mode: str, posts: Sequence[Post], *, total: int) -
 
 def _refusal(why: str, parent: Post | None) -> str:
     """Why a reply was refused, in plain words; ``why`` is one of replies.py's notice codes:
-    "closed", "locked", "left", "hidden", "not_allowed", "gone" or "expired"."""
+    "closed", "locked", "left", "hidden", "not_allowed", "gone", "expired" or "empty"."""
+    if why == "empty":
+        return _("We found no words of yours outside the quoted email, so nothing was posted. "
+                 "Write your answer above the quoted text, or answer on the site.")
     thread = parent.thread if parent is not None else None
     if why == "gone" or thread is None:
         return _("The post you answered no longer exists, so your reply has nowhere to go.")

@@ -38,10 +38,14 @@ class Rejected(Exception):
     human-readable sentence for the log.
     """
 
-    def __init__(self, reason: str, detail: str) -> None:
+    def __init__(self, reason: str, detail: str, message: InboundMessage | None = None,
+                 ) -> None:
         super().__init__(f"{reason}: {detail}")
         self.reason = reason
         self.detail = detail
+        # For "no_text" only: the message read, with an empty `text`, so that its sender can
+        # be told.
+        self.message = message
 
 
 @dataclass(frozen=True)
@@ -82,9 +86,7 @@ def _parse(raw: bytes) -> InboundMessage:
     sender, sender_name = _sender(message)
     body = _body_text(message)
     text = extract_reply(body)
-    if not text:
-        raise Rejected("no_text", "The message has no text of its own above the quotation.")
-    return InboundMessage(
+    read = InboundMessage(
         sender=sender,
         recipients=_recipients(message),
         subject=_normalise(_header_text(message, "Subject")),
@@ -99,6 +101,10 @@ def _parse(raw: bytes) -> InboundMessage:
         full_text=_normalise(body).strip(),
         sender_name=sender_name,
     )
+    if not text:
+        raise Rejected("no_text", "The message has no text of its own above the quotation.",
+                       message=read)
+    return read
 
 
 # --- headers -----------------------------------------------------------------------------

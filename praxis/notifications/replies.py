@@ -44,7 +44,7 @@ class Outcome:
     post: Post | None = None
     duplicate: bool = False
     # A rejection the member is told of: the verified member, why in a word for the notice
-    # ("closed", "locked", "left", "hidden", "not_allowed", "gone", "expired"), the post
+    # ("closed", "locked", "left", "hidden", "not_allowed", "gone", "expired", "empty"), the post
     # they answered if it is still there, and whether they may still read it.
     member: User | None = None
     notice: str = ""
@@ -65,6 +65,9 @@ def receive(raw: bytes, *, channel: str) -> Outcome:
         message = parse_message(raw, max_bytes=max_inbound_bytes())
     except Rejected as rejected:
         outcome = Outcome(posted=False, reason=rejected.reason, detail=rejected.detail)
+        message = rejected.message  # read, but with none of the member's own words
+        if message is not None:
+            outcome = _empty_reply(message, raw, outcome)
     else:
         try:
             with transaction.atomic():
@@ -109,7 +112,7 @@ def _tell_member(message: InboundMessage, raw: bytes, outcome: Outcome) -> None:
     transaction that records the message."""
     assert outcome.member is not None
     rendered = emails.render_refused_reply(
-        outcome.member, outcome.notice, message.text, parent=outcome.parent,
+        outcome.member, outcome.notice, message.text or message.full_text, parent=outcome.parent,
         can_read=outcome.can_read, received_at=timezone.now(),
         in_reply_to=message.message_id[:300])
     # No post: the notice must go even though the member may no longer see the post.
@@ -199,6 +202,21 @@ def _why_not_allowed(user: User, parent: Post) -> str:
     if not access.can_see_post_body(parent):
         return "hidden"
     return "not_allowed"
+
+
+def _empty_reply(message: InboundMessage, raw: bytes, outcome: Outcome) -> Outcome:
+    """A reply with none of the member's own words outside the quote (written inside it, in
+    a mail client we cannot read that way): its member is told, with all the message's text."""
+    try:
+        target = find_reply_target(message.recipients)
+    except (ForgedToken, ExpiredToken):
+        return outcome
+    if target is None:
+        return outcome
+    member = _verified_member(message, raw, target)
+    if not isinstance(member, User) or _already_posted(message):
+        return outcome
+    return _refused(outcome, member, "empty", _parent(target))
 
 
 def _post_reply(message: InboundMessage, raw: bytes) -> Outcome:

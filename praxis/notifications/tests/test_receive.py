@@ -325,7 +325,7 @@ def test_an_expired_address_from_its_member_is_told(
 
 
 @pytest.mark.parametrize("case", ["forged", "forged_old", "other_sender", "bounce",
-                                  "out_of_office", "unauthenticated", "empty"])
+                                  "out_of_office", "unauthenticated"])
 def test_no_one_else_is_ever_answered(case, cast, topic, answered, reply_domain, settings,
                                       monkeypatch, capsys, django_capture_on_commit_callbacks):
     from praxis.notifications.tokens import _today
@@ -345,12 +345,31 @@ def test_no_one_else_is_ever_answered(case, cast, topic, answered, reply_domain,
         raw = addressed(name, reply_address(answered.pk, cast.member.pk))
     elif case == "unauthenticated":
         settings.PRAXIS_INBOUND_AUTHSERV_ID = "mx.praxis.example.org"
-    elif case == "empty":
-        raw = (f"From: {member.email}\r\nTo: {address}\r\nMessage-ID: <e@x.org>\r\n"
-               f"Subject: Re\r\n\r\n> quoted only\r\n").encode()
     with django_capture_on_commit_callbacks(execute=True):
         out = receive(raw, monkeypatch, capsys)
     assert out.startswith("rejected")
     assert notices() == []
     from praxis.notifications.models import OutboundEmail
     assert not OutboundEmail.objects.exists()
+
+
+@pytest.mark.parametrize("sender_is_member", [True, False])
+def test_a_reply_written_inside_the_quote_comes_back_whole_to_its_member_only(
+        sender_is_member, cast, answered, reply_domain, monkeypatch, capsys,
+        django_capture_on_commit_callbacks):
+    member = sender_of("gmail_en", cast)
+    sender = member.email if sender_is_member else "someone@else.example"
+    raw = (f"From: {sender}\r\nTo: {reply_address(answered.pk, member.pk)}\r\n"
+           f"Message-ID: <e@x.org>\r\nSubject: Re\r\n\r\n"
+           f"On Mon, Praxis wrote:\r\n> The question\r\n> My answer, typed in the quote\r\n"
+           ).encode()
+    with django_capture_on_commit_callbacks(execute=True):
+        out = receive(raw, monkeypatch, capsys)
+    assert out.startswith("rejected no_text")
+    if not sender_is_member:
+        assert notices() == []
+        return
+    [notice] = notices()
+    assert notice.to == [member.email]
+    assert "no words of yours outside the quoted email" in notice.body
+    assert "My answer, typed in the quote" in notice.body  # nothing is lost

@@ -83,6 +83,7 @@ def _build(ctx: DemoContext) -> None:
     digests = _digests(ctx)
     _cover_current_periods(ctx)
     emailed = _reply_by_email(ctx, announcement)
+    late = _late_reply_by_email(ctx)
     # The demo shows email that went out, invitations to new addresses included.
     _demo_emails().filter(kind=OutboundEmail.Kind.PRIVATE_LINK).update(body_text="",
                                                                         body_html="")
@@ -91,7 +92,8 @@ def _build(ctx: DemoContext) -> None:
         f"Notifications: {choices} email choices; the announcement '{ANNOUNCEMENT_TITLE}' and "
         f"the latest posts owed {owed} emails, and {digests} digests were sent (see /outbox/); "
         f"{ctx.member.display_name} answered the announcement by email"
-        f"{'' if emailed else ' (not posted: see the log)'}."
+        f"{'' if emailed else ' (not posted: see the log)'}"
+        f"{'; a late reply to a closed topic went back to its author' if late else ''}."
     )
 
 
@@ -173,3 +175,32 @@ def _reply_by_email(ctx: DemoContext, announcement: Thread) -> bool:
     if outcome.post is not None:
         services.fan_out_post(outcome.post.pk)  # the facilitator hears of the answer
     return outcome.posted
+
+
+LATE_REPLY = (
+    "Sorry to come late to this: our district's connection was down for most of the week. "
+    "I used the loop input warmer with twenty teachers in Yazd and they asked for more."
+)
+
+
+def _late_reply_by_email(ctx: DemoContext) -> bool:
+    """A member answers a closed topic's notification after it closed: the reply is not
+    posted, and a notice takes it back to them with the reason (in Persian for a Persian
+    reader)."""
+    closed = [t for t in ctx.topics if t.state == t.State.CLOSED]
+    readers = [m.user for m in ctx.memberships if m.user.locale == "fa"] or [ctx.member]
+    if not closed:
+        return False
+    author = ctx.rng.choice(readers)
+    answered = (Post.objects.filter(thread__topic=closed[-1], is_hidden=False)
+                .exclude(author=author).order_by("-created_at").first())
+    if answered is None:
+        return False
+    message = EmailMessage()
+    message["From"] = f"{author.display_name} <{author.email}>"
+    message["To"] = reply_address(answered.pk, author.pk)
+    message["Subject"] = f"Re: [{ctx.community.name}] {answered.thread.title}"
+    message["Message-ID"] = f"<demo-reply-late-{ctx.seed}@mail.example.org>"
+    message.set_content(f"{LATE_REPLY}\n\n{author.display_name}\n")
+    outcome = replies.receive(message.as_bytes(), channel="pipe")
+    return outcome.notice != ""

@@ -10,7 +10,7 @@ from praxis.communities.demo import FACILITATOR_EMAIL, MAIN_SLUG, MEMBER_EMAIL
 from praxis.discussions.models import Thread
 from praxis.notifications import services
 from praxis.notifications.demo import ANNOUNCEMENT_TITLE
-from praxis.notifications.models import Mode, OutboundEmail, Subscription
+from praxis.notifications.models import InboundEmail, Mode, OutboundEmail, Subscription
 
 pytestmark = pytest.mark.django_db
 
@@ -39,3 +39,11 @@ def test_the_outbox_holds_the_past_emails_of_every_kind_as_sent(demo):
 
 def test_a_worker_started_beside_the_fresh_demo_owes_no_digest(demo):
     assert services.send_due_digests(timezone.now()) == 0
+
+
+def test_a_late_reply_to_a_closed_topic_went_back_to_its_author(demo):
+    refused = InboundEmail.objects.get(message_id__startswith="demo-reply-late-")
+    assert refused.outcome == InboundEmail.Outcome.REJECTED and refused.reason == "not_allowed"
+    notice = OutboundEmail.objects.get(kind=OutboundEmail.Kind.REPLY_REFUSED)
+    assert notice.user == refused.user and "Yazd" in notice.body_text
+    assert notice.user.locale == "fa" and "بسته شده است" in notice.body_text  # "is closed"

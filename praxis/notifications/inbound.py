@@ -26,16 +26,11 @@ MAX_MESSAGE_BYTES = 10 * 1024 * 1024
 REPLY_MARKER_EN = "-- Reply above this line --"
 REPLY_MARKER_FA = "-- پاسخ را بالای این خط بنویسید --"
 
-REJECTION_REASONS = frozenset(
-    {"oversized", "malformed", "bounce", "auto_reply", "no_sender", "no_text"}
-)
-
-
 class Rejected(Exception):
     """The message must not become a post.
 
-    `reason` is a short machine-readable code (one of `REJECTION_REASONS`), `detail` a
-    human-readable sentence for the log.
+    `reason` is a short machine-readable code ("oversized", "malformed", "bounce",
+    "auto_reply", "no_sender" or "no_text"), `detail` a human-readable sentence for the log.
     """
 
     def __init__(self, reason: str, detail: str, message: InboundMessage | None = None,
@@ -365,11 +360,6 @@ class _TextExtractor(HTMLParser):
         if tag == "pre":
             self.pre_depth += 1
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-        if tag not in _VOID_TAGS:
-            self.handle_endtag(tag)
-
     def handle_endtag(self, tag: str) -> None:
         if self.stopped or tag not in self.stack:
             return
@@ -440,9 +430,10 @@ _DATE_OR_TIME = re.compile(r"\d{1,2}:\d{2}|\b\d{4}\b|\d{1,2}[./-]\d{1,2}[./-]\d{
 def extract_reply(text: str) -> str:
     """The member's own words in a reply: quotation, attribution and signature removed.
 
-    Quoted lines ("> ...") go wherever they are, each quoted block with the attribution
-    just above it, so top-posted, bottom-posted and interleaved replies all keep only the
-    member's lines, in order. Idempotent; never longer than the NFC-normalised input.
+    Quoted blocks ("> ...") go with the attribution just above them, so top- and
+    bottom-posted replies keep only the member's lines; in a point-by-point answer the quotes
+    answered stay, between the member's lines. Idempotent; never longer than the
+    NFC-normalised input but for a blank line after a kept quote.
     """
     result = _normalise(text).strip()
     while True:

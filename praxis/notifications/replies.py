@@ -19,14 +19,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from praxis.accounts.models import User
-from praxis.communities.permissions import topic_access
+from praxis.communities.permissions import TopicAccess, topic_access
 from praxis.discussions.models import Post
 from praxis.discussions.services import publish_post
 from praxis.notifications import emails, services
 from praxis.notifications.inbound import InboundMessage, Rejected, parse_message
 from praxis.notifications.models import InboundEmail, OutboundEmail
 from praxis.notifications.tokens import (
-    REPLY_LOCAL,
     ExpiredToken,
     ForgedToken,
     ReplyTarget,
@@ -166,13 +165,6 @@ def _verified_member(message: InboundMessage, raw: bytes,
     return user
 
 
-def _expired_target(address: str) -> ReplyTarget | None:
-    """Whom an expired reply address was made for. find_reply_target checks the MAC before
-    the age, so an address it calls expired has verified."""
-    match = REPLY_LOCAL.match(address.lower().rpartition("@")[0])
-    return ReplyTarget(post_id=int(match[1]), user_id=int(match[2])) if match else None
-
-
 def _already_posted(message: InboundMessage) -> bool:
     return bool(message.message_id) and InboundEmail.objects.filter(
         message_id=message.message_id[:300], outcome=InboundEmail.Outcome.POSTED).exists()
@@ -183,16 +175,27 @@ def _parent(target: ReplyTarget) -> Post | None:
             .filter(pk=target.post_id).first())
 
 
-def _refused(outcome: Outcome, user: User, notice: str, parent: Post | None) -> Outcome:
+def _refused(outcome: Outcome, user: User, notice: str, parent: Post | None,
+             access: TopicAccess | None = None) -> Outcome:
     """A rejection the member is to be told of, with whether they may still read the
-    thread (for its link)."""
-    can_read = parent is not None and topic_access(user, parent.thread.topic).can_read
+    thread (for its link); ``access``: theirs to the parent's topic, if already asked."""
+    can_read = parent is not None and (
+        access or topic_access(user, parent.thread.topic)).can_read
     return replace(outcome, member=user, notice=notice, parent=parent, can_read=can_read)
 
 
-def _why_not_allowed(user: User, parent: Post) -> str:
+def _told_if_theirs(outcome: Outcome, message: InboundMessage, raw: bytes,
+                    target: ReplyTarget, notice: str) -> Outcome:
+    """The rejection, to be told of when the member the address was made for sent the
+    message themselves and it was not posted before."""
+    member = _verified_member(message, raw, target)
+    if not isinstance(member, User) or _already_posted(message):
+        return outcome
+    return _refused(outcome, member, notice, _parent(target))
+
+
+def _why_not_allowed(access: TopicAccess, parent: Post) -> str:
     thread = parent.thread
-    access = topic_access(user, thread.topic)
     if not access.community_access.is_member and not access.community_access.is_site_admin:
         return "left"
     if not access.can_participate:
@@ -213,10 +216,7 @@ def _empty_reply(message: InboundMessage, raw: bytes, outcome: Outcome) -> Outco
         return outcome
     if target is None:
         return outcome
-    member = _verified_member(message, raw, target)
-    if not isinstance(member, User) or _already_posted(message):
-        return outcome
-    return _refused(outcome, member, "empty", _parent(target))
+    return _told_if_theirs(outcome, message, raw, target, "empty")
 
 
 def _post_reply(message: InboundMessage, raw: bytes) -> Outcome:
@@ -225,12 +225,8 @@ def _post_reply(message: InboundMessage, raw: bytes) -> Outcome:
     except ForgedToken as forged:
         return _reject("forged_token", f"reply address {forged} does not verify")
     except ExpiredToken as expired:
-        outcome = _reject("expired_token", f"reply address {expired} is too old")
-        old = _expired_target(str(expired))
-        member = _verified_member(message, raw, old) if old is not None else None
-        if isinstance(member, User) and old is not None and not _already_posted(message):
-            return _refused(outcome, member, "expired", _parent(old))
-        return outcome
+        return _told_if_theirs(_reject("expired_token", f"reply address {expired} is too old"),
+                               message, raw, expired.target, "expired")
     if target is None:
         return _reject("no_reply_address", "sent to none of Praxis's reply addresses")
     user = _verified_member(message, raw, target)
@@ -247,7 +243,7 @@ def _post_reply(message: InboundMessage, raw: bytes) -> Outcome:
     if not access.can_post_in(thread) or not access.can_see_post_body(parent):
         return _refused(
             _reject("not_allowed", f"{user.email} may not post in thread {thread.pk} now"),
-            user, _why_not_allowed(user, parent), parent)
+            user, _why_not_allowed(access, parent), parent, access)
     post = publish_post(thread=thread, author=user, body=message.text, parent=parent,
                         source="email")
     return Outcome(posted=True, post=post)

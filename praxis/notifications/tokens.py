@@ -53,7 +53,11 @@ class ForgedToken(Exception):
 
 
 class ExpiredToken(Exception):
-    pass
+    """A reply address that verified but is too old; ``target`` says whom it was made for."""
+
+    def __init__(self, address: str, target: "ReplyTarget") -> None:
+        super().__init__(address)
+        self.target = target
 
 
 def find_reply_target(recipients: tuple[str, ...]) -> ReplyTarget | None:
@@ -70,9 +74,10 @@ def find_reply_target(recipients: tuple[str, ...]) -> ReplyTarget | None:
         post_id, user_id, day, mac = int(match[1]), int(match[2]), int(match[3]), match[4]
         if not constant_time_compare(mac, _reply_mac(post_id, user_id, day)):
             raise ForgedToken(address)
+        target = ReplyTarget(post_id=post_id, user_id=user_id)
         if _today() - day > settings.PRAXIS_REPLY_DAYS:
-            raise ExpiredToken(address)
-        return ReplyTarget(post_id=post_id, user_id=user_id)
+            raise ExpiredToken(address, target)
+        return target
     return None
 
 

@@ -18,6 +18,9 @@ from praxis.discussions.models import Post, Thread, ThreadRead
 from praxis.topics.models import Topic
 
 POSTS_PER_PAGE = 50
+LOW_BANDWIDTH_POSTS_PER_PAGE = 20
+# Deeper replies keep this indentation and say whom they answer: a phone stays readable.
+MAX_VISUAL_DEPTH = 4
 # A permalink opens the thread a few posts before the one linked, so it is read in context.
 CONTEXT_POSTS = 3
 _PATH = re.compile(r"^[0-9]{1,20}(\.[0-9]{1,20}){0,30}$")
@@ -77,15 +80,21 @@ def thread_page(thread: Thread, *, after: str | None = None, before: str | None 
     return page
 
 
-def permalink_after(post: Post) -> str | None:
-    """Where the thread page starts to show ``post``: None for the first page, else the
-    path to show it after (a few posts of context above it). One query."""
+def posts_per_page(user: AnyUser) -> int:
+    """A thread page's length for this reader: shorter for a low-bandwidth member."""
+    return LOW_BANDWIDTH_POSTS_PER_PAGE if getattr(user, "low_bandwidth", False) else \
+        POSTS_PER_PAGE
+
+
+def permalink_after(post: Post, per_page: int = POSTS_PER_PAGE) -> str | None:
+    """Where a thread page of ``per_page`` posts starts to show ``post``: None for the first
+    page, else the path to show it after (a few posts of context above it). One query."""
     # The nearest earlier posts, newest first: fewer than a page means the first page.
     earlier = list(
         Post.objects.filter(thread_id=post.thread_id, path__lt=post.path)
-        .order_by("-path").values_list("path", flat=True)[:POSTS_PER_PAGE]
+        .order_by("-path").values_list("path", flat=True)[:per_page]
     )
-    if len(earlier) < POSTS_PER_PAGE:
+    if len(earlier) < per_page:
         return None
     return earlier[CONTEXT_POSTS]
 

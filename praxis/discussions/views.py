@@ -35,9 +35,6 @@ from praxis.discussions.forms import PostEditForm, PostForm, ThreadForm
 from praxis.discussions.models import Attachment, Post, Thread
 from praxis.topics.models import Topic
 
-# Deeper replies keep this indentation and say whom they answer: a phone stays readable.
-MAX_VISUAL_DEPTH = 4
-LOW_BANDWIDTH_POSTS_PER_PAGE = 20
 UNREAD_PER_PAGE = 50
 
 View = Callable[..., HttpResponseBase]
@@ -84,8 +81,7 @@ def thread_detail(request: HttpRequest, slug: str, thread_id: int) -> HttpRespon
     user = request.user
     after = queries.valid_path(request.GET.get("after"))
     before = None if after else queries.valid_path(request.GET.get("before"))
-    per_page = (LOW_BANDWIDTH_POSTS_PER_PAGE if getattr(user, "low_bandwidth", False)
-                else queries.POSTS_PER_PAGE)
+    per_page = queries.posts_per_page(user)
     page = queries.thread_page(thread, after=after, before=before, per_page=per_page)
     is_member = access.community_access.is_member
 
@@ -104,7 +100,7 @@ def thread_detail(request: HttpRequest, slug: str, thread_id: int) -> HttpRespon
     reason = why_cannot_post(access, thread, user)
     for post in page.posts:
         post.thread = thread  # the permission checks read it; no query per post
-        post.visual_depth = min(post.depth, MAX_VISUAL_DEPTH)  # type: ignore[attr-defined]
+        post.visual_depth = min(post.depth, queries.MAX_VISUAL_DEPTH)  # type: ignore[attr-defined]
         post.role = roles.get(post.author_id)  # type: ignore[attr-defined]
         post.show_body = access.can_see_post_body(post)  # type: ignore[attr-defined]
         post.can_edit = access.can_edit_post(post)  # type: ignore[attr-defined]
@@ -129,7 +125,7 @@ def thread_detail(request: HttpRequest, slug: str, thread_id: int) -> HttpRespon
         "can_post": reason is None,
         "reply_url": reverse("discussions:reply", args=[slug, thread.pk]),
         "form": PostForm() if reason is None else None,
-        "low_bandwidth": getattr(user, "low_bandwidth", False),
+        "low_bandwidth": per_page == queries.LOW_BANDWIDTH_POSTS_PER_PAGE,
     })
 
 
@@ -239,7 +235,7 @@ def post_link(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
     """A post's permanent address: the thread page that shows it, scrolled to it."""
     _access, post = access_post(request.user, slug, post_id)
     url = reverse("discussions:thread", args=[slug, post.thread_id])
-    if (after := queries.permalink_after(post)) is not None:
+    if (after := queries.permalink_after(post, queries.posts_per_page(request.user))) is not None:
         url += "?" + urlencode({"after": after})
     return redirect(f"{url}#post-{post.pk}")
 

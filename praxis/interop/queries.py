@@ -15,12 +15,12 @@ from praxis.communities.models import Community, Membership
 from praxis.communities.permissions import TopicAccess
 from praxis.core.tokens import hash_token
 from praxis.discussions.models import ModerationAction, Post, Thread
+from praxis.discussions.queries import MAX_VISUAL_DEPTH
 from praxis.interop.models import FeedToken
 from praxis.topics.models import Topic
 from praxis.topics.queries import FACILITATOR_KINDS, topic_with_details
 
 FEED_LENGTH = 50
-MAX_VISUAL_DEPTH = 4
 
 
 def user_for_token(token: str) -> User | None:

@@ -189,6 +189,17 @@ def test_low_bandwidth_members_get_shorter_thread_pages(member, cast, thread):
     assert len(full.posts) > len(light.posts) == 20
 
 
+def test_a_post_link_opens_the_short_page_that_shows_the_post(member, cast, thread):
+    posts = [services.publish_post(thread=thread, author=cast.steward, body=f"Post {n}")
+             for n in range(30)]
+    cast.member.low_bandwidth = True
+    cast.member.save()
+    target = posts[25]
+    link = member.get(reverse("discussions:post", args=[cast.community.slug, target.pk]))
+    page = member.get(link["Location"].split("#")[0]).context["page"]
+    assert target.pk in page.post_ids and len(page.posts) <= 20
+
+
 def test_attachments_of_a_hidden_post_stay_hidden(member, cast, thread, media):
     files = check_files([samples.upload("plan.pdf", samples.pdf())])
     post = services.publish_post(thread=thread, author=cast.steward, body="x", attachments=files)

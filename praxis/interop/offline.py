@@ -41,8 +41,7 @@ def _addresses(request: HttpRequest, access: TopicAccess) -> dict[str, str]:
 def render_offline(request: HttpRequest, access: TopicAccess) -> str:
     content = offline_topic(access)
     return render_to_string("interop/topic_offline.html", {
-        "content": content,
-        "sections": content.sections(),
+        "sections": content.sections,
         "topic": content.topic,
         "community": access.community,
         **_addresses(request, access),

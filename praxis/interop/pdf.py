@@ -22,6 +22,7 @@ from fpdf.enums import XPos, YPos
 from praxis.communities.models import Community
 from praxis.core.templatetags.praxis import localnumber, when
 from praxis.interop.queries import OfflinePost, OfflineThread, OfflineTopic
+from praxis.topics.models import Topic
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 FAMILY = "Vazirmatn"
@@ -282,9 +283,9 @@ class TopicDocument(FPDF):
                 self.paragraph(block.text, indent=indent)
 
 
-def _facilitators(content: OfflineTopic) -> str:
+def _facilitators(topic: Topic) -> str:
     comma = "، " if translation.get_language_bidi() else ", "
-    return comma.join(isolate(str(person)) for person in content.topic.facilitators.all())
+    return comma.join(isolate(str(person)) for person in topic.facilitators.all())
 
 
 def _thread(doc: TopicDocument, item: OfflineThread) -> None:
@@ -342,7 +343,7 @@ def render_pdf(content: OfflineTopic, *, community: Community, topic_url: str,
     for name, value in dates:
         doc.label(f"{name}: {value}", size=9.5, after=0.4)
     doc.ln(1.5)
-    facilitators = _facilitators(content)
+    facilitators = _facilitators(content.topic)
     if facilitators:
         doc.label(f"{_('Facilitators')}: {facilitators}", size=9.5)
     doc.label(f"{_('Online at')}: {isolate(topic_url)}", size=9, colour=MUTED, after=3)
@@ -369,7 +370,7 @@ def render_pdf(content: OfflineTopic, *, community: Community, topic_url: str,
         doc.heading(_("Apply it to your own context"))
         doc.blocks(text_blocks(topic.apply_prompt))
 
-    for heading, threads in content.sections():
+    for heading, threads in content.sections:
         doc.ln(2)
         doc.rule()
         doc.heading(heading, size=15)

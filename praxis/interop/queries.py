@@ -18,7 +18,11 @@ from praxis.discussions.models import ModerationAction, Post, Thread
 from praxis.discussions.queries import MAX_VISUAL_DEPTH
 from praxis.interop.models import FeedToken
 from praxis.topics.models import Topic
-from praxis.topics.queries import FACILITATOR_KINDS, topic_with_details
+from praxis.topics.queries import (
+    FACILITATOR_KINDS,
+    split_facilitator_threads,
+    topic_with_details,
+)
 
 FEED_LENGTH = 50
 
@@ -98,20 +102,7 @@ class OfflineThread:
 @dataclass(frozen=True)
 class OfflineTopic:
     topic: Topic
-    announcements: list[OfflineThread]
-    questions: list[OfflineThread]
-    apply_thread: OfflineThread | None
-    others: list[OfflineThread]
-
-    def sections(self) -> list[tuple[str, list[OfflineThread]]]:
-        """The threads under their headings, in reading order; empty groups left out."""
-        groups = [
-            (_("Announcements"), self.announcements),
-            (_("Open questions"), self.questions),
-            (_("Applying it to our contexts"), [self.apply_thread] if self.apply_thread else []),
-            (_("Members' questions and session plans"), self.others),
-        ]
-        return [(heading, threads) for heading, threads in groups if threads]
+    sections: list[tuple[str, list[OfflineThread]]]  # headed groups, in reading order
 
 
 def _posts() -> Prefetch:
@@ -142,23 +133,20 @@ def offline_topic(access: TopicAccess) -> OfflineTopic:
             for post in thread.posts.all()
         ])
 
-    questions = [shown(t) for t in threads if t.kind == Thread.Kind.QUESTION]
-    applies = [t for t in threads if t.kind == Thread.Kind.APPLY]
-    announcements = sorted(
-        (t for t in threads if t.kind == Thread.Kind.ANNOUNCEMENT),
-        key=lambda t: (t.created_at, t.pk), reverse=True,
-    )
+    facilitators = split_facilitator_threads(threads)
     others = sorted(
         (t for t in threads if t.kind not in FACILITATOR_KINDS),
         key=lambda t: (not t.is_pinned, t.created_at, t.pk),
     )
-    return OfflineTopic(
-        topic=topic,
-        announcements=[shown(t) for t in announcements],
-        questions=questions,
-        apply_thread=shown(applies[0]) if applies else None,
-        others=[shown(t) for t in others],
-    )
+    groups = [
+        (_("Announcements"), facilitators.announcements),
+        (_("Open questions"), facilitators.questions),
+        (_("Applying it to our contexts"),
+         [facilitators.apply_thread] if facilitators.apply_thread else []),
+        (_("Members' questions and session plans"), others),
+    ]
+    return OfflineTopic(topic=topic, sections=[
+        (heading, [shown(t) for t in group]) for heading, group in groups if group])
 
 
 # When a feed or download last changed --------------------------------------------------------

@@ -4,7 +4,7 @@ Every function here answers in a constant number of queries, whatever the number
 threads, posts or members; query shapes are decided here, once.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -116,11 +116,18 @@ FACILITATOR_KINDS = (Thread.Kind.QUESTION, Thread.Kind.APPLY, Thread.Kind.ANNOUN
 
 def facilitator_threads(topic: Topic) -> TopicThreads:
     """The open questions in order, the apply thread and the announcements: one query."""
-    questions, apply_thread, announcements = [], None, []
-    for thread in (
+    return split_facilitator_threads(
         Thread.objects.filter(topic=topic, kind__in=FACILITATOR_KINDS)
-        .select_related("created_by").order_by("position", "pk")
-    ):
+        .select_related("created_by").order_by("position", "pk"))
+
+
+def split_facilitator_threads(threads: Iterable[Thread]) -> TopicThreads:
+    """The facilitators' threads among ``threads`` (in position order): the open questions,
+    the first apply thread, and the announcements newest first. Others are left out."""
+    questions, apply_thread, announcements = [], None, []
+    for thread in threads:
+        if thread.kind not in FACILITATOR_KINDS:
+            continue
         if thread.kind == Thread.Kind.APPLY:
             apply_thread = apply_thread or thread
         elif thread.kind == Thread.Kind.ANNOUNCEMENT:

@@ -68,25 +68,17 @@ def attachment_header(name: str, extension: str = "html") -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(full, safe='')}"
 
 
-def _etag(request: HttpRequest, access: TopicAccess, extension: str) -> str:
-    """What the file depends on besides its Last-Modified moment: the topic's own fields
-    (their edits carry no time), the reader's language and which hidden posts they see."""
-    topic = access.topic
-    return fingerprint(
-        extension, topic.title, topic.slug, topic.summary, topic.apply_prompt,
-        topic.starts_at, topic.apply_from, topic.ends_at, topic.seed_resource_id,
-        topic.synthesis_html, translation.get_language(), access.can_moderate,
-        request.user.pk, access.community.name,
-    )
-
-
 def _download(request: HttpRequest, slug: str, topic_slug: str, *, extension: str,
               content_type: str, render: Callable[[HttpRequest, TopicAccess], str | bytes],
               ) -> HttpResponse:
     access = access_topic(request.user, slug, topic_slug, need="read")
+    changed_at = topic_changed_at(access.topic)
+    # Besides that moment (to the microsecond), the file depends on the reader's language,
+    # which hidden posts they see, and the community's name.
+    etag = fingerprint(extension, changed_at, translation.get_language(), access.can_moderate,
+                       request.user.pk, access.community.name)
     response = unless_fresh(
-        request, changed_at=topic_changed_at(access.topic),
-        etag=_etag(request, access, extension),
+        request, changed_at=changed_at, etag=etag,
         build=lambda: HttpResponse(render(request, access), content_type=content_type),
     )
     response["Content-Disposition"] = attachment_header(access.topic.slug, extension)

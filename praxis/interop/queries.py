@@ -150,8 +150,7 @@ def offline_topic(access: TopicAccess) -> OfflineTopic:
 
 
 # When a feed or download last changed --------------------------------------------------------
-# The newest of the moments the models record. Edits to a topic's own fields (title, dates,
-# summary) carry no time, so the views pair these with an ETag where those fields show.
+# The newest of the moments the models record; a topic's edits move its updated_at.
 
 def _newest(*moments: datetime | None) -> datetime:
     return max(m for m in moments if m is not None)

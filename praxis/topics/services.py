@@ -212,7 +212,7 @@ def update_topic(*, topic: Topic, actor: User, title: str, summary: str,
     topic.title, topic.summary, topic.apply_prompt = title, summary, apply_prompt
     topic.starts_at, topic.apply_from, topic.ends_at = starts_at, apply_from, ends_at
     topic.save(update_fields=["title", "summary", "apply_prompt", "starts_at", "apply_from",
-                              "ends_at", "seed_resource"])
+                              "ends_at", "seed_resource", "updated_at"])
     topic.facilitators.set(people)
     return topic
 
@@ -275,7 +275,7 @@ def close_topic_early(*, topic: Topic) -> Topic:
     topic.ends_at = now
     topic.apply_from = min(topic.apply_from, now)
     topic.starts_at = min(topic.starts_at, topic.apply_from)
-    topic.save(update_fields=["starts_at", "apply_from", "ends_at"])
+    topic.save(update_fields=["starts_at", "apply_from", "ends_at", "updated_at"])
     return topic
 
 
@@ -295,7 +295,7 @@ def extend_topic(*, topic: Topic, ends_at: datetime) -> Topic:
         raise TopicRuleError(_("The new end must be in the future."))
     check_dates(starts_at=topic.starts_at, apply_from=topic.apply_from, ends_at=ends_at)
     topic.ends_at = ends_at
-    topic.save(update_fields=["ends_at"])
+    topic.save(update_fields=["ends_at", "updated_at"])
     return topic
 
 
@@ -309,7 +309,7 @@ def archive_topic(*, topic: Topic) -> Topic:
     if state != Topic.State.CLOSED:
         raise TopicRuleError(_("Only a closed topic can be archived. Close it first."))
     topic.archived_at = timezone.now()
-    topic.save(update_fields=["archived_at"])
+    topic.save(update_fields=["archived_at", "updated_at"])
     return topic
 
 
@@ -329,7 +329,8 @@ def save_synthesis(*, topic: Topic, text: str, published: bool) -> Topic:
         topic.synthesis_published_at = None
     elif topic.synthesis_published_at is None:
         topic.synthesis_published_at = timezone.now()
-    topic.save(update_fields=["synthesis", "synthesis_html", "synthesis_published_at"])
+    topic.save(update_fields=["synthesis", "synthesis_html", "synthesis_published_at",
+                              "updated_at"])
     return topic
 
 

@@ -2,6 +2,7 @@
 that it loads nothing from anywhere."""
 
 import re
+from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
@@ -257,3 +258,15 @@ def test_the_file_is_not_sent_again_while_nothing_changed(make_downloadable, as_
                                     thread=thread, created_at=hidden.created_at.replace(
                                         year=2100))
     assert client.get(_url(topic), headers={"if-modified-since": stamp}).status_code == 200
+
+
+def test_a_topic_changed_through_its_services_is_sent_again(make_downloadable, as_visitor):
+    cast, topic = make_downloadable()
+    client = as_visitor(cast, "member")
+    first = client.get(_url(topic))
+    topic_services.extend_topic(topic=topic, ends_at=topic.ends_at + timedelta(days=3))
+    again = client.get(_url(topic), headers={"if-none-match": first["ETag"]})
+    assert again.status_code == 200
+    topic_services.save_synthesis(topic=topic, text="We learnt to loop.", published=True)
+    last = client.get(_url(topic), headers={"if-none-match": again["ETag"]})
+    assert last.status_code == 200 and "We learnt to loop." in last.content.decode()

@@ -156,19 +156,15 @@ def _newest(*moments: datetime | None) -> datetime:
     return max(m for m in moments if m is not None)
 
 
-def _moderation_times(community: Q) -> QuerySet[ModerationAction, datetime]:
+def _moderation_times(community_id: int | OuterRef) -> QuerySet[ModerationAction, datetime]:
     """A hide, restore or move changes what a feed or download shows: the community's
     moderation times, newest first (one index seek for the first)."""
-    return (ModerationAction.objects.filter(community)
+    return (ModerationAction.objects.filter(Q(community_id=community_id))
             .order_by("-created_at").values_list("created_at", flat=True))
 
 
-def _latest_moderation(community_id: OuterRef) -> Subquery:
-    return Subquery(_moderation_times(Q(community_id=community_id))[:1])
-
-
 def latest_moderation_at(community: Community) -> datetime | None:
-    return _moderation_times(Q(community=community)).first()
+    return _moderation_times(community.pk).first()
 
 
 def topic_changed_at(topic: Topic) -> datetime:
@@ -180,7 +176,7 @@ def topic_changed_at(topic: Topic) -> datetime:
             thread_at=Max("threads__created_at"),
             post_at=Max("threads__posts__created_at"),
             edit_at=Max("threads__posts__edited_at"),
-            moderated_at=_latest_moderation(OuterRef("community_id")),
+            moderated_at=Subquery(_moderation_times(OuterRef("community_id"))[:1]),
         )
         .values("thread_at", "post_at", "edit_at", "moderated_at")
         .get()
@@ -189,11 +185,10 @@ def topic_changed_at(topic: Topic) -> datetime:
                    topic.synthesis_published_at, *row.values())
 
 
-def posts_changed_at(posts: Iterable[Post], *, since: datetime,
-                     moderated_at: datetime | None) -> datetime:
-    """When a feed of these posts last changed: the newest post written or edited, the
-    newest moderation, or ``since`` (the community's or topic's creation)."""
-    return _newest(since, moderated_at, *(p.edited_at or p.created_at for p in posts))
+def posts_changed_at(posts: Iterable[Post], *moments: datetime | None) -> datetime:
+    """When a feed of these posts last changed: the newest post written or edited, or the
+    newest of ``moments`` (the community's or topic's creation, its newest moderation...)."""
+    return _newest(*moments, *(p.edited_at or p.created_at for p in posts))
 
 
 def calendar_changed_at(community: Community) -> datetime:

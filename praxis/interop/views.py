@@ -7,6 +7,8 @@ is unknown, the answer is 404."""
 
 from collections.abc import Callable
 from contextlib import nullcontext
+from datetime import datetime
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -21,7 +23,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from praxis.accounts.models import User
+from praxis.communities.models import Community
 from praxis.communities.permissions import AnyUser, access_community, access_topic
+from praxis.discussions.models import Post
 from praxis.interop import feeds, queries, services
 from praxis.interop.conditional import fingerprint, unless_fresh
 from praxis.topics.models import Topic
@@ -61,25 +65,27 @@ def _atom(feed: feeds.HtmlContentAtomFeed) -> HttpResponse:
     return response
 
 
+def _feed(request: HttpRequest, community: Community, posts: list[Post],
+          moments: tuple[datetime | None, ...], link: str,
+          write: Callable[..., feeds.HtmlContentAtomFeed]) -> HttpResponse:
+    """The Atom feed of ``posts``, or a 304 while nothing in it, nor ``moments``, changed."""
+    changed_at = queries.posts_changed_at(posts, *moments,
+                                          queries.latest_moderation_at(community))
+    return unless_fresh(request, changed_at=changed_at, build=lambda: _atom(write(
+        posts, link=request.build_absolute_uri(link), feed_url=request.build_absolute_uri(),
+        absolute=request.build_absolute_uri,
+    )))
+
+
 @require_GET
 def community_feed(request: HttpRequest, slug: str, token: str | None = None) -> HttpResponse:
     user = _reader(token)
 
     def build() -> HttpResponse:
         community = access_community(user, slug, need="read").community
-        posts = queries.community_feed_posts(community)
-        changed_at = queries.posts_changed_at(
-            posts, since=community.created_at,
-            moderated_at=queries.latest_moderation_at(community),
-        )
-        return unless_fresh(request, changed_at=changed_at, build=lambda: _atom(
-            feeds.community_feed(
-                community, posts,
-                link=request.build_absolute_uri(reverse("communities:detail", args=[slug])),
-                feed_url=request.build_absolute_uri(),
-                absolute=request.build_absolute_uri,
-            )
-        ))
+        return _feed(request, community, queries.community_feed_posts(community),
+                     (community.created_at,), reverse("communities:detail", args=[slug]),
+                     partial(feeds.community_feed, community))
 
     return _answer(token, user, build)
 
@@ -92,20 +98,10 @@ def topic_feed(request: HttpRequest, slug: str, topic_slug: str,
     def build() -> HttpResponse:
         found = access_topic(user, slug, topic_slug, need="read")
         topic = found.topic
-        posts = queries.topic_feed_posts(topic)
-        changed_at = queries.posts_changed_at(
-            posts, since=max(topic.created_at, topic.synthesis_published_at or topic.created_at),
-            moderated_at=queries.latest_moderation_at(found.community),
-        )
-        return unless_fresh(request, changed_at=changed_at, build=lambda: _atom(
-            feeds.topic_feed(
-                found.community, topic, posts,
-                link=request.build_absolute_uri(
-                    reverse("topics:detail", args=[slug, topic_slug])),
-                feed_url=request.build_absolute_uri(),
-                absolute=request.build_absolute_uri,
-            )
-        ))
+        return _feed(request, found.community, queries.topic_feed_posts(topic),
+                     (topic.created_at, topic.synthesis_published_at),
+                     reverse("topics:detail", args=[slug, topic_slug]),
+                     partial(feeds.topic_feed, found.community, topic))
 
     return _answer(token, user, build)
 

@@ -114,7 +114,7 @@ def community_access(user: AnyUser, community: Community) -> CommunityAccess:
     )
 
 
-NEEDS = ("see", "read", "view_members", "manage", "lead_topics", "propose_topics", "follow")
+NEEDS = ("see", "read", "view_members", "manage", "lead_topics", "propose_topics")
 
 
 def access_community(user: AnyUser, slug: str, *, need: str = "see") -> CommunityAccess:

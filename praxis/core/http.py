@@ -15,11 +15,10 @@ def site_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/")
 
 
-def safe_next(request: HttpRequest, target: str | None = None) -> str | None:
-    """Where to go back to: ``target`` (by default the request's ``next``, posted or in the
-    query) when it is a page of this site, else None."""
-    if target is None:
-        target = request.POST.get("next") or request.GET.get("next")
+def safe_next(request: HttpRequest) -> str | None:
+    """Where to go back to: the request's ``next`` (posted or in the query) when it is a page
+    of this site, else None."""
+    target = request.POST.get("next") or request.GET.get("next")
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):

@@ -58,11 +58,10 @@ def _save_place_mode(request: AuthenticatedHttpRequest, access: TopicAccess, *, 
     form = PlaceModeForm(request.POST)
     if not form.is_valid():
         return HttpResponse(_("Choose one of the offered settings."), status=400)
-    services.set_mode(user=request.user, community=access.community,
-                      topic=None if thread else access.topic, thread=thread,
-                      mode=form.cleaned_data["mode"])
+    services.set_mode(user=request.user, community=access.community, topic=access.topic,
+                      thread=thread, mode=form.cleaned_data["mode"])
     messages.success(request, saved)
-    return redirect(safe_next(request, request.POST.get("next", "")) or back)
+    return redirect(safe_next(request) or back)
 
 
 @login_on_refusal

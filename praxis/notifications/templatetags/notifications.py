@@ -9,27 +9,25 @@ from praxis.discussions.models import Thread
 from praxis.notifications.forms import place_choices
 from praxis.notifications.models import Mode
 from praxis.notifications.queries import subscription_state
-from praxis.topics.models import Topic
 
 register = template.Library()
 
 
 @register.inclusion_tag("notifications/includes/place_mode.html", takes_context=True)
-def email_choice(context: dict[str, Any], access: TopicAccess, topic: Topic | None = None,
+def email_choice(context: dict[str, Any], access: TopicAccess,
                  thread: Thread | None = None) -> dict[str, Any]:
-    """A member's email choice for a topic or a thread, on its own page (one query)."""
+    """A member's email choice for the access's topic, or for ``thread`` in it, on its own
+    page (one query)."""
     request = context["request"]
     if not access.community_access.can_follow:
         return {"place": {"show": False}}
-    community = access.community
-    state = subscription_state(request.user, community,
-                               topic=thread.topic if thread is not None else topic, thread=thread)
+    community, topic = access.community, access.topic
+    state = subscription_state(request.user, community, topic=topic, thread=thread)
     if thread is not None:
         current, wider = state.thread_mode, state.inherited
         action = reverse("notifications:thread_mode", args=[community.slug, thread.pk])
         label = _("Email about this thread")
     else:
-        assert topic is not None
         current = state.topic_mode
         wider = state.community_mode or state.default_mode
         action = reverse("notifications:topic_mode", args=[community.slug, topic.slug])

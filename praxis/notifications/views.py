@@ -149,27 +149,23 @@ def inbound_email(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "rejected", "reason": outcome.reason}, status=200)
 
 
-def _may_read_outbox(request: HttpRequest) -> bool:
-    """The outbox holds members' mail (and the reply addresses that post as them): for site
-    admins, and on a development (DEBUG) site such as the demo, for staff."""
+def _readable_emails(request: AuthenticatedHttpRequest) -> QuerySet[OutboundEmail]:
+    """The outbox holds members' mail (and the reply addresses that post as them): all of it
+    for site admins. On a development (DEBUG) site such as the demo, staff read it too, but
+    not a private link before it is sent (and its text removed): a password reset for an
+    admin would make them one. Anyone else is refused."""
     user = request.user
-    return user.is_authenticated and (user.is_superuser or (settings.DEBUG and user.is_staff))
-
-
-def _readable_emails(request: HttpRequest) -> QuerySet[OutboundEmail]:
-    """All for a site admin. Staff of a development site do not see a private link before it
-    is sent (and its text removed): a password reset for an admin would make them one."""
     emails = OutboundEmail.objects.select_related("user")
-    if request.user.is_superuser:
+    if user.is_superuser:
         return emails
+    if not (settings.DEBUG and user.is_staff):
+        raise PermissionDenied
     return emails.exclude(kind=OutboundEmail.Kind.PRIVATE_LINK,
                           status__in=[OutboundEmail.Status.QUEUED, OutboundEmail.Status.SENDING])
 
 
 @login_required
-def outbox(request: HttpRequest) -> HttpResponse:
-    if not _may_read_outbox(request):
-        raise PermissionDenied
+def outbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     emails = _readable_emails(request).order_by("-created_at", "-pk")
     kind = request.GET.get("kind", "")
     if kind in OutboundEmail.Kind.values:
@@ -181,20 +177,16 @@ def outbox(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def outbox_email(request: HttpRequest, email_id: int) -> HttpResponse:
-    if not _may_read_outbox(request):
-        raise PermissionDenied
+def outbox_email(request: AuthenticatedHttpRequest, email_id: int) -> HttpResponse:
     email = get_object_or_404(_readable_emails(request), pk=email_id)
     return render(request, "notifications/outbox_email.html", {"email": email})
 
 
 @login_required
 @xframe_options_sameorigin
-def outbox_email_html(request: HttpRequest, email_id: int) -> HttpResponse:
+def outbox_email_html(request: AuthenticatedHttpRequest, email_id: int) -> HttpResponse:
     """The email's HTML part as a mail client would show it, sandboxed: no scripts, no
     forms, nothing sent from the reader's session."""
-    if not _may_read_outbox(request):
-        raise PermissionDenied
     email = get_object_or_404(_readable_emails(request), pk=email_id)
     response = HttpResponse(email.body_html, content_type="text/html; charset=utf-8")
     response["Content-Security-Policy"] = "sandbox allow-popups; default-src 'none'; " \

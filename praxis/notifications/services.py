@@ -6,9 +6,6 @@ import re
 import smtplib
 import uuid
 import zoneinfo
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -112,25 +109,10 @@ def post_published(post: Post) -> None:
     enqueue_with_write(fan_out_post, post.pk)
 
 
-# Set by loaders of past data (the demo): emails owed are recorded, and no task is enqueued.
-_recording_only: ContextVar[bool] = ContextVar("recording_only", default=False)
-
-
-@contextmanager
-def recording_only() -> Iterator[None]:
-    token = _recording_only.set(True)
-    try:
-        yield
-    finally:
-        _recording_only.reset(token)
-
-
 def enqueue_with_write(task: Task[..., Any], *args: Any) -> None:
     """Enqueues a task as part of the write that owes it. The database queue takes it in the
     same transaction (both are saved or neither); another queue (Redis) is given it once the
     transaction has committed, so its worker never looks for rows not yet there."""
-    if _recording_only.get():
-        return
     if isinstance(task.get_backend(), DatabaseBackend):
         task.enqueue(*args)
     else:

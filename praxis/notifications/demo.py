@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import Max, Q, QuerySet
 from django.test.utils import override_settings
 
+from praxis.accounts.models import User
 from praxis.communities.demo import KEY_EMAILS, PEOPLE_DOMAIN, DemoContext
 from praxis.discussions.models import Post, Thread
 from praxis.discussions.services import start_thread
@@ -85,9 +86,8 @@ def _build(ctx: DemoContext) -> None:
     emailed = _reply_by_email(ctx, announcement)
     late = _late_reply_by_email(ctx)
     # The demo shows email that went out, invitations to new addresses included.
-    _demo_emails().filter(kind=OutboundEmail.Kind.PRIVATE_LINK).update(body_text="",
-                                                                        body_html="")
-    _demo_emails().update(status=OutboundEmail.Status.SENT, sent_at=ctx.now, attempts=1)
+    services.settle(_demo_emails(), status=OutboundEmail.Status.SENT, sent_at=ctx.now,
+                    attempts=1)
     ctx.summary.append(
         f"Notifications: {choices} email choices; the announcement '{ANNOUNCEMENT_TITLE}' and "
         f"the latest posts owed {owed} emails, and {digests} digests were sent (see /outbox/); "
@@ -139,7 +139,7 @@ def _digests(ctx: DemoContext) -> int:
             # A demo community is quiet on some days: reach back far enough to have news.
             if newest is not None and newest < period_start - length:
                 period_start = newest + timedelta(hours=1)
-            sent += services.owe_digest(user, mode, period_start, period_start - 3 * length)
+            sent += services.owe_digest(user, mode, period_start, None)
     return sent
 
 
@@ -160,18 +160,12 @@ def _cover_current_periods(ctx: DemoContext) -> None:
 
 
 def _reply_by_email(ctx: DemoContext, announcement: Thread) -> bool:
-    """The demo member answers the announcement from his mail client, through the same
-    intake a mail server's pipe uses."""
+    """The demo member answers the announcement from his mail client."""
     opener = announcement.posts.order_by("pk").first()
     assert opener is not None
-    message = EmailMessage()
-    message["From"] = f"{ctx.member.display_name} <{ctx.member.email}>"
-    message["To"] = reply_address(opener.pk, ctx.member.pk)
-    message["Subject"] = f"Re: [{ctx.community.name}] {announcement.title}"
-    message["Message-ID"] = f"<demo-reply-{ctx.seed}@mail.example.org>"
     quoted = "\n".join(f"> {line}" for line in ANNOUNCEMENT_BODY.splitlines())
-    message.set_content(f"{EMAILED_REPLY}\n\nOn Thu, Maryam Hosseini wrote:\n{quoted}\n")
-    outcome = replies.receive(message.as_bytes(), channel="pipe")
+    outcome = _email_reply(ctx, ctx.member, opener, f"demo-reply-{ctx.seed}",
+                           f"{EMAILED_REPLY}\n\nOn Thu, Maryam Hosseini wrote:\n{quoted}\n")
     if outcome.post is not None:
         services.fan_out_post(outcome.post.pk)  # the facilitator hears of the answer
     return outcome.posted
@@ -196,11 +190,19 @@ def _late_reply_by_email(ctx: DemoContext) -> bool:
                 .exclude(author=author).order_by("-created_at").first())
     if answered is None:
         return False
+    outcome = _email_reply(ctx, author, answered, f"demo-reply-late-{ctx.seed}",
+                           f"{LATE_REPLY}\n\n{author.display_name}\n")
+    return outcome.notice != ""
+
+
+def _email_reply(ctx: DemoContext, author: User, answered: Post, message_id: str,
+                 body: str) -> replies.Outcome:
+    """``author``'s answer to the email about ``answered``, taken in through the same intake
+    a mail server's pipe uses."""
     message = EmailMessage()
     message["From"] = f"{author.display_name} <{author.email}>"
     message["To"] = reply_address(answered.pk, author.pk)
     message["Subject"] = f"Re: [{ctx.community.name}] {answered.thread.title}"
-    message["Message-ID"] = f"<demo-reply-late-{ctx.seed}@mail.example.org>"
-    message.set_content(f"{LATE_REPLY}\n\n{author.display_name}\n")
-    outcome = replies.receive(message.as_bytes(), channel="pipe")
-    return outcome.notice != ""
+    message["Message-ID"] = f"<{message_id}@mail.example.org>"
+    message.set_content(body)
+    return replies.receive(message.as_bytes(), channel="pipe")

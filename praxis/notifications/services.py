@@ -197,7 +197,7 @@ def send_notice(*, to: User | str, subject_template: str, body_template: str,
     proposal), in their language and time zone (for an address without an account: the
     sender's language, UTC). Sent through the outbox like every email: queued with the
     write, so a write that rolls back owes nothing, and retried if the mail server is down.
-    ``private_link``: the email carries a link that signs in or joins (see ``_settle``)."""
+    ``private_link``: the email carries a link that signs in or joins (see ``settle``)."""
     rendered = emails.render_notice(to, subject_template, body_template, context)
     owe(key=f"notice:{uuid.uuid4().hex}",
         kind=Kind.PRIVATE_LINK if private_link else Kind.NOTICE,
@@ -227,9 +227,8 @@ def _still_wanted(email: OutboundEmail) -> bool:
     """A post hidden, or a member gone, since the email was owed: it is not sent."""
     if email.post_id is None or email.user_id is None:  # a digest, a notice
         return True
-    post = Post.objects.filter(pk=email.post_id).select_related("thread").first()
-    return (post is not None and not post.is_hidden and Membership.objects.filter(
-        user_id=email.user_id, community_id=post.thread.community_id).exists())
+    return Post.objects.filter(pk=email.post_id, is_hidden=False,
+                               thread__community__memberships__user_id=email.user_id).exists()
 
 
 def deliver(email_id: int) -> str:
@@ -245,7 +244,7 @@ def deliver(email_id: int) -> str:
         return "skipped"
     email = OutboundEmail.objects.get(pk=email_id)
     if not _still_wanted(email):
-        _settle(OutboundEmail.objects.filter(pk=email.pk), status=Status.CANCELLED)
+        settle(OutboundEmail.objects.filter(pk=email.pk), status=Status.CANCELLED)
         return "cancelled"
     headers = dict(email.headers)
     reply_to = headers.pop("Reply-To", "")
@@ -278,17 +277,17 @@ def deliver(email_id: int) -> str:
     except (smtplib.SMTPException, OSError) as error:
         log.warning("email %s to %s: connection lost while sending: %s", email.pk,
                     email.to_address, error)
-        _settle(OutboundEmail.objects.filter(pk=email.pk), status=Status.UNCERTAIN,
+        settle(OutboundEmail.objects.filter(pk=email.pk), status=Status.UNCERTAIN,
                 last_error=str(error)[:2000])
         return "uncertain"
     finally:
         connection.close()
-    _settle(OutboundEmail.objects.filter(pk=email.pk), status=Status.SENT,
+    settle(OutboundEmail.objects.filter(pk=email.pk), status=Status.SENT,
             sent_at=timezone.now(), last_error="")
     return "sent"
 
 
-def _settle(emails: QuerySet[OutboundEmail], **fields: Any) -> int:
+def settle(emails: QuerySet[OutboundEmail], **fields: Any) -> int:
     """Gives emails their final state. An email carrying a private link (an invitation, a
     password reset) keeps no text once settled: the link must not outlive its one use in the
     database, where only its hash is meant to be."""
@@ -300,7 +299,7 @@ def _record_failure(email: OutboundEmail, error: Exception, *, final: bool) -> N
     log.warning("email %s to %s failed (attempt %s): %s", email.pk, email.to_address,
                 email.attempts, error)
     if final:
-        _settle(OutboundEmail.objects.filter(pk=email.pk), status=Status.FAILED,
+        settle(OutboundEmail.objects.filter(pk=email.pk), status=Status.FAILED,
                 last_error=str(error)[:2000])
         return
     run_after = timezone.now() + retry_delay(email.attempts)
@@ -315,7 +314,7 @@ def sweep_outbox(now: datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     stalled = OutboundEmail.objects.filter(status=Status.SENDING,
                                            claimed_at__lt=now - STALLED_AFTER)
-    uncertain = _settle(stalled, status=Status.UNCERTAIN)
+    uncertain = settle(stalled, status=Status.UNCERTAIN)
     lost = list(OutboundEmail.objects.filter(status=Status.QUEUED,
                                              next_attempt_at__lt=now - LOST_AFTER)
                 .order_by("next_attempt_at")

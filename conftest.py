@@ -10,7 +10,7 @@ from praxis.accounts.models import User
 from praxis.accounts.tests.factories import UserFactory
 from praxis.communities.tests.cast import Cast
 from praxis.communities.tests.factories import CommunityFactory, MembershipFactory
-from praxis.core.management.commands.seed_demo import delete_demo
+from praxis.demo.management.commands.seed_demo import delete_demo
 
 
 @pytest.fixture

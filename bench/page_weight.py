@@ -93,7 +93,7 @@ class Page:
 
 def main_pages() -> list[Page]:
     """The main pages of the loaded demo, for the member (the steward's own pages for her)."""
-    from praxis.communities.demo import MAIN_SLUG
+    from praxis.demo.communities import MAIN_SLUG
     from praxis.discussions.models import Thread
     from praxis.topics.models import Topic
 
@@ -135,7 +135,7 @@ def main_pages() -> list[Page]:
 
 def clients() -> dict[str, Client]:
     from praxis.accounts.models import User
-    from praxis.communities.demo import MEMBER_EMAIL, STEWARD_EMAIL
+    from praxis.demo.communities import MEMBER_EMAIL, STEWARD_EMAIL
 
     by_who = {"anonymous": Client(), "member": Client(), "steward": Client()}
     by_who["member"].force_login(User.objects.get(email=MEMBER_EMAIL))

@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "praxis.discussions",
     "praxis.interop",
     "praxis.notifications",
+    "praxis.site",
+    "praxis.demo",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -96,7 +98,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "praxis.urls"
-CSRF_FAILURE_VIEW = "praxis.core.views.csrf_failure"
+CSRF_FAILURE_VIEW = "praxis.site.core.views.csrf_failure"
 WSGI_APPLICATION = "praxis.wsgi.application"
 
 TEMPLATES = [

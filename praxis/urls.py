@@ -7,12 +7,12 @@ admin.site.site_title = _("Praxis back office")
 admin.site.index_title = _("Communities, members and invitations")
 
 urlpatterns = [
-    path("", include("praxis.core.urls")),
-    path("accounts/", include("praxis.accounts.urls")),
+    path("", include("praxis.site.core.urls")),
+    path("accounts/", include("praxis.site.accounts.urls")),
     path("admin/", admin.site.urls),
-    path("", include("praxis.communities.urls")),
-    path("", include("praxis.topics.urls")),
-    path("", include("praxis.discussions.urls")),
-    path("", include("praxis.interop.urls")),
-    path("", include("praxis.notifications.urls")),
+    path("", include("praxis.site.communities.urls")),
+    path("", include("praxis.site.topics.urls")),
+    path("", include("praxis.site.discussions.urls")),
+    path("", include("praxis.site.interop.urls")),
+    path("", include("praxis.site.notifications.urls")),
 ]

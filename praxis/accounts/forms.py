@@ -8,7 +8,7 @@ from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetFo
 from django.utils.translation import gettext_lazy as _
 
 from praxis.accounts.models import User
-from praxis.notifications.services import send_notice
+from praxis.core.email import send_notice
 
 
 class EmailAuthenticationForm(AuthenticationForm):

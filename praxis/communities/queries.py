@@ -4,9 +4,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from praxis.accounts.models import User
+from praxis.accounts.models import AnyUser, User
 from praxis.communities.models import Cohort, Community, Invitation, JoinRequest, Membership
-from praxis.communities.permissions import AnyUser, visible_communities
 
 
 def communities_of(user: User) -> QuerySet[Membership]:
@@ -19,9 +18,11 @@ def communities_of(user: User) -> QuerySet[Membership]:
     )
 
 
-def discoverable_communities(user: AnyUser) -> QuerySet[Community]:
-    """Communities a person may see and has not joined, with member counts."""
-    communities = visible_communities(user)
+def discoverable_communities(user: AnyUser, visible: QuerySet[Community],
+                             ) -> QuerySet[Community]:
+    """Of the communities a person may see (``visible``, the door's answer), those they have
+    not joined, with member counts."""
+    communities = visible
     if user.is_authenticated:
         communities = communities.exclude(memberships__user=user)
     return communities.annotate(member_count=Count("memberships", distinct=True)).order_by("name")

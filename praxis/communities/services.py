@@ -17,10 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from praxis.accounts.models import User
+from praxis.communities import hooks
 from praxis.communities.models import Cohort, Community, Invitation, JoinRequest, Membership
-from praxis.core.email import absolute_url
+from praxis.core.email import absolute_url, send_notice
 from praxis.core.tokens import hash_token
-from praxis.notifications.services import send_notice
 
 
 class CommunityRuleError(Exception):
@@ -280,6 +280,7 @@ def remove_member(*, membership: Membership) -> None:
     """Takes a person out of a community (or lets them leave); their account stays."""
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     check_keeps_a_steward(membership=membership, new_role=None)
+    hooks.membership_ended.fire(membership)
     membership.delete()
 
 

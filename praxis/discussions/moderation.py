@@ -1,9 +1,9 @@
 """Reactions, flags and moderation: the writes, and the reads of the moderation pages.
 
-Callers find the post or thread through the permission door first (``permissions.access_post``,
-or ``communities.permissions.access_thread``) and pass the person's ``TopicAccess``; the
-services check what only they can know (whose post it is, what state it is in) and raise
-``ModerationRuleError`` with a message for the person, or ``PermissionDenied``.
+Callers find the post or thread through the door first (``praxis.access.access_post`` or
+``access_thread``) and pass the person's ``TopicAccess``; the services read the door's
+answers from it, check what only they can know (whose post it is, what state it is in) and
+raise ``ModerationRuleError`` with a message for the person, or ``PermissionDenied``.
 
 Every moderation act writes a ``ModerationAction`` (who, what, where, why) in the same
 transaction as the change, so the log and the state never disagree.
@@ -11,7 +11,7 @@ transaction as the change, so the log and the state never disagree.
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -19,14 +19,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from praxis.accounts.models import User
+from praxis.accounts.models import AnyUser, User
 from praxis.communities.models import Community
-from praxis.communities.permissions import (
-    AnyUser,
-    CommunityAccess,
-    TopicAccess,
-    topic_access,
-)
 from praxis.discussions.models import Flag, ModerationAction, Post, Reaction, Thread
 from praxis.discussions.search import post_path, thread_path
 from praxis.topics.models import Topic
@@ -38,12 +32,27 @@ class ModerationRuleError(Exception):
     """A request the rules refuse; the message is for the person."""
 
 
+class TopicAccess(Protocol):
+    """What the door (``praxis.access.TopicAccess``, a layer above this app) decided for one
+    person in one topic, as these services read it."""
+
+    @property
+    def topic(self) -> Topic: ...
+
+    @property
+    def community(self) -> Community: ...
+
+    @property
+    def is_member(self) -> bool: ...
+
+    @property
+    def member_id(self) -> int | None: ...
+
+    @property
+    def can_moderate(self) -> bool: ...
+
+
 # The door for one post ------------------------------------------------------------------------
-
-def _user_id(access: TopicAccess) -> int | None:
-    membership = access.community_access.membership
-    return membership.user_id if membership is not None else None
-
 
 def _same_topic(access: TopicAccess, thread: Thread) -> None:
     if thread.topic_id != access.topic.pk:
@@ -53,9 +62,9 @@ def _same_topic(access: TopicAccess, thread: Thread) -> None:
 def _check_member(access: TopicAccess, user: User, post: Post) -> None:
     """Reactions and flags are for the community's members."""
     _same_topic(access, post.thread)
-    if not access.community_access.is_member:
+    if not access.is_member:
         raise PermissionDenied
-    if _user_id(access) != user.pk:
+    if access.member_id != user.pk:
         raise ValueError("the access given is another person's")
 
 
@@ -256,21 +265,12 @@ def unpin_thread(*, access: TopicAccess, actor: User, thread: Thread,
                              action=ModerationAction.Action.UNPIN, reason=reason)
 
 
-def move_targets(access: TopicAccess, user: AnyUser) -> QuerySet[Topic]:
-    """The topics a thread of ``access.topic`` may move to: others of the same community,
-    not archived; a topic facilitator only to topics they also moderate."""
-    topics = Topic.objects.filter(
-        community=access.community, archived_at=None
-    ).exclude(pk=access.topic.pk).order_by("-starts_at", "title")
-    if not access.community_access.can_lead_topics:
-        topics = topics.filter(facilitators=user) if user.is_authenticated else topics.none()
-    return topics
-
-
 @transaction.atomic
-def move_thread(*, access: TopicAccess, actor: User, thread: Thread, to_topic: Topic,
+def move_thread(*, access: TopicAccess, actor: User, thread: Thread, to: TopicAccess,
                 reason: str) -> ModerationAction:
-    """Moves a thread, with all its posts, to another topic of the same community."""
+    """Moves a thread, with all its posts, to another topic of the same community; ``to`` is
+    the actor's access to that topic, where they must moderate too."""
+    to_topic = to.topic
     _require_moderator(access)
     _same_topic(access, thread)
     reason = _reason(reason)
@@ -280,7 +280,7 @@ def move_thread(*, access: TopicAccess, actor: User, thread: Thread, to_topic: T
         raise ModerationRuleError(_("The thread is in this topic already."))
     if to_topic.state == Topic.State.ARCHIVED:
         raise ModerationRuleError(_("A thread cannot move to an archived topic."))
-    if not topic_access(actor, to_topic, access.community_access).can_moderate:
+    if not to.can_moderate:
         raise PermissionDenied
     from_topic = access.topic
     Thread.objects.filter(pk=thread.pk).update(topic=to_topic)
@@ -310,21 +310,6 @@ class ModeratorScope:
         if self.everywhere:
             return Q()
         return Q(**{f"{prefix}topic_id__in": self.topic_ids})
-
-
-def moderator_scope(user: AnyUser, access: CommunityAccess) -> ModeratorScope | None:
-    """None when the person moderates nowhere in the community."""
-    if access.can_lead_topics:
-        return ModeratorScope(community=access.community, everywhere=True)
-    if not user.is_authenticated or not access.is_member:
-        return None
-    topic_ids = frozenset(
-        Topic.objects.filter(community=access.community, facilitators=user)
-        .values_list("id", flat=True)
-    )
-    if not topic_ids:
-        return None
-    return ModeratorScope(community=access.community, everywhere=False, topic_ids=topic_ids)
 
 
 @dataclass

@@ -1,20 +1,29 @@
-"""Reads that the discussion pages (and the community home) share.
+"""Reads that the discussion pages, the topic page and the community home share.
 
 Each function decides its ``select_related`` / ``prefetch_related`` once and runs a constant
 number of queries, whatever the number of posts, members and threads.
 """
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from praxis.accounts.models import User
+from praxis.accounts.models import AnyUser, User
 from praxis.communities.models import Community, Membership
-from praxis.communities.permissions import AnyUser
-from praxis.discussions.models import Post, Thread, ThreadRead
+from praxis.discussions.models import Post, Reaction, Thread, ThreadRead
 from praxis.topics.models import Topic
 
 POSTS_PER_PAGE = 50
@@ -169,4 +178,126 @@ def unread_threads(community: Community, user: User) -> QuerySet[Thread]:
     return (
         _with_unread_counts(_active_threads(community), user)
         .filter(latest_post_id__gt=F("last_read"), unread_count__gt=0)  # type: ignore[misc]
+    )
+
+
+# A topic's threads and posts, as its page and its downloads show them --------------------------
+
+@dataclass(frozen=True)
+class TopicThreads:
+    questions: list[Thread]
+    apply_thread: Thread | None
+    announcements: list[Thread]  # newest first
+
+
+FACILITATOR_KINDS = (Thread.Kind.QUESTION, Thread.Kind.APPLY, Thread.Kind.ANNOUNCEMENT)
+
+
+def facilitator_threads(topic: Topic) -> TopicThreads:
+    """The open questions in order, the apply thread and the announcements: one query."""
+    return split_facilitator_threads(
+        Thread.objects.filter(topic=topic, kind__in=FACILITATOR_KINDS)
+        .select_related("created_by").order_by("position", "pk"))
+
+
+def split_facilitator_threads(threads: Iterable[Thread]) -> TopicThreads:
+    """The facilitators' threads among ``threads`` (in position order): the open questions,
+    the first apply thread, and the announcements newest first. Others are left out."""
+    questions, apply_thread, announcements = [], None, []
+    for thread in threads:
+        if thread.kind not in FACILITATOR_KINDS:
+            continue
+        if thread.kind == Thread.Kind.APPLY:
+            apply_thread = apply_thread or thread
+        elif thread.kind == Thread.Kind.ANNOUNCEMENT:
+            announcements.append(thread)
+        else:
+            questions.append(thread)
+    announcements.sort(key=lambda thread: (thread.created_at, thread.pk), reverse=True)
+    return TopicThreads(questions=questions, apply_thread=apply_thread,
+                        announcements=announcements)
+
+
+def apply_thread_of(topic: Topic) -> Thread | None:
+    return Thread.objects.filter(topic=topic, kind=Thread.Kind.APPLY).order_by("pk").first()
+
+
+def other_threads(topic: Topic) -> QuerySet[Thread]:
+    """Members' questions and session plans: pinned first, then the latest activity."""
+    return (
+        Thread.objects.filter(topic=topic).exclude(kind__in=FACILITATOR_KINDS)
+        .select_related("created_by")
+        .order_by("-is_pinned", F("last_post_at").desc(nulls_last=True), "-pk")
+    )
+
+
+# Apply-phase participation -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ApplyParticipation:
+    apply_thread: Thread | None
+    posted: Sequence[Membership]  # with apply_posts and last_apply_post_at
+    not_yet: QuerySet[Membership]
+    member_count: int
+
+
+def apply_participation(topic: Topic) -> ApplyParticipation:
+    """Who among the community's members has posted in the topic's apply thread, with how
+    many posts, and who has not yet. A constant number of queries."""
+    apply_thread = apply_thread_of(topic)
+    members = (
+        Membership.objects.filter(community_id=topic.community_id)
+        .select_related("user").order_by("user__display_name", "user_id")
+    )
+    if apply_thread is None:
+        return ApplyParticipation(apply_thread=None, posted=[], not_yet=members,
+                                  member_count=members.count())
+    posts = Post.objects.filter(thread=apply_thread, author=OuterRef("user_id"),
+                                is_hidden=False).order_by()
+    members = members.annotate(
+        apply_posts=Coalesce(
+            Subquery(posts.values("author").annotate(n=Count("pk")).values("n"),
+                     output_field=IntegerField()),
+            0,
+        ),
+        last_apply_post_at=Subquery(posts.values("author").annotate(
+            last=Max("created_at")).values("last")),
+    )
+    posted = list(members.filter(apply_posts__gt=0))
+    return ApplyParticipation(
+        apply_thread=apply_thread, posted=posted, not_yet=members.filter(apply_posts=0),
+        member_count=Membership.objects.filter(community_id=topic.community_id).count(),
+    )
+
+
+# Posts worth linking from a synthesis ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class NotablePosts:
+    most_reacted: list[Post]
+    most_replied: list[Post]
+
+
+def notable_posts(topic: Topic, limit: int = 8) -> NotablePosts:
+    """The topic's visible posts with the most reactions and with the most replies, each with
+    ``reaction_total`` and ``reply_total``: two queries."""
+    reactions = (Reaction.objects.filter(post=OuterRef("pk")).order_by()
+                 .values("post").annotate(n=Count("pk")).values("n"))
+    replies = (Post.objects.filter(parent=OuterRef("pk")).order_by()
+               .values("parent").annotate(n=Count("pk")).values("n"))
+    posts = (
+        Post.objects.filter(thread__topic=topic, is_hidden=False)
+        .select_related("author", "thread")
+        .only("id", "body", "created_at", "author__display_name", "author__email",
+              "thread__title", "thread__id")
+        .annotate(
+            reaction_total=Coalesce(Subquery(reactions, output_field=IntegerField()), 0),
+            reply_total=Coalesce(Subquery(replies, output_field=IntegerField()), 0),
+        )
+    )
+    return NotablePosts(
+        most_reacted=list(posts.filter(reaction_total__gt=0)
+                          .order_by("-reaction_total", "-reply_total", "pk")[:limit]),
+        most_replied=list(posts.filter(reply_total__gt=0)
+                          .order_by("-reply_total", "-reaction_total", "pk")[:limit]),
     )

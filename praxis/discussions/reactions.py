@@ -4,7 +4,7 @@ The write, ``toggle_reaction``, is in ``moderation.py`` with the other acts on a
 """
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, QuerySet
@@ -13,12 +13,17 @@ from praxis.accounts.models import User
 from praxis.communities.models import Community
 from praxis.discussions.models import Post, Reaction
 
-if TYPE_CHECKING:
-    from praxis.communities.permissions import TopicAccess
+
+class ReactionAccess(Protocol):
+    """The door's answers (``praxis.access.TopicAccess``) that a page of posts shows."""
+
+    def can_react(self, post: Post) -> bool: ...
+
+    def can_flag(self, post: Post) -> bool: ...
 
 
 def annotate_reactions(posts: Sequence[Post], user: User | AnonymousUser | None, *,
-                       access: "TopicAccess | None" = None) -> None:
+                       access: ReactionAccess | None = None) -> None:
     """Sets on each post of a page, in at most two queries:
 
     - ``reaction_counts``: kind -> count;

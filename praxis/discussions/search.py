@@ -35,7 +35,6 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from praxis.communities.models import Community
-from praxis.communities.permissions import AnyUser, readable_communities
 from praxis.discussions.models import Post, Thread
 from praxis.library.models import Resource
 from praxis.topics.models import Topic
@@ -127,11 +126,12 @@ class SearchPage:
         return len(self.results)
 
 
-def search(user: AnyUser, query: str, *, community: Community | None = None,
+def search(readable: QuerySet[Community], query: str, *, community: Community | None = None,
            kinds: Iterable[str] | None = None, page: int = 1,
            any_word: bool = False) -> SearchPage:
-    """One page of results for ``query``, best first, from the communities ``user`` may read
-    (only ``community`` when given, and only if readable). Hidden posts are never found.
+    """One page of results for ``query``, best first, from the ``readable`` communities (the
+    door's ``readable_communities`` for the reader; only ``community`` when given, and only
+    if readable). Hidden posts are never found.
 
     Results have every word; when none has, they have any of them (``any_word`` on the
     page says so; pass it back for the following pages). A word found in very many places
@@ -147,7 +147,6 @@ def search(user: AnyUser, query: str, *, community: Community | None = None,
     if not terms:
         return SearchPage(query=query, terms=terms, number=page)
     chosen = [kind for kind in KINDS if kinds is None or kind in set(kinds)] or list(KINDS)
-    readable = readable_communities(user)
     if community is not None:
         readable = readable.filter(pk=community.pk)
     community_ids = list(readable.order_by().values_list("id", flat=True))

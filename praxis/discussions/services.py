@@ -14,6 +14,7 @@ from django.utils import timezone
 from praxis.accounts.models import User
 from praxis.communities.models import Community
 from praxis.core.markdown import render_markdown
+from praxis.discussions import hooks
 from praxis.discussions.attachments import CheckedFile
 from praxis.discussions.models import (
     PATH_STEP_DIGITS,
@@ -23,7 +24,6 @@ from praxis.discussions.models import (
     Thread,
     ThreadRead,
 )
-from praxis.notifications.services import post_published
 from praxis.topics.models import Topic
 
 # A path holds at most 23 steps of 11 characters in 255; replies deeper than this join their
@@ -86,7 +86,7 @@ def publish_post(*, thread: Thread, author: User, body: str, parent: Post | None
         post_count=F("post_count") + 1, last_post_at=now, latest_post_id=post.pk
     )
     _store_attachments(post, attachments)
-    post_published(post)
+    hooks.post_published.fire(post)
     return post
 
 

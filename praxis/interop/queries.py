@@ -6,13 +6,13 @@ Every read here takes a community or topic the permission door has already let t
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from django.db.models import Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from praxis.accounts.models import User
 from praxis.communities.models import Community, Membership
-from praxis.communities.permissions import TopicAccess
 from praxis.core.tokens import hash_token
 from praxis.discussions.models import ModerationAction, Post, Thread
 from praxis.discussions.queries import MAX_VISUAL_DEPTH
@@ -116,7 +116,16 @@ def _posts() -> Prefetch:
     )
 
 
-def offline_topic(access: TopicAccess) -> OfflineTopic:
+class PostReader(Protocol):
+    """The door's answer (``praxis.access.TopicAccess``) for the reader of a download."""
+
+    @property
+    def topic(self) -> Topic: ...
+
+    def can_see_post_body(self, post: Post) -> bool: ...
+
+
+def offline_topic(access: PostReader) -> OfflineTopic:
     """The topic with its details and every thread with every post, each post's body shown
     only where the door lets this reader see it: four queries (topic, facilitators,
     threads, posts)."""

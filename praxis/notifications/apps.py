@@ -8,4 +8,12 @@ class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from praxis.notifications import signals  # noqa: F401  (connects the receivers)
+        # What notifications does when lower apps' use cases fire their hooks (core.hooks).
+        from praxis.communities.hooks import membership_ended
+        from praxis.core.email import notice_owed
+        from praxis.discussions.hooks import post_published
+        from praxis.notifications import services
+
+        notice_owed.register(services.queue_notice)
+        post_published.register(services.post_published)
+        membership_ended.register(services.forget_departed_member)

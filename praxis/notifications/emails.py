@@ -263,7 +263,7 @@ def render_refused_reply(user: User, why: str, text: str, *, parent: Post | None
 
 def render_notice(to: User | str, subject_template: str, body_template: str,
                   context: dict[str, object]) -> RenderedEmail:
-    """A plain-text notice (see services.send_notice) as its reader reads it."""
+    """A plain-text notice (see core.email.send_notice) as its reader reads it."""
     if isinstance(to, User):
         reader = as_reader(to)
     else:

@@ -98,12 +98,20 @@ def unsubscribe(scope: UnsubscribeScope) -> User | None:
     return user
 
 
+def forget_departed_member(membership: Membership) -> None:
+    """Registered on ``communities.hooks.membership_ended``: a member who leaves (or is
+    removed) keeps no email choices in that community, so none linger on their settings
+    page or come back if they join again."""
+    Subscription.objects.filter(user_id=membership.user_id,
+                                community_id=membership.community_id).delete()
+
+
 # ---------------------------------------------------------------- owing emails
 
 
 def post_published(post: Post) -> None:
-    """Called by the discussions app when a post is published: the emails it owes are worked
-    out by a background task once the post is committed."""
+    """Registered on ``discussions.hooks.post_published``: the emails a new post owes are
+    worked out by a background task once the post is committed."""
     from praxis.notifications.tasks import fan_out_post
 
     enqueue_with_write(fan_out_post, post.pk)
@@ -191,13 +199,12 @@ def owe(*, key: str, kind: str, user: User | None, post: Post | None,
     return 1
 
 
-def send_notice(*, to: User | str, subject_template: str, body_template: str,
-                context: dict[str, object], private_link: bool = False) -> None:
-    """An email a write owes one person (an invitation, a decision on their request or
-    proposal), in their language and time zone (for an address without an account: the
-    sender's language, UTC). Sent through the outbox like every email: queued with the
-    write, so a write that rolls back owes nothing, and retried if the mail server is down.
-    ``private_link``: the email carries a link that signs in or joins (see ``settle``)."""
+def queue_notice(to: User | str, subject_template: str, body_template: str,
+                 context: dict[str, object], private_link: bool = False) -> None:
+    """The outbox's side of ``core.email.send_notice`` (registered on its hook): renders the
+    notice in the reader's language and time zone (for an address without an account: the
+    sender's language, UTC) and queues it with the write, retried if the mail server is
+    down. A private link's text is removed once it is settled (see ``settle``)."""
     rendered = emails.render_notice(to, subject_template, body_template, context)
     owe(key=f"notice:{uuid.uuid4().hex}",
         kind=Kind.PRIVATE_LINK if private_link else Kind.NOTICE,

@@ -22,13 +22,12 @@ from django.utils.translation import gettext as _
 
 from praxis.accounts.models import User
 from praxis.communities.models import Community, Membership
-from praxis.core.email import absolute_url
+from praxis.core.email import absolute_url, send_notice
 from praxis.core.markdown import render_markdown
 from praxis.discussions.models import Thread
 from praxis.discussions.services import start_thread
 from praxis.library import services as library
 from praxis.library.models import Resource
-from praxis.notifications.services import send_notice
 from praxis.topics.models import ProposalSupport, Topic, TopicProposal
 
 SLUG_MAX = 80

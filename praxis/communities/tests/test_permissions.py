@@ -3,12 +3,12 @@
 import pytest
 from django.urls import reverse
 
-from praxis.communities.models import Community
-from praxis.communities.permissions import (
+from praxis.access import (
     access_community,
     can_create_community,
     visible_communities,
 )
+from praxis.communities.models import Community
 from praxis.communities.tests.cast import VISITORS
 from praxis.communities.tests.factories import CohortFactory
 

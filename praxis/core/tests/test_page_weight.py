@@ -21,8 +21,8 @@ from bench.page_weight import (
     weigh_all,
 )
 from praxis.accounts.models import User
-from praxis.communities.demo import MAIN_SLUG, MEMBER_EMAIL
 from praxis.core.middleware import page_etag
+from praxis.demo.communities import MAIN_SLUG, MEMBER_EMAIL
 
 pytestmark = pytest.mark.django_db
 

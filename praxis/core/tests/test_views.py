@@ -11,7 +11,8 @@ def test_healthz_answers_200_when_the_database_answers(client, db):
 
 
 def test_healthz_answers_503_when_the_database_is_unreachable(client, db):
-    with mock.patch("praxis.core.views.connection.cursor", side_effect=OperationalError("down")):
+    with mock.patch("praxis.site.core.views.connection.cursor",
+                    side_effect=OperationalError("down")):
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] == "unreachable"

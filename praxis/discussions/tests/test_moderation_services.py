@@ -3,8 +3,8 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from praxis.access import topic_access
 from praxis.communities.models import Membership
-from praxis.communities.permissions import topic_access
 from praxis.communities.tests.factories import MembershipFactory
 from praxis.discussions import moderation
 from praxis.discussions.models import Flag, ModerationAction, Post, Thread

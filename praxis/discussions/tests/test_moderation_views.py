@@ -350,7 +350,7 @@ def test_the_moderation_page_asks_a_constant_number_of_queries(
 def test_the_post_actions_include_shows_reactions_and_moderation_links(cast, rf):
     from django.template.loader import render_to_string
 
-    from praxis.communities.permissions import topic_access
+    from praxis.access import topic_access
     from praxis.discussions.reactions import annotate_reactions
 
     discussion = make_discussion(cast)
@@ -380,7 +380,7 @@ def test_the_post_actions_include_shows_reactions_and_moderation_links(cast, rf)
 def test_the_thread_state_include_shows_badges_to_all_and_the_link_to_moderators(cast):
     from django.template.loader import render_to_string
 
-    from praxis.communities.permissions import topic_access
+    from praxis.access import topic_access
 
     discussion = make_discussion(cast)
     thread = discussion.thread

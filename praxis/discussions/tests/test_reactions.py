@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 
-from praxis.communities.permissions import topic_access
+from praxis.access import topic_access
 from praxis.discussions.models import Reaction
 from praxis.discussions.moderation import ModerationRuleError, toggle_reaction
 from praxis.discussions.reactions import annotate_reactions, will_use_reactions

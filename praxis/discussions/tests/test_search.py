@@ -5,8 +5,8 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 
+from praxis.access import readable_communities, topic_access
 from praxis.communities.models import Community
-from praxis.communities.permissions import topic_access
 from praxis.communities.tests.cast import VISITORS
 from praxis.discussions import moderation
 from praxis.discussions.models import Post, Thread
@@ -17,10 +17,10 @@ from praxis.discussions.search import (
     fts5_match,
     highlighted,
     plain_markdown,
-    search,
     search_terms,
     snippet,
 )
+from praxis.discussions.search import search as search_readable
 from praxis.discussions.tests.test_moderation_support import (
     make_discussion,
     make_thread,
@@ -28,6 +28,11 @@ from praxis.discussions.tests.test_moderation_support import (
     reply,
 )
 from praxis.library.models import Resource
+
+
+def search(person, query, **options):
+    """Searches as ``person`` would: in the communities the door lets them read."""
+    return search_readable(readable_communities(person), query, **options)
 
 
 def found(person, query, **options):

@@ -14,8 +14,8 @@ from praxis.communities.tests.cast import VISITORS
 from praxis.discussions.models import ModerationAction, Post, Thread
 from praxis.discussions.services import start_thread
 from praxis.discussions.tests.factories import make_thread, opener, reply
-from praxis.interop.offline import attachment_header
 from praxis.interop.tests.conftest import LISTED, PRIVATE, PUBLIC
+from praxis.site.interop.offline import attachment_header
 from praxis.topics import services as topic_services
 from praxis.topics.models import Topic
 

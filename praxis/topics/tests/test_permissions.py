@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from praxis.access import access_community, access_topic
 from praxis.communities.models import Community
-from praxis.communities.permissions import access_community, access_topic
 from praxis.library import services as library
 from praxis.library.tests.documents import PDF
 from praxis.topics import services

@@ -1,0 +1,79 @@
+"""Discussions in the stewards' back office: to look things up. Posting, editing (with its
+revision history) and moderating happen on the community's pages, where the rules are kept;
+here threads and posts are read-only."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from praxis.discussions.models import (
+    Attachment,
+    Flag,
+    ModerationAction,
+    Post,
+    PostRevision,
+    Thread,
+)
+from praxis.site.admin.communities import ReadOnlyStewardAdmin
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Thread)
+class ThreadAdmin(ReadOnlyStewardAdmin):
+    list_display = ["title", "topic", "kind", "post_count", "last_post_at", "is_locked",
+                    "is_pinned"]
+    list_filter = ["community", "kind", "is_locked"]
+    search_fields = ["title"]
+    list_select_related = ["topic"]
+    date_hierarchy = "created_at"
+
+
+class RevisionInline(ReadOnlyInline):
+    model = PostRevision
+    fields = ("created_at", "edited_by", "body")
+    readonly_fields = ("created_at", "edited_by", "body")
+
+
+class AttachmentInline(ReadOnlyInline):
+    model = Attachment
+    fields = ("original_name", "content_type", "size", "created_at")
+    readonly_fields = ("original_name", "content_type", "size", "created_at")
+
+
+@admin.register(Post)
+class PostAdmin(ReadOnlyStewardAdmin):
+    community_path = "thread__community"
+    list_display = ["__str__", "created_at", "edited_at", "is_hidden"]
+    list_filter = ["thread__community", "is_hidden"]
+    search_fields = ["body", "author__display_name", "author__email"]
+    list_select_related = ["author", "thread"]
+    date_hierarchy = "created_at"
+    exclude = ["body_html"]
+    raw_id_fields = ["thread", "author", "parent", "hidden_by"]
+    inlines = [RevisionInline, AttachmentInline]
+
+
+@admin.register(Flag)
+class FlagAdmin(ReadOnlyStewardAdmin):
+    community_path = "post__thread__community"
+    list_display = ["post", "flagged_by", "created_at", "resolved_at"]
+    list_filter = ["resolved_at"]
+    list_select_related = ["post__author", "post__thread", "flagged_by"]
+
+
+@admin.register(ModerationAction)
+class ModerationActionAdmin(ReadOnlyStewardAdmin):
+    list_display = ["created_at", "actor", "action", "thread", "reason"]
+    list_filter = ["action", "community"]
+    list_select_related = ["actor", "thread"]

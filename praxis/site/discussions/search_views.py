@@ -1,0 +1,65 @@
+"""The search pages: site-wide (and the header's form) and within one community."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from praxis.access import access_community, readable_communities
+from praxis.communities.models import Community
+from praxis.discussions import search as engine
+from praxis.site.discussions.moderation_views import signed_in_or_login
+
+COMMUNITY_CHOICES_SHOWN = 200
+
+
+def _page_number(request: HttpRequest) -> int:
+    value = request.GET.get("page", "")
+    return int(value) if value.isdigit() and 0 < len(value) < 5 else 1
+
+
+def _kind(request: HttpRequest) -> str:
+    kind = request.GET.get("kind", "")
+    return kind if kind in engine.KINDS else ""
+
+
+def _render(request: HttpRequest, *, community: Community | None, context: dict
+            ) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:engine.MAX_QUERY_LENGTH]
+    kind = _kind(request)
+    results = engine.search(readable_communities(request.user), query, community=community,
+                            kinds=[kind] if kind else None, page=_page_number(request),
+                            any_word=request.GET.get("any") == "1")
+    keep = request.GET.copy()
+    keep.pop("page", None)
+    if results.any_word:
+        keep["any"] = "1"
+    return render(request, "discussions/search.html", {
+        **context,
+        "query": query,
+        "kind": kind,
+        "kinds": list(engine.KIND_LABELS.items()),
+        "results": results,
+        "query_without_page": keep.urlencode(),
+        "max_length": engine.MAX_QUERY_LENGTH,
+    })
+
+
+@require_GET
+def site_search(request: HttpRequest) -> HttpResponse:
+    """Everything the person may read; optionally one of those communities."""
+    readable = readable_communities(request.user).order_by("name")
+    slug = request.GET.get("community", "")
+    chosen = readable.filter(slug=slug).first() if slug else None
+    return _render(request, community=chosen, context={
+        "community_choices": readable.only("slug", "name")[:COMMUNITY_CHOICES_SHOWN],
+        "chosen_community": chosen,
+        "searching_community": bool(slug),
+    })
+
+
+@require_GET
+@signed_in_or_login
+def community_search(request: HttpRequest, slug: str) -> HttpResponse:
+    access = access_community(request.user, slug, need="read")
+    return _render(request, community=access.community,
+                   context={"access": access, "community": access.community})

@@ -1,0 +1,249 @@
+"""Reply by email: a message to a reply address becomes a post under its sender's name, in the
+thread of the post it answers, or is rejected with a logged reason and changes nothing.
+
+A rejected reply from the very member its address was made for (the address verifies, the
+sender is that member, vouched for by our mail server when one is named) is told to the
+member: an email says why, with their words quoted back. Nobody else is ever answered: not
+a forger, another sender, a bounce or an automatic reply, so no mail goes to strangers and
+no loop can start."""
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass, replace
+from email import policy
+from email.parser import BytesHeaderParser
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from praxis.access import TopicAccess, topic_access
+from praxis.accounts.models import User
+from praxis.discussions.models import Post
+from praxis.discussions.services import publish_post
+from praxis.notifications import emails, services
+from praxis.notifications.inbound import InboundMessage, Rejected, parse_message
+from praxis.notifications.models import InboundEmail, OutboundEmail
+from praxis.notifications.tokens import (
+    ExpiredToken,
+    ForgedToken,
+    ReplyTarget,
+    find_reply_target,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    posted: bool
+    reason: str = ""  # why it was rejected, a short code
+    detail: str = ""
+    post: Post | None = None
+    duplicate: bool = False
+    # A rejection the member is told of: the verified member, why in a word for the notice
+    # ("closed", "locked", "left", "hidden", "not_allowed", "gone", "expired", "empty"), the post
+    # they answered if it is still there, and whether they may still read it.
+    member: User | None = None
+    notice: str = ""
+    parent: Post | None = None
+    can_read: bool = False
+
+
+def max_inbound_bytes() -> int:
+    return int(settings.PRAXIS_MAX_INBOUND_MB) * 1024 * 1024
+
+
+def receive(raw: bytes, *, channel: str) -> Outcome:
+    """Takes one RFC 5322 message as delivered by a mail server; records what became of it.
+    The post and the record of the message that made it are saved together, so a message
+    delivered twice posts once."""
+    message: InboundMessage | None = None
+    try:
+        message = parse_message(raw, max_bytes=max_inbound_bytes())
+    except Rejected as rejected:
+        outcome = Outcome(posted=False, reason=rejected.reason, detail=rejected.detail)
+        message = rejected.message  # read, but with none of the member's own words
+        if message is not None:
+            outcome = _empty_reply(message, raw, outcome)
+    else:
+        try:
+            with transaction.atomic():
+                outcome = _post_reply(message, raw)
+                if outcome.posted:
+                    _record(raw, channel, message, outcome)
+        except IntegrityError:
+            outcome = Outcome(posted=False, reason="duplicate", duplicate=True)
+    if outcome.duplicate:
+        log.info("inbound email %s was posted already", message.message_id if message else "")
+        return outcome
+    if outcome.posted:
+        log.info("inbound email from %s posted as post %s", message.sender if message else "",
+                 outcome.post.pk if outcome.post else "")
+    else:
+        with transaction.atomic():
+            _record(raw, channel, message, outcome)
+            if message is not None and outcome.member is not None and outcome.notice:
+                _tell_member(message, raw, outcome)
+        log.warning("inbound email rejected (%s): %s", outcome.reason, outcome.detail)
+    return outcome
+
+
+def _record(raw: bytes, channel: str, message: InboundMessage | None, outcome: Outcome) -> None:
+    InboundEmail.objects.create(
+        channel=channel, size=len(raw), message_id=message.message_id[:300] if message else "",
+        sender=message.sender[:254] if message else "",
+        outcome=InboundEmail.Outcome.POSTED if outcome.posted else InboundEmail.Outcome.REJECTED,
+        reason=outcome.reason, detail=outcome.detail[:2000],
+        user=outcome.post.author if outcome.post else outcome.member, post=outcome.post,
+    )
+
+
+def notice_key(member: User, message: InboundMessage, raw: bytes) -> str:
+    """One notice per message and member: a message delivered twice is told of once."""
+    seed = message.message_id.encode() if message.message_id else raw
+    return f"reply_refused:{member.pk}:{hashlib.sha256(seed).hexdigest()}"
+
+
+def _tell_member(message: InboundMessage, raw: bytes, outcome: Outcome) -> None:
+    """Owes the member an email saying their reply was not posted, with its text; in the
+    transaction that records the message."""
+    assert outcome.member is not None
+    rendered = emails.render_refused_reply(
+        outcome.member, outcome.notice, message.text or message.full_text, parent=outcome.parent,
+        can_read=outcome.can_read, received_at=timezone.now(),
+        in_reply_to=message.message_id[:300])
+    # No post: the notice must go even though the member may no longer see the post.
+    services.owe(key=notice_key(outcome.member, message, raw),
+                  kind=OutboundEmail.Kind.REPLY_REFUSED, user=outcome.member, post=None,
+                  rendered=rendered)
+
+
+def _reject(reason: str, detail: str) -> Outcome:
+    return Outcome(posted=False, reason=reason, detail=detail)
+
+
+AUTH_RESULT = re.compile(r"\b(dmarc|dkim|spf)=(\w+)([^;]*)", re.IGNORECASE)
+AUTH_DOMAIN = re.compile(r"\b(?:header\.d|header\.i|smtp\.mailfrom|header\.from)="
+                         r"(?:[^\s;@]*@)?([A-Za-z0-9.-]+)", re.IGNORECASE)
+
+
+def sender_authenticated(raw: bytes, sender: str, authserv_id: str) -> bool:
+    """Whether our own mail server (its ``authserv_id``) vouched for the From address in an
+    Authentication-Results header (RFC 8601): DMARC pass, or a DKIM or SPF pass for the
+    sender's own domain. Headers naming another server are ignored: anyone can write one."""
+    headers = BytesHeaderParser(policy=policy.default).parsebytes(raw)
+    domain = sender.rpartition("@")[2].lower()
+    for value in headers.get_all("Authentication-Results") or []:
+        server, _, results = str(value).partition(";")
+        if server.strip().split()[0:1] != [authserv_id]:
+            continue
+        for method, result, rest in AUTH_RESULT.findall(results):
+            if result.lower() != "pass":
+                continue
+            if method.lower() == "dmarc":
+                return True
+            for found in AUTH_DOMAIN.findall(rest):
+                if found.lower() == domain or domain.endswith("." + found.lower()):
+                    return True
+    return False
+
+
+def _verified_member(message: InboundMessage, raw: bytes,
+                     target: ReplyTarget) -> User | Outcome:
+    """The member the reply address was made for, if they sent the message (and our mail
+    server vouched for them, when one is named); else the rejection."""
+    user = User.objects.filter(pk=target.user_id, is_active=True).first()
+    if user is None or user.email.lower() != message.sender.lower():
+        return _reject("unknown_sender",
+                       f"{message.sender} is not the member the reply address was made for")
+    authserv_id = settings.PRAXIS_INBOUND_AUTHSERV_ID
+    if authserv_id and not sender_authenticated(raw, message.sender, authserv_id):
+        return _reject("unauthenticated",
+                       f"{authserv_id} did not vouch for {message.sender} (DMARC, DKIM, SPF)")
+    return user
+
+
+def _already_posted(message: InboundMessage) -> bool:
+    return bool(message.message_id) and InboundEmail.objects.filter(
+        message_id=message.message_id[:300], outcome=InboundEmail.Outcome.POSTED).exists()
+
+
+def _parent(target: ReplyTarget) -> Post | None:
+    return (Post.objects.select_related("thread", "thread__topic", "thread__community")
+            .filter(pk=target.post_id).first())
+
+
+def _refused(outcome: Outcome, user: User, notice: str, parent: Post | None,
+             access: TopicAccess | None = None) -> Outcome:
+    """A rejection the member is to be told of, with whether they may still read the
+    thread (for its link); ``access``: theirs to the parent's topic, if already asked."""
+    can_read = parent is not None and (
+        access or topic_access(user, parent.thread.topic)).can_read
+    return replace(outcome, member=user, notice=notice, parent=parent, can_read=can_read)
+
+
+def _told_if_theirs(outcome: Outcome, message: InboundMessage, raw: bytes,
+                    target: ReplyTarget, notice: str) -> Outcome:
+    """The rejection, to be told of when the member the address was made for sent the
+    message themselves and it was not posted before."""
+    member = _verified_member(message, raw, target)
+    if not isinstance(member, User) or _already_posted(message):
+        return outcome
+    return _refused(outcome, member, notice, _parent(target))
+
+
+def _why_not_allowed(access: TopicAccess, parent: Post) -> str:
+    thread = parent.thread
+    if not access.community_access.is_member and not access.community_access.is_site_admin:
+        return "left"
+    if not access.can_participate:
+        return "closed"
+    if not access.can_post_in(thread):
+        return "locked"
+    if not access.can_see_post_body(parent):
+        return "hidden"
+    return "not_allowed"
+
+
+def _empty_reply(message: InboundMessage, raw: bytes, outcome: Outcome) -> Outcome:
+    """A reply with none of the member's own words outside the quote (written inside it, in
+    a mail client we cannot read that way): its member is told, with all the message's text."""
+    try:
+        target = find_reply_target(message.recipients)
+    except (ForgedToken, ExpiredToken):
+        return outcome
+    if target is None:
+        return outcome
+    return _told_if_theirs(outcome, message, raw, target, "empty")
+
+
+def _post_reply(message: InboundMessage, raw: bytes) -> Outcome:
+    try:
+        target = find_reply_target(message.recipients)
+    except ForgedToken as forged:
+        return _reject("forged_token", f"reply address {forged} does not verify")
+    except ExpiredToken as expired:
+        return _told_if_theirs(_reject("expired_token", f"reply address {expired} is too old"),
+                               message, raw, expired.target, "expired")
+    if target is None:
+        return _reject("no_reply_address", "sent to none of Praxis's reply addresses")
+    user = _verified_member(message, raw, target)
+    if isinstance(user, Outcome):
+        return user
+    if _already_posted(message):
+        return Outcome(posted=False, reason="duplicate", duplicate=True)
+    parent = _parent(target)
+    if parent is None:
+        return _refused(_reject("gone", "the post replied to no longer exists"), user, "gone",
+                        None)
+    thread = parent.thread
+    access = topic_access(user, thread.topic)
+    if not access.can_post_in(thread) or not access.can_see_post_body(parent):
+        return _refused(
+            _reject("not_allowed", f"{user.email} may not post in thread {thread.pk} now"),
+            user, _why_not_allowed(access, parent), parent, access)
+    post = publish_post(thread=thread, author=user, body=message.text, parent=parent,
+                        source="email")
+    return Outcome(posted=True, post=post)

@@ -19,8 +19,8 @@ from bench.measure import measure
 from bench.page_weight import BUDGET_BYTES, stylesheet_bytes
 from praxis.accounts.models import User
 from praxis.communities.models import Community, Membership
-from praxis.discussions import services
 from praxis.demo.discussions import THEMES, Writer
+from praxis.discussions import services
 from praxis.discussions.models import Post, Thread
 from praxis.topics.models import Topic
 

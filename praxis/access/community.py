@@ -17,7 +17,7 @@ from praxis.communities.models import Community, Membership
 
 # What a page or entry point needs of a community; mypy checks every caller's spelling.
 CommunityNeed = Literal["see", "read", "view_members", "manage", "lead_topics",
-                        "propose_topics", "follow"]
+                        "propose_topics", "follow", "track_reading"]
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,12 @@ class CommunityAccess:
     def can_follow(self) -> bool:
         """Choose what to hear of by email, and get it: members only (email reaches no one
         who has not joined, whatever the community's visibility)."""
+        return self.is_member
+
+    @property
+    def can_track_reading(self) -> bool:
+        """What is new since one last read, and marking it read: members, whose reading is
+        recorded."""
         return self.is_member
 
     @property
@@ -126,6 +132,10 @@ def allows(access: CommunityAccess, need: CommunityNeed) -> bool:
             return access.can_propose_topics
         case "follow":
             return access.can_follow
+        case "track_reading":
+            return access.can_track_reading
+        case _:  # a caller mypy did not check
+            raise ValueError(f"unknown need {need!r}")
 
 
 def access_community(user: AnyUser, slug: str, *, need: CommunityNeed = "see",

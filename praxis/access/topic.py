@@ -205,6 +205,8 @@ def _require(found: TopicAccess, need: TopicNeed, user: AnyUser,
             allowed = found.community_access.can_manage
         case "follow":
             allowed = found.community_access.can_follow
+        case _:  # a caller mypy did not check
+            raise ValueError(f"unknown need {need!r}")
     if not allowed:
         raise PermissionDenied
 
@@ -227,7 +229,7 @@ def access_thread(user: AnyUser, slug: str, thread_id: int,
     """Finds a thread of a community for this person, with their TopicAccess, or refuses."""
     access = access_community(user, slug, need="see")
     thread = (
-        Thread.objects.select_related("topic", "created_by")
+        Thread.objects.select_related("topic", "created_by", "community")
         .filter(community=access.community, pk=thread_id).first()
     )
     if thread is None:
@@ -244,7 +246,7 @@ def access_post(user: AnyUser, slug: str, post_id: int,
     where they may not read."""
     access = access_community(user, slug, need="see")
     post = (
-        Post.objects.select_related("thread__topic", "author", *related)
+        Post.objects.select_related("thread__topic", "thread__community", "author", *related)
         .filter(pk=post_id, thread__community=access.community).first()
     )
     if post is None:

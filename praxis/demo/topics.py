@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from praxis.accounts.models import User
 from praxis.communities.models import Membership
 from praxis.demo.communities import DemoContext
+from praxis.discussions import services as discussion_services
 from praxis.discussions.models import Post, Thread
 from praxis.topics import services
 from praxis.topics.models import ProposalSupport, Topic, TopicProposal
@@ -469,8 +470,8 @@ def build(ctx: DemoContext) -> None:
     Topic.objects.filter(pk=scheduled.pk).update(
         seed_resource=SCHEDULED.article.add_to_library(community=ctx.community, added_by=lead))
     for question in SCHEDULED.questions:
-        services.add_question(topic=scheduled, author=lead, title=question.title,
-                              body=question.body)
+        discussion_services.add_question(topic=scheduled, author=lead, title=question.title,
+                                         body=question.body)
     TopicProposal.objects.filter(pk=approved.pk).update(
         created_at=ctx.days_ago(40), decided_at=ctx.days_ago(12))
     topics.append(scheduled)

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class DiscussionsConfig(AppConfig):
     name = "praxis.discussions"
     verbose_name = _("Discussions")
+
+    def ready(self) -> None:
+        # A new topic's question and apply threads are discussions (core.hooks).
+        from praxis.discussions import services
+        from praxis.topics.hooks import topic_created
+
+        topic_created.register(services.open_topic_threads)

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -55,6 +56,14 @@ class Thread(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return self.address(self.community.slug, self.pk)
+
+    @staticmethod
+    def address(community_slug: str, thread_id: int) -> str:
+        """A thread's address when only its community's slug and its id are at hand."""
+        return reverse("discussions:thread", args=[community_slug, thread_id])
+
 
 class Post(models.Model):
     """One contribution to a thread; replies form a tree through ``parent``."""
@@ -98,6 +107,15 @@ class Post(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author} in {self.thread}"
+
+    def get_absolute_url(self) -> str:
+        """The permalink: it opens the thread page that shows the post, scrolled to it."""
+        return self.address(self.thread.community.slug, self.pk)
+
+    @staticmethod
+    def address(community_slug: str, post_id: int) -> str:
+        """A post's permalink when only its community's slug and its id are at hand."""
+        return reverse("discussions:post", args=[community_slug, post_id])
 
 
 class PostRevision(models.Model):

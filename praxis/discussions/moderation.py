@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from praxis.accounts.models import AnyUser, User
 from praxis.communities.models import Community
 from praxis.discussions.models import Flag, ModerationAction, Post, Reaction, Thread
-from praxis.discussions.search import post_path, thread_path
 from praxis.topics.models import Topic
 
 REASON_MAX_LENGTH = 2000
@@ -342,7 +341,7 @@ def flagged_posts(scope: ModeratorScope) -> list[FlaggedPost]:
             if len(grouped) == FLAGGED_POSTS_SHOWN:
                 continue
             entry = grouped[flag.post_id] = FlaggedPost(
-                post=flag.post, post_url=post_path(scope.community.slug, flag.post_id), flags=[]
+                post=flag.post, post_url=Post.address(scope.community.slug, flag.post_id), flags=[]
             )
         entry.flags.append(flag)
     return list(grouped.values())
@@ -376,7 +375,7 @@ def with_links(entries: Iterable[ModerationAction], slug: str) -> list[Moderatio
     rows = list(entries)
     for entry in rows:
         entry.link = (  # type: ignore[attr-defined]
-            post_path(slug, entry.post_id) if entry.post_id
-            else thread_path(slug, entry.thread_id) if entry.thread_id else ""
+            Post.address(slug, entry.post_id) if entry.post_id
+            else Thread.address(slug, entry.thread_id) if entry.thread_id else ""
         )
     return rows

@@ -156,7 +156,7 @@ def _active_threads(community: Community) -> QuerySet[Thread]:
     return (
         Thread.objects.filter(community=community, last_post_at__isnull=False,
                               topic__starts_at__lte=timezone.now())
-        .select_related("topic").order_by("-last_post_at", "-pk")
+        .select_related("topic", "community").order_by("-last_post_at", "-pk")
     )
 
 
@@ -197,7 +197,7 @@ def facilitator_threads(topic: Topic) -> TopicThreads:
     """The open questions in order, the apply thread and the announcements: one query."""
     return split_facilitator_threads(
         Thread.objects.filter(topic=topic, kind__in=FACILITATOR_KINDS)
-        .select_related("created_by").order_by("position", "pk"))
+        .select_related("created_by", "community").order_by("position", "pk"))
 
 
 def split_facilitator_threads(threads: Iterable[Thread]) -> TopicThreads:
@@ -219,14 +219,15 @@ def split_facilitator_threads(threads: Iterable[Thread]) -> TopicThreads:
 
 
 def apply_thread_of(topic: Topic) -> Thread | None:
-    return Thread.objects.filter(topic=topic, kind=Thread.Kind.APPLY).order_by("pk").first()
+    return (Thread.objects.filter(topic=topic, kind=Thread.Kind.APPLY)
+            .select_related("community").order_by("pk").first())
 
 
 def other_threads(topic: Topic) -> QuerySet[Thread]:
     """Members' questions and session plans: pinned first, then the latest activity."""
     return (
         Thread.objects.filter(topic=topic).exclude(kind__in=FACILITATOR_KINDS)
-        .select_related("created_by")
+        .select_related("created_by", "community")
         .order_by("-is_pinned", F("last_post_at").desc(nulls_last=True), "-pk")
     )
 
@@ -287,9 +288,9 @@ def notable_posts(topic: Topic, limit: int = 8) -> NotablePosts:
                .values("parent").annotate(n=Count("pk")).values("n"))
     posts = (
         Post.objects.filter(thread__topic=topic, is_hidden=False)
-        .select_related("author", "thread")
+        .select_related("author", "thread__community")
         .only("id", "body", "created_at", "author__display_name", "author__email",
-              "thread__title", "thread__id")
+              "thread__title", "thread__id", "thread__community__slug")
         .annotate(
             reaction_total=Coalesce(Subquery(reactions, output_field=IntegerField()), 0),
             reply_total=Coalesce(Subquery(replies, output_field=IntegerField()), 0),

@@ -303,7 +303,7 @@ def _results(hits: list[tuple[str, int]], terms: list[str]) -> list[SearchResult
         for post in posts:
             found[(POST, post.pk)] = SearchResult(
                 kind=POST, object_id=post.pk, community=post.thread.community,
-                url=post_path(post.thread.community.slug, post.pk),
+                url=Post.address(post.thread.community.slug, post.pk),
                 # A post has no title: its thread's, unmarked, says where it is.
                 title_html=highlighted(post.thread.title, []),
                 snippet_html=snippet(plain_markdown(post.body), terms),
@@ -318,7 +318,7 @@ def _results(hits: list[tuple[str, int]], terms: list[str]) -> list[SearchResult
         for thread in threads:
             found[(THREAD, thread.pk)] = SearchResult(
                 kind=THREAD, object_id=thread.pk, community=thread.community,
-                url=thread_path(thread.community.slug, thread.pk),
+                url=Thread.address(thread.community.slug, thread.pk),
                 title_html=highlighted(thread.title, terms), snippet_html=mark_safe(""),
                 context=thread.topic.title,
                 author=thread.created_by.display_name if thread.created_by else "",
@@ -358,22 +358,13 @@ def _results(hits: list[tuple[str, int]], terms: list[str]) -> list[SearchResult
     return [found[hit] for hit in hits if hit in found]
 
 
-def post_path(slug: str, post_id: int) -> str:
-    """A post's permalink (served by the thread pages as ``discussions:post``)."""
-    return reverse("discussions:post", args=[slug, post_id])
-
-
 def resource_path(resource: Resource, topic: Topic | None) -> str:
     """Where a resource is read: the page of the (latest) topic it seeds, else its own web
     address for a link; a file seeding no topic has no page yet (empty)."""
     slug = resource.community.slug
     if topic is not None:
-        return reverse("topics:detail", args=[slug, topic.slug])
+        return reverse("topics:detail", args=[slug, topic.slug])  # the topic of another row
     return resource.url if resource.kind == Resource.Kind.LINK else ""
-
-
-def thread_path(slug: str, thread_id: int) -> str:
-    return reverse("discussions:thread", args=[slug, thread_id])
 
 
 # Snippets ------------------------------------------------------------------------------------

@@ -1,15 +1,17 @@
 """Writes in discussions: one function per use case, transaction inside.
 
-Callers pass the permission door first (``communities.permissions.access_thread`` /
-``access_topic``); services keep the discussion's own invariants: the reply tree's paths,
-the thread's counters, the revision history, the read marks.
+Callers pass the door first (``praxis.access.access_thread`` / ``access_topic``); services
+keep the discussion's own invariants: the reply tree's paths, the thread's counters, the
+revision history, the read marks, the order of a topic's open questions.
 """
 
 from collections.abc import Sequence
+from typing import Literal
 
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from praxis.accounts.models import User
 from praxis.communities.models import Community
@@ -24,11 +26,15 @@ from praxis.discussions.models import (
     Thread,
     ThreadRead,
 )
+from praxis.topics.hooks import QuestionDraft
 from praxis.topics.models import Topic
+from praxis.topics.services import default_apply_prompt
 
 # A path holds at most 23 steps of 11 characters in 255; replies deeper than this join their
 # parent's own parent (the "in reply to" line and quoting keep the context).
 MAX_DEPTH = 20
+# The apply thread sorts after every open question.
+APPLY_THREAD_POSITION = 1000
 
 
 class DiscussionRuleError(Exception):
@@ -67,9 +73,14 @@ def _store_attachments(post: Post, files: Sequence[CheckedFile]) -> None:
 def publish_post(*, thread: Thread, author: User, body: str, parent: Post | None = None,
                  source: str = "web", attachments: Sequence[CheckedFile] = ()) -> Post:
     """Adds a post (or a reply to ``parent``) to a thread with its checked attachments, and
-    updates the thread's counters. Either all of it is saved or nothing is."""
+    updates the thread's counters. Either all of it is saved or nothing is.
+
+    Answering the thread's opening post is answering the thread: the reply is not indented
+    under it, whether it comes from the web, by email or from an import."""
     if parent is not None and parent.thread_id != thread.pk:
         raise DiscussionRuleError("The post replied to is in another thread.")
+    if parent is not None and parent.parent_id is None and _is_opener(parent):
+        parent = None
     if parent is not None and parent.depth >= MAX_DEPTH and parent.parent_id is not None:
         parent = Post.objects.get(pk=parent.parent_id)
     now = timezone.now()
@@ -90,6 +101,13 @@ def publish_post(*, thread: Thread, author: User, body: str, parent: Post | None
     return post
 
 
+def _is_opener(post: Post) -> bool:
+    """Whether a top-level post is the first of its thread (paths sort in time order)."""
+    first = (Post.objects.filter(thread_id=post.thread_id, parent=None)
+             .order_by("path").values_list("pk", flat=True).first())
+    return first == post.pk
+
+
 @transaction.atomic
 def start_thread(*, topic: Topic, author: User, title: str, body: str,
                  kind: str = Thread.Kind.MEMBER, position: int = 0,
@@ -103,6 +121,57 @@ def start_thread(*, topic: Topic, author: User, title: str, body: str,
     thread.refresh_from_db()
     return thread
 
+
+# A topic's open questions and apply thread ---------------------------------------------------
+
+def apply_thread_title() -> str:
+    return _("How will you apply this in your own context?")
+
+
+def open_topic_threads(topic: Topic, actor: User, questions: Sequence[QuestionDraft]) -> None:
+    """Registered on ``topics.hooks.topic_created``: one thread per open question (in the
+    order given, blank ones left out) and the apply thread, each opened by ``actor``."""
+    for position, question in enumerate(q for q in questions if q.title.strip()):
+        start_thread(topic=topic, author=actor, title=question.title.strip(),
+                     body=question.body.strip() or question.title.strip(),
+                     kind=Thread.Kind.QUESTION, position=position + 1)
+    start_thread(topic=topic, author=actor, title=apply_thread_title(),
+                 body=topic.apply_prompt.strip() or default_apply_prompt(),
+                 kind=Thread.Kind.APPLY, position=APPLY_THREAD_POSITION)
+
+
+@transaction.atomic
+def add_question(*, topic: Topic, author: User, title: str, body: str = "") -> Thread:
+    """Adds an open question after the others, opening its thread."""
+    if topic.state == Topic.State.ARCHIVED:
+        raise DiscussionRuleError(_("This topic is archived; its questions stay as they were."))
+    last = (Thread.objects.filter(topic=topic, kind=Thread.Kind.QUESTION)
+            .aggregate(last=Max("position"))["last"]) or 0
+    return start_thread(topic=topic, author=author, title=title.strip(),
+                        body=body.strip() or title.strip(), kind=Thread.Kind.QUESTION,
+                        position=last + 1)
+
+
+@transaction.atomic
+def move_question(*, topic: Topic, thread: Thread, direction: Literal["up", "down"]) -> None:
+    """Moves an open question one place up or down; positions become 1..n on the way."""
+    questions = list(
+        Thread.objects.select_for_update()
+        .filter(topic=topic, kind=Thread.Kind.QUESTION).order_by("position", "pk")
+    )
+    index = next((i for i, q in enumerate(questions) if q.pk == thread.pk), None)
+    if index is None:
+        raise DiscussionRuleError(_("That is not one of this topic's open questions."))
+    other = index - 1 if direction == "up" else index + 1
+    if 0 <= other < len(questions):
+        questions[index], questions[other] = questions[other], questions[index]
+    for position, question in enumerate(questions, start=1):
+        if question.position != position:
+            question.position = position
+            question.save(update_fields=["position"])
+
+
+# Posts ----------------------------------------------------------------------------------------
 
 @transaction.atomic
 def edit_post(*, post: Post, editor: User, body: str) -> Post:

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 
 from praxis.communities.models import Community
 from praxis.discussions.models import Post
-from praxis.discussions.search import post_path
 from praxis.topics.models import Topic
 
 Absolute = Callable[[str], str]
@@ -27,7 +26,7 @@ class HtmlContentAtomFeed(Atom1Feed):
 
 
 def _add_post(feed: Atom1Feed, post: Post, slug: str, absolute: Absolute) -> None:
-    link = absolute(post_path(slug, post.pk))
+    link = absolute(Post.address(slug, post.pk))
     feed.add_item(
         title=_("%(author)s in %(thread)s") % {
             "author": post.author, "thread": post.thread.title,

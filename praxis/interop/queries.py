@@ -15,14 +15,14 @@ from praxis.accounts.models import User
 from praxis.communities.models import Community, Membership
 from praxis.core.tokens import hash_token
 from praxis.discussions.models import ModerationAction, Post, Thread
-from praxis.discussions.queries import MAX_VISUAL_DEPTH
+from praxis.discussions.queries import (
+    FACILITATOR_KINDS,
+    MAX_VISUAL_DEPTH,
+    split_facilitator_threads,
+)
 from praxis.interop.models import FeedToken
 from praxis.topics.models import Topic
-from praxis.topics.queries import (
-    FACILITATOR_KINDS,
-    split_facilitator_threads,
-    topic_with_details,
-)
+from praxis.topics.queries import topic_with_details
 
 FEED_LENGTH = 50
 

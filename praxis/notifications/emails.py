@@ -57,13 +57,11 @@ def _host() -> str:
 
 
 def post_url(post: Post) -> str:
-    return absolute_url(None, reverse("discussions:post", args=[post.thread.community.slug,
-                                                                post.pk]))
+    return absolute_url(None, post.get_absolute_url())
 
 
 def thread_url(thread: Thread) -> str:
-    return absolute_url(None, reverse("discussions:thread", args=[thread.community.slug,
-                                                                  thread.pk]))
+    return absolute_url(None, thread.get_absolute_url())
 
 
 def settings_url() -> str:

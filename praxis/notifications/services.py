@@ -9,6 +9,7 @@ import zoneinfo
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
@@ -199,12 +200,14 @@ def owe(*, key: str, kind: str, user: User | None, post: Post | None,
     return 1
 
 
-def queue_notice(to: User | str, subject_template: str, body_template: str,
+def queue_notice(to: AbstractBaseUser | str, subject_template: str, body_template: str,
                  context: dict[str, object], private_link: bool = False) -> None:
     """The outbox's side of ``core.email.send_notice`` (registered on its hook): renders the
     notice in the reader's language and time zone (for an address without an account: the
     sender's language, UTC) and queues it with the write, retried if the mail server is
     down. A private link's text is removed once it is settled (see ``settle``)."""
+    if not isinstance(to, User | str):
+        raise TypeError(f"a notice goes to a member or an address, not {type(to).__name__}")
     rendered = emails.render_notice(to, subject_template, body_template, context)
     owe(key=f"notice:{uuid.uuid4().hex}",
         kind=Kind.PRIVATE_LINK if private_link else Kind.NOTICE,

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 
-from praxis.access import access_community
+from praxis.access import CommunityNeed, access_community
 
 View = Callable[..., HttpResponseBase]
 
@@ -36,9 +36,9 @@ def login_on_refusal(view: View, back: Callable[[HttpRequest, dict[str, Any]], s
     return wrapper
 
 
-def community_view(need: str) -> Callable[[View], View]:
+def community_view(need: CommunityNeed) -> Callable[[View], View]:
     """Resolves ``slug`` through ``access_community`` and hands the view a CommunityAccess
-    (``need``: one of ``permissions.NEEDS``)."""
+    (``need``: what the page needs of the community)."""
 
     def decorate(view: View) -> View:
         @wraps(view)

@@ -38,7 +38,7 @@ def _facilitators() -> Prefetch:
 def _listed(topics: QuerySet[Topic]) -> QuerySet[Topic]:
     """Topics as lists show them: facilitators, thread and post totals."""
     return (
-        topics.select_related("seed_resource")
+        topics.select_related("seed_resource", "community")
         .prefetch_related(_facilitators())
         .annotate(thread_count=Count("threads", distinct=True),
                   post_total=Coalesce(Sum("threads__post_count"), 0))

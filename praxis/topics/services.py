@@ -9,12 +9,10 @@ once) and raise ``TopicRuleError`` with a message fit to show the person.
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -24,30 +22,19 @@ from praxis.accounts.models import User
 from praxis.communities.models import Community, Membership
 from praxis.core.email import absolute_url, send_notice
 from praxis.core.markdown import render_markdown
-from praxis.discussions.models import Thread
-from praxis.discussions.services import start_thread
 from praxis.library import services as library
 from praxis.library.models import Resource
+from praxis.topics import hooks
+from praxis.topics.hooks import QuestionDraft
 from praxis.topics.models import ProposalSupport, Topic, TopicProposal
 
 SLUG_MAX = 80
-# The apply thread sorts after every open question.
-APPLY_THREAD_POSITION = 1000
 # The apply phase usually starts a little past the middle of a topic.
 APPLY_SHARE = 0.6
 
 
 class TopicRuleError(Exception):
     """A request that the topic's rules refuse; the message is for the person."""
-
-
-@dataclass(frozen=True)
-class QuestionDraft:
-    """An open question as the facilitator writes it: the question, and an optional
-    elaboration that opens its thread."""
-
-    title: str
-    body: str = ""
 
 
 @dataclass(frozen=True)
@@ -152,10 +139,6 @@ def _save_with_unique_slug(topic: Topic) -> None:
         return
 
 
-def _apply_thread_title() -> str:
-    return _("How will you apply this in your own context?")
-
-
 def default_apply_prompt() -> str:
     return _(
         "Post how you would apply these ideas in your own training context: what you would "
@@ -170,8 +153,9 @@ def create_topic(*, community: Community, actor: User, title: str, summary: str 
                  seed_resource: Resource | None = None, seed: SeedArticle | None = None,
                  questions: Sequence[QuestionDraft] = ()) -> Topic:
     """Creates a topic with its facilitators, its seed article (an existing resource, or
-    ``seed`` added to the library) and, each with its opening post by ``actor``, one thread
-    per open question (in the order given) and the apply thread."""
+    ``seed`` added to the library) and, through ``hooks.topic_created``, each with its
+    opening post by ``actor``, one thread per open question (in the order given) and the
+    apply thread."""
     check_dates(starts_at=starts_at, apply_from=apply_from, ends_at=ends_at)
     people = _check_facilitators(community, facilitators)
     _check_resource(community, seed_resource)
@@ -184,13 +168,7 @@ def create_topic(*, community: Community, actor: User, title: str, summary: str 
     )
     _save_with_unique_slug(topic)
     topic.facilitators.set(people)
-    for position, question in enumerate(q for q in questions if q.title.strip()):
-        start_thread(topic=topic, author=actor, title=question.title.strip(),
-                     body=question.body.strip() or question.title.strip(),
-                     kind=Thread.Kind.QUESTION, position=position + 1)
-    start_thread(topic=topic, author=actor, title=_apply_thread_title(),
-                 body=apply_prompt.strip() or default_apply_prompt(),
-                 kind=Thread.Kind.APPLY, position=APPLY_THREAD_POSITION)
+    hooks.topic_created.fire(topic, actor, questions)
     return topic
 
 
@@ -214,43 +192,6 @@ def update_topic(*, topic: Topic, actor: User, title: str, summary: str,
                               "ends_at", "seed_resource", "updated_at"])
     topic.facilitators.set(people)
     return topic
-
-
-# Open questions --------------------------------------------------------------------------------
-
-def _questions(topic: Topic) -> list[Thread]:
-    return list(
-        Thread.objects.select_for_update()
-        .filter(topic=topic, kind=Thread.Kind.QUESTION).order_by("position", "pk")
-    )
-
-
-@transaction.atomic
-def add_question(*, topic: Topic, author: User, title: str, body: str = "") -> Thread:
-    """Adds an open question after the others, opening its thread."""
-    if topic.state == Topic.State.ARCHIVED:
-        raise TopicRuleError(_("This topic is archived; its questions stay as they were."))
-    last = (Thread.objects.filter(topic=topic, kind=Thread.Kind.QUESTION)
-            .aggregate(last=Max("position"))["last"]) or 0
-    return start_thread(topic=topic, author=author, title=title.strip(),
-                        body=body.strip() or title.strip(), kind=Thread.Kind.QUESTION,
-                        position=last + 1)
-
-
-@transaction.atomic
-def move_question(*, topic: Topic, thread: Thread, direction: Literal["up", "down"]) -> None:
-    """Moves an open question one place up or down; positions become 1..n on the way."""
-    questions = _questions(topic)
-    index = next((i for i, q in enumerate(questions) if q.pk == thread.pk), None)
-    if index is None:
-        raise TopicRuleError(_("That is not one of this topic's open questions."))
-    other = index - 1 if direction == "up" else index + 1
-    if 0 <= other < len(questions):
-        questions[index], questions[other] = questions[other], questions[index]
-    for position, question in enumerate(questions, start=1):
-        if question.position != position:
-            question.position = position
-            question.save(update_fields=["position"])
 
 
 # Lifecycle -------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from praxis.access import topic_access
+from praxis.access import moderator_scope, move_targets, topic_access
 from praxis.communities.models import Membership
 from praxis.communities.tests.factories import MembershipFactory
 from praxis.discussions import moderation
@@ -227,7 +227,8 @@ def test_moving_a_thread_takes_its_posts_and_logs_from_and_to(discussion):
     target = make_topic(cast.community, title="Observation and clinical supervision")
     entry = moderation.move_thread(access=access_of(cast.steward, discussion.topic),
                                    actor=cast.steward, thread=discussion.thread,
-                                   to_topic=target, reason="Belongs with observation")
+                                   to=access_of(cast.steward, target),
+                                   reason="Belongs with observation")
     thread = Thread.objects.get(pk=discussion.thread.pk)
     assert thread.topic == target
     assert thread.posts.count() == 2
@@ -243,7 +244,8 @@ def test_a_thread_moves_only_within_its_community(discussion, make_cast):
     with pytest.raises(ModerationRuleError):
         moderation.move_thread(access=access_of(discussion.cast.steward, discussion.topic),
                                actor=discussion.cast.steward, thread=discussion.thread,
-                               to_topic=elsewhere, reason="Wrong place")
+                               to=access_of(discussion.cast.steward, elsewhere),
+                               reason="Wrong place")
     assert Thread.objects.get(pk=discussion.thread.pk).topic == discussion.topic
     assert not ModerationAction.objects.exists()
 
@@ -255,7 +257,8 @@ def test_a_thread_does_not_move_to_its_own_topic_or_an_archived_one(discussion):
     for target in (discussion.topic, archived):
         with pytest.raises(ModerationRuleError):
             moderation.move_thread(access=access, actor=cast.steward,
-                                   thread=discussion.thread, to_topic=target, reason="Move")
+                                   thread=discussion.thread, to=access_of(cast.steward, target),
+                                   reason="Move")
 
 
 def test_a_topic_facilitator_moves_only_to_topics_they_moderate(discussion):
@@ -265,12 +268,12 @@ def test_a_topic_facilitator_moves_only_to_topics_they_moderate(discussion):
     theirs = make_topic(cast.community, title="Theirs", facilitators=(guest,))
     others = make_topic(cast.community, title="Others")
     access = access_of(guest, discussion.topic)
-    assert list(moderation.move_targets(access, guest)) == [theirs]
+    assert list(move_targets(access, guest)) == [theirs]
     with pytest.raises(PermissionDenied):
         moderation.move_thread(access=access, actor=guest, thread=discussion.thread,
-                               to_topic=others, reason="Move")
+                               to=access_of(guest, others), reason="Move")
     moderation.move_thread(access=access, actor=guest, thread=discussion.thread,
-                           to_topic=theirs, reason="Move")
+                           to=access_of(guest, theirs), reason="Move")
 
 
 # Reads -------------------------------------------------------------------------------------
@@ -281,7 +284,7 @@ def test_the_moderation_queue_groups_open_flags_by_post(discussion, django_asser
     flag(cast.member, discussion.post)
     flag(cast.steward, discussion.post, reason="Advertising")
     flag(cast.member, second, reason="Rude")
-    scope = moderation.moderator_scope(cast.facilitator,
+    scope = moderator_scope(cast.facilitator,
                                        topic_access(cast.facilitator,
                                                     discussion.topic).community_access)
     with django_assert_num_queries(1):
@@ -306,10 +309,10 @@ def test_a_topic_facilitator_sees_the_flags_and_log_of_their_topics_only(discuss
     moderation.pin_thread(access=access_of(guest, theirs), actor=guest,
                           thread=their_thread, reason="Theirs")
     community_access = topic_access(guest, theirs).community_access
-    scope = moderation.moderator_scope(guest, community_access)
+    scope = moderator_scope(guest, community_access)
     assert scope is not None and not scope.everywhere
     assert [item.post for item in moderation.flagged_posts(scope)] == [their_post]
     assert [entry.thread for entry in moderation.moderation_log(scope)] == [their_thread]
-    assert moderation.moderator_scope(
+    assert moderator_scope(
         cast.member, topic_access(cast.member, theirs).community_access
     ) is None

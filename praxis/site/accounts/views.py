@@ -16,7 +16,7 @@ from praxis.accounts.forms import (
     ProfileForm,
     SignupForm,
 )
-from praxis.core.http import safe_next
+from praxis.site.http import safe_next
 
 
 @require_http_methods(["GET", "POST"])

@@ -23,9 +23,9 @@ from praxis.communities.forms import (
     MemberForm,
 )
 from praxis.communities.models import Cohort, JoinRequest, Membership
-from praxis.core.http import AuthenticatedHttpRequest, site_url
 from praxis.discussions import queries as discussion_queries
 from praxis.site.decorators import community_view
+from praxis.site.http import AuthenticatedHttpRequest, site_url
 from praxis.topics import queries as topic_queries
 
 MEMBERS_PER_PAGE = 50

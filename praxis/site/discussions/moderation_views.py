@@ -21,12 +21,12 @@ from praxis.access import (
     move_targets,
     topic_access,
 )
-from praxis.core.http import AuthenticatedHttpRequest, safe_next
+from praxis.accounts.models import User
 from praxis.discussions import moderation
-from praxis.discussions.models import ModerationAction
+from praxis.discussions.models import ModerationAction, Post, Thread
 from praxis.discussions.moderation import ModerationRuleError
-from praxis.discussions.search import post_path, thread_path
 from praxis.site.decorators import View, login_on_refusal
+from praxis.site.http import AuthenticatedHttpRequest, safe_next
 from praxis.topics.models import Topic
 
 LOG_PER_PAGE = 50
@@ -35,7 +35,7 @@ def _post_or_page(request: HttpRequest, kwargs: dict[str, Any]) -> str:
     """After logging in, a refused action on a post leads back to the post."""
     post_id = kwargs.get("post_id")
     if request.method == "POST" and post_id:
-        return post_path(kwargs["slug"], post_id)
+        return Post.address(kwargs["slug"], post_id)
     return request.get_full_path()
 
 
@@ -86,14 +86,14 @@ def react(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
                                    kind=request.POST.get("kind", ""))
     except ModerationRuleError as error:
         messages.error(request, str(error))
-    return redirect(post_path(slug, post.pk))
+    return redirect(Post.address(slug, post.pk))
 
 
 @require_http_methods(["GET", "POST"])
 @signed_in_or_login
 def flag(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
     access, post = access_post(request.user, slug, post_id)
-    if not access.is_member:
+    if not (access.is_member and isinstance(request.user, User)):
         raise PermissionDenied
     existing = moderation.open_flag_of(request.user, post)
     form = FlagForm(request.POST or None)
@@ -105,12 +105,12 @@ def flag(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Thank you. A moderator will look at this post."))
-            return redirect(post_path(slug, post.pk))
+            return redirect(Post.address(slug, post.pk))
     return render(request, "discussions/flag_form.html", {
         "access": access.community_access, "community": access.community,
         "topic_access": access, "post": post, "form": form, "existing": existing,
         "own_post": post.author_id == request.user.pk,
-        "post_url": post_path(slug, post.pk),
+        "post_url": Post.address(slug, post.pk),
     })
 
 
@@ -121,7 +121,7 @@ def _post_moderation(request: HttpRequest, slug: str, post_id: int, *, hide: boo
     access, post = access_post(request.user, slug, post_id)
     if not access.can_moderate:
         raise PermissionDenied
-    back = safe_next(request) or post_path(slug, post.pk)
+    back = safe_next(request) or Post.address(slug, post.pk)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         service = moderation.hide_post if hide else moderation.restore_post
@@ -138,7 +138,7 @@ def _post_moderation(request: HttpRequest, slug: str, post_id: int, *, hide: boo
         "access": access.community_access, "community": access.community,
         "topic_access": access, "post": post, "form": form, "hide": hide,
         "already": post.is_hidden == hide, "next": back,
-        "post_url": post_path(slug, post.pk),
+        "post_url": Post.address(slug, post.pk),
     })
 
 
@@ -220,7 +220,7 @@ def thread_moderate(request: HttpRequest, slug: str, thread_id: int) -> HttpResp
         "access": access.community_access, "community": access.community,
         "topic_access": access, "thread": thread, "forms": forms_by_group,
         "has_targets": targets.exists(), "log": log,
-        "thread_url": thread_path(slug, thread.pk),
+        "thread_url": Thread.address(slug, thread.pk),
     })
 
 

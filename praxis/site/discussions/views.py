@@ -17,8 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from praxis.access import (
-    AnyUser,
-    CommunityAccess,
+    Refused,
     TopicAccess,
     access_community,
     access_post,
@@ -26,14 +25,13 @@ from praxis.access import (
     access_topic,
     topic_access,
 )
-from praxis.core.http import AuthenticatedHttpRequest
 from praxis.core.markdown import render_markdown
 from praxis.discussions import queries, reactions, services
 from praxis.discussions.attachments import IMAGE_TYPES
 from praxis.discussions.forms import PostEditForm, PostForm, ThreadForm
 from praxis.discussions.models import Attachment, Post, Thread
 from praxis.site.decorators import login_on_refusal
-from praxis.topics.models import Topic
+from praxis.site.http import AuthenticatedHttpRequest
 
 UNREAD_PER_PAGE = 50
 
@@ -44,31 +42,11 @@ def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() and len(value) < 19 else None
 
 
-def topic_url(slug: str, topic: Topic) -> str:
-    return reverse("topics:detail", args=[slug, topic.slug])
-
-
-def why_cannot_post(access: TopicAccess, thread: Thread, user: AnyUser) -> str | None:
-    """None when the person may post in the thread, else the reason shown in place of the
-    reply form: "login", "join", "locked", "not_open" or "closed"."""
-    if access.can_post_in(thread):
-        return None
-    if not user.is_authenticated:
-        return "login"
-    if not (access.community_access.is_member or access.community_access.is_site_admin):
-        return "join"
-    if thread.is_locked and access.can_participate:
-        return "locked"
-    if access.topic.state == Topic.State.SCHEDULED:
-        return "not_open"
-    return "closed"
-
-
 def _thread_context(access: TopicAccess, thread: Thread) -> dict[str, Any]:
     return {
         "access": access.community_access, "topic_access": access,
         "community": access.community, "thread": thread, "topic": thread.topic,
-        "topic_url": topic_url(access.community.slug, thread.topic),
+        "topic_url": thread.topic.get_absolute_url(),
     }
 
 
@@ -97,7 +75,7 @@ def thread_detail(request: HttpRequest, slug: str, thread_id: int) -> HttpRespon
 
     roles = queries.leader_roles(thread.topic, {post.author_id for post in page.posts})
     reactions.annotate_reactions(page.posts, user, access=access)
-    reason = why_cannot_post(access, thread, user)
+    reason = access.why_cannot_post(thread, user=user)
     for post in page.posts:
         post.thread = thread  # the permission checks read it; no query per post
         post.visual_depth = min(post.depth, queries.MAX_VISUAL_DEPTH)  # type: ignore[attr-defined]
@@ -110,7 +88,7 @@ def thread_detail(request: HttpRequest, slug: str, thread_id: int) -> HttpRespon
         if post.parent_id is not None:
             post.parent_link = (  # type: ignore[attr-defined]
                 f"#post-{post.parent_id}" if post.parent_on_page  # type: ignore[attr-defined]
-                else reverse("discussions:post", args=[slug, post.parent_id]))
+                else Post.address(slug, post.parent_id))
         files = list(post.attachments.all()) if post.show_body else []  # type: ignore[attr-defined]
         post.images = [f for f in files if f.content_type in IMAGE_TYPES]  # type: ignore[attr-defined]
         post.files = [f for f in files if f.content_type not in IMAGE_TYPES]  # type: ignore[attr-defined]
@@ -144,11 +122,11 @@ def thread_create(request: AuthenticatedHttpRequest, slug: str, topic_slug: str)
             kind=data["kind"], attachments=data["attachments"],
         )
         messages.success(request, _("Your thread has been started."))
-        return redirect("discussions:thread", slug, thread.pk)
+        return redirect(thread)
     return render(request, "discussions/thread_form.html", {
         "access": access.community_access, "topic_access": access,
         "community": access.community, "topic": access.topic,
-        "topic_url": topic_url(slug, access.topic), "form": form,
+        "topic_url": access.topic.get_absolute_url(), "form": form,
     })
 
 
@@ -176,19 +154,17 @@ def reply(request: AuthenticatedHttpRequest, slug: str, thread_id: int) -> HttpR
         initial["body"] = quoted_body(quoted)
         replying_to = replying_to or quoted
     form = PostForm(request.POST or None, request.FILES or None, initial=initial)
+    if replying_to is not None and (
+            refusal := access.why_cannot_post(thread, user=request.user,
+                                              replying_to=replying_to)):
+        raise Refused(refusal)
     if request.method == "POST" and form.is_valid():
-        # Answering the thread's opening post is answering the thread: no indentation.
-        parent = replying_to
-        if parent is not None and parent.parent_id is None:
-            opener = in_thread.order_by("path").values_list("pk", flat=True).first()
-            if parent.pk == opener:
-                parent = None
         post = services.publish_post(
-            thread=thread, author=request.user, body=form.cleaned_data["body"], parent=parent,
-            attachments=form.cleaned_data["attachments"],
+            thread=thread, author=request.user, body=form.cleaned_data["body"],
+            parent=replying_to, attachments=form.cleaned_data["attachments"],
         )
         messages.success(request, _("Your reply has been posted."))
-        return redirect("discussions:post", slug, post.pk)
+        return redirect(post)
     return render(request, "discussions/reply_form.html", {
         **_thread_context(access, thread),
         "form": form,
@@ -202,12 +178,12 @@ def reply(request: AuthenticatedHttpRequest, slug: str, thread_id: int) -> HttpR
 def post_edit(request: AuthenticatedHttpRequest, slug: str, post_id: int) -> HttpResponse:
     access, post = access_post(request.user, slug, post_id)
     if not access.can_edit_post(post):
-        raise PermissionDenied
+        raise Refused(access.why_cannot_edit(post, user=request.user))
     form = PostEditForm(request.POST or None, initial={"body": post.body})
     if request.method == "POST" and form.is_valid():
         services.edit_post(post=post, editor=request.user, body=form.cleaned_data["body"])
         messages.success(request, _("Your changes have been saved."))
-        return redirect("discussions:post", slug, post.pk)
+        return redirect(post)
     return render(request, "discussions/post_edit.html", {
         **_thread_context(access, post.thread), "post": post, "form": form,
     })
@@ -266,18 +242,11 @@ def attachment(request: HttpRequest, slug: str, attachment_id: int) -> FileRespo
 
 # Reading --------------------------------------------------------------------------------------
 
-def _member_access(request: HttpRequest, slug: str) -> CommunityAccess:
-    access = access_community(request.user, slug, need="read")
-    if not access.is_member:
-        raise PermissionDenied
-    return access
-
-
 @login_required
 @login_on_refusal
 @require_GET
 def unread(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    access = _member_access(request, slug)
+    access = access_community(request.user, slug, need="track_reading")
     page = Paginator(queries.unread_threads(access.community, request.user),
                      UNREAD_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "discussions/unread.html", {
@@ -289,7 +258,7 @@ def unread(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 @login_on_refusal
 @require_POST
 def mark_all_read(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    access = _member_access(request, slug)
+    access = access_community(request.user, slug, need="track_reading")
     services.mark_all_read(user=request.user, community=access.community)
     messages.success(request, _("Every thread is marked as read."))
     return redirect("discussions:unread", slug)

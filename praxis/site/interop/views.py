@@ -22,8 +22,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from praxis.access import AnyUser, access_community, access_topic
-from praxis.accounts.models import User
+from praxis.access import access_community, access_topic
+from praxis.accounts.models import AnyUser, User
 from praxis.communities.models import Community
 from praxis.discussions.models import Post
 from praxis.interop import feeds, queries, services

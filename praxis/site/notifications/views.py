@@ -18,13 +18,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from praxis.access import TopicAccess, access_thread, access_topic
 from praxis.communities.models import Membership
-from praxis.core.http import AuthenticatedHttpRequest, safe_next
 from praxis.discussions.models import Thread
 from praxis.notifications import queries, services
 from praxis.notifications.forms import CommunityModesForm, DefaultsForm, PlaceModeForm
 from praxis.notifications.models import OutboundEmail, Subscription
 from praxis.notifications.tokens import read_unsubscribe_token
 from praxis.site.decorators import login_on_refusal
+from praxis.site.http import AuthenticatedHttpRequest, safe_next
 from praxis.site.notifications import replies
 
 

@@ -18,13 +18,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from praxis.access import (
     CommunityAccess,
     TopicAccess,
+    TopicNeed,
     access_topic,
 )
-from praxis.core.http import AuthenticatedHttpRequest, site_url
+from praxis.discussions import queries as discussion_queries
+from praxis.discussions import services as discussion_services
 from praxis.discussions.models import Thread
+from praxis.discussions.services import DiscussionRuleError
 from praxis.library.forms import SeedArticleForm
 from praxis.library.models import Resource
 from praxis.site.decorators import community_view, login_on_refusal
+from praxis.site.http import AuthenticatedHttpRequest, site_url
 from praxis.topics import queries, services
 from praxis.topics.forms import (
     ArchiveSearchForm,
@@ -47,9 +51,9 @@ THREADS_PER_PAGE = 30
 NOT_YET_PER_PAGE = 100
 
 
-def topic_view(need: str) -> Callable[[View], View]:
+def topic_view(need: TopicNeed) -> Callable[[View], View]:
     """Resolves ``slug`` and ``topic_slug`` through ``access_topic`` and hands the view a
-    TopicAccess (``need``: read, participate, facilitate, manage)."""
+    TopicAccess."""
 
     def decorate(view: View) -> View:
         @wraps(view)
@@ -174,8 +178,8 @@ def topic_edit(request: AuthenticatedHttpRequest, access: TopicAccess) -> HttpRe
 @require_GET
 def topic_detail(request: HttpRequest, access: TopicAccess) -> HttpResponse:
     topic = queries.topic_with_details(access.topic)
-    threads = queries.facilitator_threads(topic)
-    others = Paginator(queries.other_threads(topic), THREADS_PER_PAGE).get_page(
+    threads = discussion_queries.facilitator_threads(topic)
+    others = Paginator(discussion_queries.other_threads(topic), THREADS_PER_PAGE).get_page(
         request.GET.get("page"))
     return render(request, "topics/topic_detail.html", _topic_context(
         access, topic=topic, state=topic.state, questions=threads.questions,
@@ -209,16 +213,16 @@ def topic_questions(request: AuthenticatedHttpRequest, access: TopicAccess) -> H
     form = NewQuestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_question(topic=topic, author=request.user,
-                                  title=form.cleaned_data["title"],
-                                  body=form.cleaned_data["body"])
-        except services.TopicRuleError as error:
+            discussion_services.add_question(topic=topic, author=request.user,
+                                             title=form.cleaned_data["title"],
+                                             body=form.cleaned_data["body"])
+        except DiscussionRuleError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("The question has been added; its thread is open."))
             return redirect("topics:questions", access.community.slug, topic.slug)
     return render(request, "topics/topic_questions.html", _topic_context(
-        access, questions=queries.facilitator_threads(topic).questions, form=form,
+        access, questions=discussion_queries.facilitator_threads(topic).questions, form=form,
         tool="questions"))
 
 
@@ -231,8 +235,8 @@ def question_move(request: HttpRequest, access: TopicAccess, thread_id: int) -> 
     if direction not in ("up", "down"):
         messages.error(request, _("Choose to move the question up or down."))
     else:
-        services.move_question(topic=access.topic, thread=thread,
-                               direction="up" if direction == "up" else "down")
+        discussion_services.move_question(topic=access.topic, thread=thread,
+                                          direction="up" if direction == "up" else "down")
     return redirect("topics:questions", access.community.slug, access.topic.slug)
 
 
@@ -312,13 +316,13 @@ def topic_synthesis(request: HttpRequest, access: TopicAccess) -> HttpResponse:
                 return _to_topic(topic)
             return redirect("topics:synthesis", access.community.slug, topic.slug)
     return render(request, "topics/topic_synthesis.html", _topic_context(
-        access, form=form, notable=queries.notable_posts(topic), tool="synthesis"))
+        access, form=form, notable=discussion_queries.notable_posts(topic), tool="synthesis"))
 
 
 @topic_view("facilitate")
 @require_GET
 def topic_participation(request: HttpRequest, access: TopicAccess) -> HttpResponse:
-    participation = queries.apply_participation(access.topic)
+    participation = discussion_queries.apply_participation(access.topic)
     not_yet = Paginator(participation.not_yet, NOT_YET_PER_PAGE).get_page(
         request.GET.get("page"))
     return render(request, "topics/topic_participation.html", _topic_context(

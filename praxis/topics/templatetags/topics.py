@@ -18,18 +18,6 @@ def state_label(state: str) -> str:
 
 
 @register.simple_tag
-def thread_url(community_slug: str, thread_id: int) -> str:
-    """A thread's page, served by the discussions app."""
-    return reverse("discussions:thread", args=[community_slug, thread_id])
-
-
-@register.simple_tag
-def post_url(community_slug: str, post_id: int) -> str:
-    """A post's permalink, served by the discussions app: "discussions:post"."""
-    return reverse("discussions:post", args=[community_slug, post_id])
-
-
-@register.simple_tag
 def new_thread_url(community_slug: str, topic_slug: str) -> str:
     """Where members start a thread in a topic: "discussions:thread_create"."""
     return reverse("discussions:thread_create", args=[community_slug, topic_slug])

@@ -8,7 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from praxis.accounts.tests.factories import UserFactory
+from praxis.discussions import services as discussion_services
 from praxis.discussions.models import Post, Thread
+from praxis.discussions.services import DiscussionRuleError
 from praxis.library.models import Resource
 from praxis.library.tests.documents import PDF
 from praxis.topics import services
@@ -179,7 +181,8 @@ def _titles(topic):
 
 def test_a_question_added_later_comes_last_with_its_thread(cast):
     topic = _topic(cast, questions=[QuestionDraft("One?"), QuestionDraft("Two?")])
-    thread = services.add_question(topic=topic, author=cast.member, title="Three?", body="")
+    thread = discussion_services.add_question(topic=topic, author=cast.member, title="Three?",
+                                              body="")
     assert _titles(topic) == ["One?", "Two?", "Three?"]
     assert thread.post_count == 1 and thread.created_by == cast.member
 
@@ -187,27 +190,28 @@ def test_a_question_added_later_comes_last_with_its_thread(cast):
 def test_questions_move_up_and_down(cast):
     topic = _topic(cast, questions=[QuestionDraft(t) for t in ("A?", "B?", "C?")])
     c = topic.threads.get(title="C?")
-    services.move_question(topic=topic, thread=c, direction="up")
+    discussion_services.move_question(topic=topic, thread=c, direction="up")
     assert _titles(topic) == ["A?", "C?", "B?"]
-    services.move_question(topic=topic, thread=c, direction="up")
-    services.move_question(topic=topic, thread=c, direction="up")  # already first: no change
+    discussion_services.move_question(topic=topic, thread=c, direction="up")
+    discussion_services.move_question(topic=topic, thread=c, direction="up")  # first already
     assert _titles(topic) == ["C?", "A?", "B?"]
-    services.move_question(topic=topic, thread=topic.threads.get(title="B?"), direction="down")
+    discussion_services.move_question(topic=topic, thread=topic.threads.get(title="B?"),
+                                      direction="down")
     assert _titles(topic) == ["C?", "A?", "B?"]
 
 
 def test_only_a_question_of_the_topic_can_be_moved(cast):
     topic = _topic(cast, questions=[QuestionDraft("A?")])
     apply_thread = topic.threads.get(kind=Thread.Kind.APPLY)
-    with pytest.raises(TopicRuleError):
-        services.move_question(topic=topic, thread=apply_thread, direction="up")
+    with pytest.raises(DiscussionRuleError):
+        discussion_services.move_question(topic=topic, thread=apply_thread, direction="up")
 
 
 def test_an_archived_topic_takes_no_new_questions(cast):
     topic = TopicFactory(community=cast.community, archived_at=timezone.now(),
                          **_dates(start_in_days=-10))
-    with pytest.raises(TopicRuleError, match="archived"):
-        services.add_question(topic=topic, author=cast.facilitator, title="Late?")
+    with pytest.raises(DiscussionRuleError, match="archived"):
+        discussion_services.add_question(topic=topic, author=cast.facilitator, title="Late?")
 
 
 # Lifecycle -----------------------------------------------------------------------------------

@@ -383,9 +383,9 @@ def test_a_draft_synthesis_stays_with_the_facilitators(cast, client):
 
 def test_the_synthesis_page_offers_the_most_reacted_and_replied_posts(cast, client):
     topic = _topic(cast)
-    thread = start_thread(topic=topic, author=cast.member, title="Rules", body="Set them "
-                          "together with the trainees.")
-    first = thread.posts.get()
+    thread = start_thread(topic=topic, author=cast.facilitator, title="Rules", body="How?")
+    first = publish_post(thread=thread, author=cast.member,
+                         body="Set them together with the trainees.")
     reply = publish_post(thread=thread, author=cast.steward, body="Agreed", parent=first)
     Reaction.objects.create(post=first, user=cast.steward, kind=Reaction.Kind.HELPFUL)
     Reaction.objects.create(post=first, user=cast.facilitator, kind=Reaction.Kind.WILL_USE)

@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Links in emails, digests and the demo's messages point where `make run` serves.
+SITE_URL ?= http://127.0.0.1:$(PORT)
 STAMP := $(VENV)/.installed
-DEV_ENV := DEBUG=true
+DEV_ENV := DEBUG=true SITE_URL=$(SITE_URL)
 
 .PHONY: run install migrate demo test lint messages clean bench worker
 
@@ -40,6 +42,7 @@ test: install
 lint: install
 	$(BIN)/ruff check praxis bench tests conftest.py
 	$(BIN)/mypy praxis bench
+	$(BIN)/lint-imports
 
 messages: install
 	cd praxis && DEBUG=true ../$(BIN)/django-admin makemessages -l fa --no-obsolete --settings=praxis.settings --pythonpath=..

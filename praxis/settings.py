@@ -44,6 +44,11 @@ def _refuse_unsafe_production_settings() -> None:
         problems.append("ALLOWED_HOSTS must list the host names Praxis is served on")
     elif "*" in ALLOWED_HOSTS:
         problems.append("ALLOWED_HOSTS must not contain '*'")
+    if not os.environ.get("SITE_URL", "").startswith(("https://", "http://")):
+        # Emails, digests and feeds are written with no request at hand: without it every
+        # link in them would point at a development address.
+        problems.append("SITE_URL must be the site's public address, such as "
+                        "https://praxis.example.org")
     if problems:
         raise ImproperlyConfigured(
             "Praxis will not start in production mode (DEBUG is off): "
@@ -114,6 +119,15 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
             ],
         },
+    },
+    {
+        # Plain-text emails and subject lines (core.email.render_text): not HTML, so nothing
+        # is escaped; "Trainers' Community" stays as written.
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "praxis" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
     },
 ]
 
@@ -264,6 +278,11 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"client_errors_on_one_line": {"()": "praxis.core.logs.ClientErrorsOnOneLine"}},
+    "formatters": {"line": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line",
+                             "filters": ["client_errors_on_one_line"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # The PDF's font subsetting reports every table it writes at INFO.
+    "loggers": {"fontTools": {"level": "WARNING"}, "fpdf": {"level": "WARNING"}},
 }

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.template import engines
 from django.utils import timezone, translation
 
 from praxis.core.hooks import Hook
@@ -17,6 +18,11 @@ def in_language_and_zone(language: str, zone: str) -> Iterator[None]:
     """Renders as a reader sees it: their language, their time zone."""
     with translation.override(language), timezone.override(zoneinfo.ZoneInfo(zone)):
         yield
+
+
+def render_text(template_name: str, context: dict[str, object]) -> str:
+    """A plain-text email part or subject line: rendered without HTML escaping."""
+    return engines["text"].get_template(template_name).render(context)
 
 
 def absolute_url(site_url: str | None, path: str) -> str:

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from praxis.accounts.models import User
-from praxis.core.email import absolute_url, in_language_and_zone
-from praxis.core.templatetags.praxis import localnumber
+from praxis.core.email import absolute_url, in_language_and_zone, render_text
+from praxis.core.templatetags.praxis import isolate, localnumber
 from praxis.discussions.models import Post, Thread
 from praxis.notifications.inbound import REPLY_MARKER_EN, REPLY_MARKER_FA
 from praxis.notifications.models import OutboundEmail
@@ -134,9 +134,10 @@ def render_post_email(user: User, post: Post, kind: str, *, starts_thread: bool)
             "can_reply_by_email": bool(reply_to), "rtl": translation.get_language_bidi(),
             "reply_marker": reply_marker(),
         }
-        title = thread.title if starts_thread else _("Re: %(title)s") % {"title": thread.title}
-        subject = f"[{community.name}] {title}"
-        text = render_to_string("notifications/email/post.txt", context)
+        title = thread.title if starts_thread else _("Re: %(title)s") % {
+            "title": isolate(thread.title)}
+        subject = f"[{isolate(community.name)}] {isolate(title)}"
+        text = render_text("notifications/email/post.txt", context)
         html = render_to_string("notifications/email/post.html", context)
     headers = _list_headers(unsubscribe,
                            one_line(f"{community.name} <{community.slug}.{_host()}>"))
@@ -191,7 +192,7 @@ def render_digest(user: User, mode: str, posts: Sequence[Post], *, total: int) -
             "rtl": translation.get_language_bidi(), "mode": mode,
             "more": total - len(posts), "home_url": absolute_url(None, reverse("core:home")),
         }
-        text = render_to_string("notifications/email/digest.txt", context)
+        text = render_text("notifications/email/digest.txt", context)
         html = render_to_string("notifications/email/digest.html", context)
         subject = f"[Praxis] {title} {summary}"
     headers = _list_headers(unsubscribe, f"Praxis digest <digest.{_host()}>")
@@ -247,8 +248,9 @@ def render_refused_reply(user: User, why: str, text: str, *, parent: Post | None
         }
         subject = _("Your reply could not be posted")
         if url and thread is not None:
-            subject = _("Your reply could not be posted: %(title)s") % {"title": thread.title}
-        body_text = render_to_string("notifications/email/reply_refused.txt", context)
+            subject = _("Your reply could not be posted: %(title)s") % {
+                "title": isolate(thread.title)}
+        body_text = render_text("notifications/email/reply_refused.txt", context)
         body_html = render_to_string("notifications/email/reply_refused.html", context)
     # RFC 3834: an automatic answer to the member's own message; their mail client threads
     # it under what they sent.
@@ -268,8 +270,8 @@ def render_notice(to: User | str, subject_template: str, body_template: str,
         reader = in_language_and_zone(translation.get_language() or settings.LANGUAGE_CODE,
                                       "UTC")
     with reader:
-        subject = render_to_string(subject_template, context)
-        body = render_to_string(body_template, context)
+        subject = render_text(subject_template, context)
+        body = render_text(body_template, context)
     # RFC 3834: written by Praxis, not a person; auto-responders should not answer it.
     return RenderedEmail(subject=one_line(subject), body_text=body, body_html="",
                          headers={"Auto-Submitted": "auto-generated"})

@@ -105,6 +105,17 @@ def test_an_invitation_is_emailed_with_a_link_and_only_its_hash_is_stored(
     assert services.find_invitation(token) == invitation
 
 
+def test_an_invitation_names_the_community_as_written(cast, django_capture_on_commit_callbacks):
+    cast.community.name = "Iran Teacher Trainers' Community"
+    cast.community.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invite_people(actor=cast.steward, community=cast.community,
+                               emails=["new@example.org"], site_url="https://x.org")
+    (email,) = mail.outbox
+    assert email.subject == "You are invited to Iran Teacher Trainers' Community on Praxis"
+    assert "join Iran Teacher Trainers' Community," in email.body
+
+
 def test_inviting_a_member_again_sends_nothing(cast, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         outcome = services.invite_people(actor=cast.steward, community=cast.community,

@@ -1,5 +1,7 @@
-"""Template filters for dates a reader understands: their calendar, digits and time zone."""
+"""Template filters for dates a reader understands (their calendar, digits and time zone)
+and for text in the other direction than the page's."""
 
+import unicodedata
 from datetime import date, datetime
 
 import jdatetime
@@ -34,7 +36,11 @@ def when(value: datetime | date | None, style: str = "date") -> str:
             shown = jdatetime.date.fromgregorian(date=value, locale=jdatetime.FA_LOCALE)
         text = shown.strftime("%-d %B %Y، %H:%M" if with_time else "%-d %B %Y")
         return persian_digits(text)
-    return formats.date_format(value, "DATETIME_FORMAT" if with_time else "DATE_FORMAT")
+    shown = formats.date_format(value, "DATE_FORMAT")
+    if with_time:
+        # Not the locale's "6 a.m.": its full stop doubles at the end of a sentence.
+        shown += ", " + formats.date_format(value, "g:i A")
+    return shown
 
 
 @register.filter
@@ -42,3 +48,26 @@ def localnumber(value: object) -> str:
     """Shows a number in the reader's digits."""
     text = str(value)
     return persian_digits(text) if translation.get_language() == "fa" else text
+
+
+# Unicode's first-strong isolate and its closing mark (UAX #9): a run of text laid out in its
+# own direction, without reordering the words around it.
+FIRST_STRONG_ISOLATE = "\u2068"
+POP_DIRECTIONAL_ISOLATE = "\u2069"
+
+
+def _has_strong(text: str, directions: tuple[str, ...]) -> bool:
+    return any(unicodedata.bidirectional(character) in directions for character in text)
+
+
+@register.filter
+def isolate(value: object) -> str:
+    """Plain text (an email, a subject line) holding a person's words: isolated when it has
+    letters of the other direction than the reader's language, so that an English title in
+    a Persian sentence (or the reverse) keeps its words in order. Left as it is otherwise,
+    so no invisible marks travel where they are not needed."""
+    text = "" if value is None else str(value)
+    other = ("L",) if translation.get_language_bidi() else ("R", "AL")
+    if not text or not _has_strong(text, other):
+        return text
+    return FIRST_STRONG_ISOLATE + text + POP_DIRECTIONAL_ISOLATE

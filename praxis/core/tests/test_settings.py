@@ -13,7 +13,8 @@ GOOD_KEY = "k3y-" + "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOP"
 
 def _load_settings(**env: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items()
-             if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE"}}
+             if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL",
+                          "DJANGO_SETTINGS_MODULE"}}
     return subprocess.run(
         [sys.executable, "-c", "import praxis.settings as s; print(s.DEBUG, s.ALLOWED_HOSTS)"],
         cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, check=False,
@@ -27,6 +28,8 @@ def _load_settings(**env: str) -> subprocess.CompletedProcess[str]:
     ({"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "*"}, "must not contain '*'"),
     ({"SECRET_KEY": "django-insecure-" + "x" * 60, "ALLOWED_HOSTS": "a.org"},
      "SECRET_KEY must be set"),
+    ({"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "praxis.example.org"}, "SITE_URL must be"),
+    ({"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "a.org", "SITE_URL": "a.org"}, "SITE_URL must"),
 ])
 def test_production_mode_refuses_unsafe_settings(env, problem):
     result = _load_settings(**env)
@@ -35,7 +38,8 @@ def test_production_mode_refuses_unsafe_settings(env, problem):
 
 
 def test_production_mode_starts_with_safe_settings():
-    result = _load_settings(SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="praxis.example.org")
+    result = _load_settings(SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="praxis.example.org",
+                            SITE_URL="https://praxis.example.org")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False ['praxis.example.org']"
 
@@ -43,3 +47,36 @@ def test_production_mode_starts_with_safe_settings():
 def test_development_mode_needs_nothing():
     result = _load_settings(DEBUG="true")
     assert result.returncode == 0, result.stderr
+
+
+def test_make_run_links_emails_to_the_port_it_serves():
+    """`make run PORT=8811`: the demo, the worker and the server all write links to 8811."""
+    result = subprocess.run(["make", "-n", "run", "PORT=8811"], cwd=ROOT, capture_output=True,
+                            text=True, check=True)
+    commands = [part for line in result.stdout.splitlines() for part in line.split(";")
+                if "manage.py" in part]
+    assert {"migrate", "seed_demo", "worker", "runserver"} <= {
+        word for command in commands for word in command.split()}
+    for command in commands:
+        assert "SITE_URL=http://127.0.0.1:8811" in command, command
+    assert "runserver 127.0.0.1:8811" in result.stdout
+
+
+def test_a_refused_request_is_logged_on_one_line(client, db, capfd):
+    import logging.config
+
+    from django.conf import settings
+    logging.config.dictConfig(settings.LOGGING)
+    try:
+        client.get("/admin/", HTTP_HOST="127.0.0.1")  # a redirect: nothing logged
+        response = client.get("/c/no-such-community/")
+        assert response.status_code == 404
+        logging.getLogger("django.request").warning(
+            "Forbidden (Permission denied): /x/", exc_info=ValueError("refused"),
+            extra={"status_code": 403})
+        logging.getLogger("fontTools.subset").info("a table written")
+    finally:
+        logging.config.dictConfig({"version": 1, "disable_existing_loggers": False})
+    logged = capfd.readouterr().err.strip().splitlines()
+    assert any("Forbidden (Permission denied): /x/" in line for line in logged)
+    assert not any("Traceback" in line or "fontTools" in line for line in logged), logged

@@ -1,11 +1,13 @@
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from praxis.accounts.models import User
-from praxis.communities.models import Community
+from praxis.communities.models import Community, Membership
 from praxis.topics.models import Topic, TopicProposal
 from praxis.topics.services import QuestionDraft
 
@@ -50,6 +52,21 @@ def community_people(community: Community) -> Any:
     )
 
 
+def facilitator_candidates(community: Community, chosen: Iterable[int]) -> Any:
+    """Whom the topic form offers as boxes to tick: the community's facilitators and stewards,
+    and whoever is chosen already. Any other member is added by address (a community of 125
+    would otherwise be a page of 125 boxes)."""
+    leaders = Q(memberships__community=community,
+                memberships__role__in=[Membership.Role.FACILITATOR, Membership.Role.STEWARD])
+    return (User.objects.filter(leaders | Q(memberships__community=community, pk__in=chosen))
+            .distinct().only("id", "display_name", "email").order_by("display_name", "pk"))
+
+
+def _ids(people: Iterable[Any]) -> list[int]:
+    return [person if isinstance(person, int) else int(getattr(person, "pk", person))
+            for person in people]
+
+
 class DatesForm(forms.Form):
     starts_at = forms.DateTimeField(label=_("Starts"), widget=_when_input())
     apply_from = forms.DateTimeField(
@@ -87,7 +104,14 @@ class TopicForm(DatesForm):
     facilitators = forms.ModelMultipleChoiceField(
         label=_("Facilitators"), queryset=User.objects.none(), required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Members of the community who run this topic."),
+        help_text=_("The community's facilitators and stewards; members who run this topic."),
+    )
+    more_facilitators = forms.CharField(
+        label=_("Another member as facilitator"), required=False, max_length=2000,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "dir": "ltr",
+                                      "inputmode": "email"}),
+        help_text=_("Their email address as a member of this community; several addresses "
+                    "separated by commas."),
     )
     apply_prompt = forms.CharField(
         label=_("Apply prompt"), required=False, max_length=2000,
@@ -96,12 +120,40 @@ class TopicForm(DatesForm):
                     "thread."),
     )
 
-    field_order = ["title", "summary", "facilitators", "starts_at", "apply_from", "ends_at",
-                   "apply_prompt"]
+    field_order = ["title", "summary", "facilitators", "more_facilitators", "starts_at",
+                   "apply_from", "ends_at", "apply_prompt"]
 
     def __init__(self, *args: Any, community: Community, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["facilitators"].queryset = community_people(community)  # type: ignore[attr-defined]
+        self.community = community
+        chosen = _ids(self.initial.get("facilitators") or [])
+        if self.is_bound:
+            # A box ticked for someone added by address on an earlier try stays valid.
+            chosen += [int(value) for value in self.data.getlist("facilitators")
+                       if str(value).isascii() and str(value).isdecimal()]
+        self.fields["facilitators"].queryset = facilitator_candidates(  # type: ignore[attr-defined]
+            community, chosen)
+
+    def clean_more_facilitators(self) -> list[User]:
+        addresses = [part.strip().lower() for part in
+                     (self.cleaned_data.get("more_facilitators") or "").replace(";", ",")
+                     .split(",") if part.strip()]
+        found = {person.email.lower(): person for person in
+                 community_people(self.community).filter(email__in=addresses)}
+        unknown = [address for address in addresses if address not in found]
+        if unknown:
+            raise forms.ValidationError(
+                _("Not a member of this community: %(addresses)s")
+                % {"addresses": ", ".join(unknown)})
+        return list(found.values())
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        ticked = list(cleaned.get("facilitators") or [])
+        added = [person for person in cleaned.pop("more_facilitators", None) or []
+                 if person not in ticked]
+        cleaned["facilitators"] = ticked + added
+        return cleaned
 
 
 class QuestionForm(forms.Form):

@@ -66,6 +66,7 @@ def test_a_refused_request_is_logged_on_one_line(client, db, capfd):
     import logging.config
 
     from django.conf import settings
+    handlers, quiet = logging.root.handlers[:], logging.getLogger("fontTools").level
     logging.config.dictConfig(settings.LOGGING)
     try:
         client.get("/admin/", HTTP_HOST="127.0.0.1")  # a redirect: nothing logged
@@ -76,7 +77,8 @@ def test_a_refused_request_is_logged_on_one_line(client, db, capfd):
             extra={"status_code": 403})
         logging.getLogger("fontTools.subset").info("a table written")
     finally:
-        logging.config.dictConfig({"version": 1, "disable_existing_loggers": False})
+        logging.root.handlers[:] = handlers
+        logging.getLogger("fontTools").setLevel(quiet)
     logged = capfd.readouterr().err.strip().splitlines()
     assert any("Forbidden (Permission denied): /x/" in line for line in logged)
     assert not any("Traceback" in line or "fontTools" in line for line in logged), logged

@@ -102,7 +102,8 @@ def test_the_weekly_digest_comes_on_the_first_day_of_the_readers_week(cast, thre
     assert services.send_due_digests(at(28, 7, 30)) == 1  # Saturday
     [digest] = digests_to(reader)
     assert "سلام، این هفته چه آموختیم؟" in digest.body_text
-    assert f"{cast.steward.display_name}، " in digest.body_text  # a Persian comma
+    # A Persian comma, after the English name kept in its own direction.
+    assert f"\u2068{cast.steward.display_name}\u2069، " in digest.body_text
     assert 'dir="rtl"' in digest.body_html
     assert "خلاصهٔ هفتگی شما: ۱ پست تازه در ۱ موضوع" in digest.subject
 

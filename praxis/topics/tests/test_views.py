@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from praxis.communities.tests.factories import MembershipFactory
 from praxis.discussions.models import Reaction, Thread
 from praxis.discussions.services import publish_post, start_thread
 from praxis.library.tests.documents import PDF, docx
@@ -195,6 +196,26 @@ def test_a_facilitator_creates_a_topic_with_questions_and_a_link(cast, client):
     assert f'href="/c/{cast.community.slug}/threads/{questions[0].pk}/"' in page
     assert 'href="https://doi.org/10.1093/elt/57.3.301"' in page
     assert "Woodward, T. (2003)" in page
+
+
+def test_the_topic_form_offers_leaders_as_boxes_and_adds_any_member_by_address(cast, client):
+    crowd = [MembershipFactory(community=cast.community).user for _ in range(30)]
+    client.force_login(cast.facilitator)
+    url = reverse("topics:create", args=[cast.community.slug])
+    form = client.get(url).context["form"]
+    offered = set(form.fields["facilitators"].queryset)
+    assert offered == {cast.facilitator, cast.steward}
+    response = client.post(url, _topic_form(
+        cast, more_facilitators=f"{crowd[3].email.upper()}, nobody@example.org"))
+    assert response.status_code == 200
+    assert "Not a member of this community: nobody@example.org" in response.content.decode()
+    assert not Topic.objects.exists()
+    client.post(url, _topic_form(cast, more_facilitators=f" {crowd[3].email} ;{crowd[7].email}"))
+    topic = Topic.objects.get()
+    assert set(topic.facilitators.all()) == {cast.facilitator, crowd[3], crowd[7]}
+    edit = client.get(_url("edit", topic)).context["form"]
+    assert set(edit.fields["facilitators"].queryset) == {
+        cast.facilitator, cast.steward, crowd[3], crowd[7]}
 
 
 def test_the_create_form_says_what_is_wrong_with_the_dates(cast, client):

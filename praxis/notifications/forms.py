@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import forms
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from praxis.accounts.models import User
@@ -29,7 +30,7 @@ class CommunityModesForm(forms.Form):
         for membership in memberships:
             community = membership.community
             self.fields[f"community-{community.pk}"] = forms.ChoiceField(
-                label=community.name, required=False,
+                label=format_html("<bdi>{}</bdi>", community.name), required=False,
                 choices=place_choices(str(_("As my default above"))),
                 initial=current.get(community.pk, ""),
             )

@@ -201,6 +201,19 @@ def _locked(topic: Topic) -> Topic:
 
 
 @transaction.atomic
+def open_topic_now(*, topic: Topic) -> Topic:
+    """Opens a scheduled topic at once: it starts now; its apply phase and end stay (an
+    apply phase that was to start before now would have been impossible)."""
+    topic = _locked(topic)
+    if topic.state != Topic.State.SCHEDULED:
+        raise TopicRuleError(_("Only a topic that has not started yet can be opened now."))
+    topic.starts_at = timezone.now()
+    topic.apply_from = max(topic.apply_from, topic.starts_at)
+    topic.save(update_fields=["starts_at", "apply_from", "updated_at"])
+    return topic
+
+
+@transaction.atomic
 def close_topic_early(*, topic: Topic) -> Topic:
     """Ends a running topic now: its end (and an apply phase still to come) move to now."""
     topic = _locked(topic)

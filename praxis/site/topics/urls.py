@@ -40,6 +40,7 @@ urlpatterns = [
     path(T + "questions/", views.topic_questions, name="questions"),
     path(T + "questions/<int:thread_id>/move/", views.question_move, name="question_move"),
     path(T + "run/", views.topic_run, name="run"),
+    path(T + "open/", views.topic_open, name="open"),
     path(T + "close/", views.topic_close, name="close"),
     path(T + "extend/", views.topic_extend, name="extend"),
     path(T + "archive/", views.topic_archive_topic, name="archive_topic"),

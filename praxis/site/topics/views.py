@@ -253,9 +253,32 @@ def topic_run(request: HttpRequest, access: TopicAccess) -> HttpResponse:
         tool="run"))
 
 
+def _confirmed(request: HttpRequest, access: TopicAccess) -> bool:
+    """An act that cannot be taken back asks for its box to be ticked (the browser asks
+    first; this is for one that does not)."""
+    if request.POST.get("confirm") == "yes":
+        return True
+    messages.error(request, _("Tick the box to confirm, then press the button again."))
+    return False
+
+
+@topic_view("facilitate")
+@require_POST
+def topic_open(request: HttpRequest, access: TopicAccess) -> HttpResponse:
+    try:
+        services.open_topic_now(topic=access.topic)
+    except services.TopicRuleError as error:
+        messages.error(request, str(error))
+        return redirect("topics:run", access.community.slug, access.topic.slug)
+    messages.success(request, _("The topic is open: members can take part now."))
+    return _to_topic(access.topic)
+
+
 @topic_view("facilitate")
 @require_POST
 def topic_close(request: HttpRequest, access: TopicAccess) -> HttpResponse:
+    if not _confirmed(request, access):
+        return redirect("topics:run", access.community.slug, access.topic.slug)
     try:
         services.close_topic_early(topic=access.topic)
     except services.TopicRuleError as error:
@@ -284,6 +307,8 @@ def topic_extend(request: HttpRequest, access: TopicAccess) -> HttpResponse:
 @topic_view("facilitate")
 @require_POST
 def topic_archive_topic(request: HttpRequest, access: TopicAccess) -> HttpResponse:
+    if not _confirmed(request, access):
+        return redirect("topics:run", access.community.slug, access.topic.slug)
     try:
         services.archive_topic(topic=access.topic)
     except services.TopicRuleError as error:

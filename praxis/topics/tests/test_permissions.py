@@ -55,6 +55,7 @@ LISTED_POST = {
     "proposal_support": (LOGIN, 403, 302, 302, 302),
     "question_move": (LOGIN, 403, 403, 302, 302),
     "extend": (LOGIN, 403, 403, 302, 302),
+    "open": (LOGIN, 403, 403, 302, 302),
     "close": (LOGIN, 403, 403, 302, 302),
     "archive_topic": (LOGIN, 403, 403, 302, 302),
     "proposal_decline": (*STEWARDS[:4], 302),
@@ -63,7 +64,7 @@ PUBLIC_POST = LISTED_POST
 PRIVATE_POST = {name: (404, 404, *answers[2:]) for name, answers in LISTED_POST.items()}
 
 TOPIC_VIEWS = {"detail", "seed_article", "edit", "questions", "run", "synthesis",
-               "participation", "question_move", "extend", "close", "archive_topic"}
+               "participation", "question_move", "extend", "open", "close", "archive_topic"}
 PROPOSAL_VIEWS = {"proposal", "proposal_approve", "proposal_support", "proposal_decline"}
 
 
@@ -109,6 +110,8 @@ def _url(name, cast):
 POST_DATA = {
     "question_move": {"direction": "up"},
     "proposal_decline": {"reason": "Not this year."},
+    "close": {"confirm": "yes"},
+    "archive_topic": {"confirm": "yes"},
 }
 
 

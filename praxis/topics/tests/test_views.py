@@ -287,7 +287,7 @@ def test_a_persian_topic_has_a_persian_web_address(cast, client):
     client.force_login(cast.member)
     response = client.get(_url("detail", topic))
     assert response.status_code == 200
-    assert 'dir="auto">مدیریت شرکت‌کنندگان دشوار' in response.content.decode()
+    assert '<bdi>مدیریت شرکت‌کنندگان دشوار' in response.content.decode()
 
 
 # Questions and the lifecycle ----------------------------------------------------------------
@@ -307,10 +307,29 @@ def test_closing_early_from_the_run_page(cast, client):
     topic = _topic(cast)
     client.force_login(cast.facilitator)
     assert "Close the topic now" in client.get(_url("run", topic)).content.decode()
-    response = client.post(_url("close", topic))
+    unconfirmed = client.post(_url("close", topic), follow=True)
+    assert "Tick the box to confirm" in unconfirmed.content.decode()
+    topic.refresh_from_db()
+    assert topic.state == Topic.State.OPEN
+    response = client.post(_url("close", topic), {"confirm": "yes"})
     assert response["Location"] == _url("detail", topic)
     topic.refresh_from_db()
     assert topic.state == Topic.State.CLOSED
+
+
+def test_a_scheduled_topic_opens_now_from_the_run_page(cast, client):
+    topic = _topic(cast, start_in_days=3)
+    apply_from, ends_at = topic.apply_from, topic.ends_at
+    client.force_login(cast.facilitator)
+    page = client.get(_url("run", topic)).content.decode()
+    assert "Open the topic now" in page and "Close the topic now" not in page
+    response = client.post(_url("open", topic))
+    assert response["Location"] == _url("detail", topic)
+    topic.refresh_from_db()
+    assert topic.state == Topic.State.OPEN
+    assert (topic.apply_from, topic.ends_at) == (apply_from, ends_at)
+    again = client.post(_url("open", topic), follow=True).content.decode()
+    assert "Only a topic that has not started yet can be opened now." in again
 
 
 def test_extending_with_an_earlier_end_shows_the_rule(cast, client):
@@ -327,10 +346,10 @@ def test_extending_with_an_earlier_end_shows_the_rule(cast, client):
 def test_archiving_a_running_topic_is_refused_with_a_message(cast, client):
     topic = _topic(cast)
     client.force_login(cast.facilitator)
-    response = client.post(_url("archive_topic", topic), follow=True)
+    response = client.post(_url("archive_topic", topic), {"confirm": "yes"}, follow=True)
     assert "Only a closed topic can be archived" in response.content.decode()
     services.close_topic_early(topic=topic)
-    client.post(_url("archive_topic", topic))
+    client.post(_url("archive_topic", topic), {"confirm": "yes"})
     topic.refresh_from_db()
     assert topic.state == Topic.State.ARCHIVED
 

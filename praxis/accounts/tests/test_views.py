@@ -101,6 +101,26 @@ def test_editing_the_profile(client, user):
     user.refresh_from_db()
     assert (user.display_name, user.region, user.timezone, user.bio, user.low_bandwidth) == (
         "Dr Leila Ahmadi", "Fars", "Asia/Tehran", "Master trainer since 2012", True)
+    # Saved in the language just chosen, not the one the form was filled in.
+    page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "نمایهٔ شما ذخیره شد" in page or "ذخیره شد" in page
+    assert "Your profile has been saved." not in page
+
+
+def test_sign_up_from_an_invitation_fills_in_the_invited_address(client, cast,
+                                                                 django_capture_on_commit_callbacks):
+    from praxis.communities import services as community_services
+    with django_capture_on_commit_callbacks(execute=True):
+        community_services.invite_people(actor=cast.steward, community=cast.community,
+                                         emails=["Invited.Trainer@example.org"],
+                                         site_url="https://x.org")
+    path = re.search(r"https?://[^/\s]+(/invitations/\S+)", mail.outbox[0].body)[1]
+    signup = client.get(path).content.decode()
+    link = re.search(r'href="(/accounts/signup/\?next=[^"]+)"', signup)[1]
+    form = client.get(link.replace("&amp;", "&")).context["form"]
+    assert form.initial["email"] == "invited.trainer@example.org"
+    plain = client.get(reverse("accounts:signup"), {"next": "/c/elsewhere/"}).context["form"]
+    assert plain.initial["email"] == ""
 
 
 def test_an_unknown_time_zone_is_refused(client, user):

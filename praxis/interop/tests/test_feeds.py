@@ -1,5 +1,6 @@
 """Atom and iCalendar feeds: who gets which feed, and what the feeds hold."""
 
+import re
 import xml.etree.ElementTree as ET
 from datetime import UTC, timedelta
 
@@ -331,6 +332,9 @@ def test_feeds_page_shows_a_new_token_once_and_reset_kills_the_old(setup, client
     assert services.hash_token(shown) == token
     assert f"/feeds/{shown}/c/{cast.community.slug}/t/{topic.slug}/feed.atom" in page
     assert f"/feeds/{shown}/c/{cast.community.slug}/topics.ics" in page
+    # In read-only fields, whole, to copy into a feed reader.
+    assert re.search(rf'<input[^>]*class="copy-address"[^>]*readonly value="{marker}{shown}/c/'
+                     rf'{cast.community.slug}/feed.atom"', page)
     # Shown once only.
     assert shown not in client.get(reverse("interop:my_feeds")).content.decode()
     client.logout()
@@ -339,6 +343,25 @@ def test_feeds_page_shows_a_new_token_once_and_reset_kills_the_old(setup, client
     client.post(reverse("interop:my_feeds"))
     client.logout()
     assert client.get(_secret("community_feed", cast, topic, shown)).status_code == 404
+
+
+def test_feed_readers_discover_the_public_feeds_and_no_other(setup, client):
+    def discovered(path):
+        head = client.get(path).content.decode().split("</head>")[0]
+        return re.findall(r'<link rel="alternate" type="([^"]+)"[^>]*href="([^"]+)"', head)
+
+    cast, topic, _ = setup(PUBLIC)
+    community_page = reverse("communities:detail", args=[cast.community.slug])
+    topic_page = reverse("topics:detail", args=[cast.community.slug, topic.slug])
+    assert discovered(community_page) == [
+        ("application/atom+xml", _plain("community_feed", cast, topic)),
+        ("text/calendar", _plain("topics_calendar", cast, topic))]
+    assert discovered(topic_page) == [("application/atom+xml", _plain("topic_feed", cast, topic))]
+    for visibility in (LISTED, PRIVATE):
+        cast, topic, _ = setup(visibility)
+        client.force_login(cast.member)
+        assert discovered(reverse("communities:detail", args=[cast.community.slug])) == []
+        assert discovered(reverse("topics:detail", args=[cast.community.slug, topic.slug])) == []
 
 
 def test_community_and_topic_pages_link_to_the_feeds(setup, client):

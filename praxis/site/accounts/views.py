@@ -1,10 +1,13 @@
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import Resolver404, resolve, reverse_lazy
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -16,14 +19,30 @@ from praxis.accounts.forms import (
     ProfileForm,
     SignupForm,
 )
+from praxis.communities import services as community_services
 from praxis.site.http import safe_next
+
+
+def _invited_address(next_page: str | None) -> str:
+    """The address an invitation was sent to, when sign-up was reached from its page: the
+    new account must use it to accept, so it is filled in."""
+    if not next_page:
+        return ""
+    try:
+        match = resolve(urlsplit(next_page).path)
+    except Resolver404:
+        return ""
+    if match.view_name != "communities:invitation":
+        return ""
+    found = community_services.find_invitation(match.kwargs["token"])
+    return found.email if found is not None else ""
 
 
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("core:home")
-    initial = {"locale": get_language() or "en"}
+    initial = {"locale": get_language() or "en", "email": _invited_address(safe_next(request))}
     form = SignupForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -88,6 +107,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, _("Your profile has been saved."))
+        with translation.override(request.user.locale):  # the language just chosen
+            messages.success(request, _("Your profile has been saved."))
         return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})

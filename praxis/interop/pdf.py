@@ -268,6 +268,23 @@ class TopicDocument(FPDF):
         self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
         self.ln(2)
 
+    def reply_mark(self, *, indent: float, page: int, top: float) -> None:
+        """The line beside a reply, on the side the page starts from, as the web shows it:
+        it makes the nesting visible even where a reply's text is of the other direction
+        (an English reply in a Persian topic starts at the left, whatever its indent)."""
+        if indent <= 0:
+            return
+        edge = (self.l_margin + indent - 2.5 if self.page_direction == LTR
+                else self.w - self.r_margin - indent + 2.5)
+        self.set_draw_color(*RULE)
+        self.set_line_width(0.5)
+        for number in range(page, self.page_no() + 1):
+            self.page = number
+            start = top if number == page else self.t_margin
+            end = self.get_y() if number == self.page_no() else self.h - self.b_margin
+            self.line(edge, start, edge, end - 1)
+        self.page = self.page_no()
+
     def blocks(self, blocks: list[Block], *, indent: float = 0.0) -> None:
         for block in blocks:
             if block.kind == "heading":
@@ -303,8 +320,15 @@ def _thread(doc: TopicDocument, item: OfflineThread) -> None:
 
 
 def _post(doc: TopicDocument, entry: OfflinePost) -> None:
-    post = entry.post
     indent = entry.indent * INDENT_STEP
+    page, top = doc.page_no(), doc.get_y()
+    _post_text(doc, entry, indent)
+    doc.reply_mark(indent=indent, page=page, top=top)
+    doc.ln(1.2)
+
+
+def _post_text(doc: TopicDocument, entry: OfflinePost, indent: float) -> None:
+    post = entry.post
     meta = f"{isolate(post.author.display_name)} · {when(post.created_at, 'datetime')}"
     if post.edited_at:
         meta += f" · {_('edited')}"
@@ -316,7 +340,6 @@ def _post(doc: TopicDocument, entry: OfflinePost) -> None:
         doc.label(_("Hidden by a moderator: only you and the moderators see it."),
                   colour=MUTED, indent=indent)
     doc.blocks(html_blocks(post.body_html), indent=indent)
-    doc.ln(1.2)
 
 
 def render_pdf(content: OfflineTopic, *, community: Community, topic_url: str,

@@ -2,6 +2,7 @@
 HTML download (hidden posts too), Persian set in the vendored font, and 304s."""
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -123,6 +124,32 @@ def test_a_persian_topic_is_set_in_vazirmatn_for_a_persian_reader(make_downloada
     assert _fonts(response) == {"Vazirmatn", "VazirmatnBold"}
     assert "filename*=UTF-8''" in response["Content-Disposition"]
     assert str(_reader(response).metadata.get("/Title")) == "حلقهٔ بازخورد"
+
+
+def _reply_marks(response):
+    """The vertical lines drawn beside replies (x, from y, to y), on every page."""
+    marks = []
+    for page in _reader(response).pages:
+        stream = page.get_contents().get_data().decode("latin-1")
+        for x1, y1, x2, y2 in re.findall(r"([\d.]+) ([\d.]+) m ([\d.]+) ([\d.]+) l S", stream):
+            if x1 == x2 and y1 != y2:
+                marks.append(float(x1))
+    return marks
+
+
+@pytest.mark.parametrize("locale", ["en", "fa"])
+def test_replies_are_marked_beside_them_in_both_directions(make_downloadable, as_visitor,
+                                                           locale):
+    cast, topic = make_downloadable()
+    thread = make_thread(topic, cast.facilitator, title="Feedback")
+    top = reply(thread, cast.steward, body="A top-level answer in English.")
+    reply(thread, cast.member, body="An English reply under it.", parent=top)
+    cast.member.locale = locale
+    cast.member.save()
+    marks = _reply_marks(as_visitor(cast, "member").get(_url(topic)))
+    assert len(marks) == 1
+    # On the side the page starts from: the left for English, the right for Persian.
+    assert (marks[0] < 200) == (locale == "en")
 
 
 def test_a_big_topic_renders_to_a_sane_size(make_downloadable, as_visitor):

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "praxis.core",
     "praxis.accounts",
     "praxis.communities",
@@ -103,6 +104,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "praxis.urls"
+# Form widgets from the site's templates first (praxis/templates/django/forms/): text fields
+# follow the direction of what is typed.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 CSRF_FAILURE_VIEW = "praxis.site.core.views.csrf_failure"
 WSGI_APPLICATION = "praxis.wsgi.application"
 

@@ -47,7 +47,7 @@ class PostForm(forms.Form):
 
     body = forms.CharField(
         label=_("Your reply"), max_length=Post._meta.get_field("body").max_length,
-        widget=forms.Textarea(attrs={"rows": 8, "dir": "auto"}), help_text=BODY_HELP,
+        widget=forms.Textarea(attrs={"rows": 8}), help_text=BODY_HELP,
         strip=False,
     )
 
@@ -73,8 +73,7 @@ class ThreadForm(PostForm):
     kind = forms.ChoiceField(label=_("What are you starting?"), choices=KINDS,
                              widget=forms.RadioSelect, initial=Thread.Kind.MEMBER)
     title = forms.CharField(label=_("Title"),
-                            max_length=Thread._meta.get_field("title").max_length,
-                            widget=forms.TextInput(attrs={"dir": "auto"}))
+                            max_length=Thread._meta.get_field("title").max_length)
 
     field_order = ["kind", "title", "body", "attachments"]
 
@@ -92,7 +91,7 @@ class ThreadForm(PostForm):
 class PostEditForm(forms.Form):
     body = forms.CharField(
         label=_("Message"), max_length=Post._meta.get_field("body").max_length,
-        widget=forms.Textarea(attrs={"rows": 12, "dir": "auto"}), help_text=BODY_HELP,
+        widget=forms.Textarea(attrs={"rows": 12}), help_text=BODY_HELP,
         strip=False,
     )
 

@@ -1,6 +1,7 @@
 """Every plain-text email template renders people's words as written: no HTML escaping in
 subjects or bodies, and text of the other direction isolated for the reader."""
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -78,3 +79,12 @@ def test_isolation_only_where_the_direction_differs():
         assert isolate("انجمن مربیان") == "انجمن مربیان"
         assert isolate("Club 2") == "\u2068Club 2\u2069"
         assert isolate(None) == ""
+
+
+def test_text_fields_follow_what_is_typed_and_addresses_read_left_to_right(db):
+    from praxis.accounts.forms import ProfileForm, SignupForm
+
+    profile = str(ProfileForm())
+    assert re.search(r'<textarea name="bio"[^>]* dir="auto">', profile)
+    assert 'name="display_name"' in profile and profile.count('dir="auto"') >= 3
+    assert 'type="email" name="email"' in str(SignupForm()) and 'dir="ltr"' in str(SignupForm())

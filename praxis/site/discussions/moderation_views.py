@@ -46,7 +46,7 @@ def signed_in_or_login(view: View) -> View:
 class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("Reason"), max_length=moderation.REASON_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=gettext_lazy("Kept in the community's moderation log."),
     )
 
@@ -55,7 +55,7 @@ class FlagForm(forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("Why should a moderator look at this post?"),
         max_length=moderation.REASON_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"}),
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=gettext_lazy(
             "Only the community's moderators see your name and your reason."
         ),

@@ -79,8 +79,7 @@ def _parse(raw: bytes) -> InboundMessage:
     _reject_bounce(message)
     _reject_auto_reply(message)
     sender, sender_name = _sender(message)
-    body = _body_text(message)
-    text = extract_reply(body)
+    body, text = _reply_text(message)
     read = InboundMessage(
         sender=sender,
         recipients=_recipients(message),
@@ -216,21 +215,42 @@ def _reject_auto_reply(message: EmailMessage) -> None:
 # --- body --------------------------------------------------------------------------------
 
 
-def _body_text(message: EmailMessage) -> str:
-    """The whole plain text of the message: its text/plain body, else its HTML as text."""
-    for preference in ("plain", "html"):
-        part = message.get_body(preferencelist=(preference,))
-        if part is None:
-            continue
-        text = _decode_part(part)
-        if preference == "html":
-            text = html_to_text(text)
-        elif str(part.get_param("format", "") or "").lower() == "flowed":
-            delsp = str(part.get_param("delsp", "") or "").lower() == "yes"
-            text = unflow(text, delsp=delsp)
-        if text.strip():
-            return text
-    return ""
+def _part_text(message: EmailMessage, kind: str) -> str:
+    """The message's text/plain body, or its HTML body as text ("" when it has none)."""
+    part = message.get_body(preferencelist=(kind,))
+    if part is None:
+        return ""
+    text = _decode_part(part)
+    if kind == "html":
+        return html_to_text(text)
+    if str(part.get_param("format", "") or "").lower() == "flowed":
+        delsp = str(part.get_param("delsp", "") or "").lower() == "yes"
+        text = unflow(text, delsp=delsp)
+    return text
+
+
+# A plain part whose reply is this much longer than the HTML part's still holds the original
+# (a client that writes it unquoted in an unknown shape); its HTML marks it, so the HTML wins.
+_LONGER_BY_QUOTE = 1.5
+
+
+def _reply_text(message: EmailMessage) -> tuple[str, str]:
+    """The whole text of the message and the member's own words in it.
+
+    The plain part is read first: it keeps the member's line breaks and lists. The HTML part
+    marks the quoted original in its markup (``blockquote``, ``yahoo_quoted``, ``gmail_quote``),
+    which no plain text does reliably; when the plain part's reply is much longer than the
+    HTML part's, the plain part kept some of the original, and the HTML part's reply is
+    taken instead."""
+    plain = _part_text(message, "plain")
+    html = _part_text(message, "html")
+    body = plain if plain.strip() else html
+    reply = extract_reply(body)
+    if html.strip() and body is plain:
+        from_html = extract_reply(html)
+        if from_html and len(reply) > len(from_html) * _LONGER_BY_QUOTE + 40:
+            return body, from_html
+    return body, reply
 
 
 def _decode_part(part: Message) -> str:
@@ -624,10 +644,13 @@ def _join_kept(lines: list[str], removed: list[bool], end: int) -> str:
 
 
 def _cuts_here(plain: list[str], index: int, line: str) -> bool:
-    """Whether everything from this line on is not the member's (marker, signature, Outlook)."""
+    """Whether everything from this line on is not the member's (marker, signature, Outlook,
+    an attribution above an original that is not quoted)."""
     if line.startswith(">"):
         return False
     if _has_marker(line) or line in _SIGNATURE_SEPARATORS or _ORIGINAL_MESSAGE.match(line):
+        return True
+    if _attributes_unquoted_original(plain, index, line):
         return True
     following = [candidate for candidate in plain[index + 1 : index + 8] if candidate]
     if _OUTLOOK_SEPARATOR.match(line):
@@ -637,6 +660,28 @@ def _cuts_here(plain: list[str], index: int, line: str) -> bool:
             _OUTLOOK_OTHER.match(other) for other in following
         )
     return False
+
+
+def _attributes_unquoted_original(plain: list[str], index: int, line: str) -> bool:
+    """Whether this line attributes an original written below it without "> " (Yahoo Mail,
+    some webmail and phone clients). It must say who and when as a client does, with an
+    address or a date or time, so a member's own "On Monday my trainees wrote:" stays."""
+    below = index + 1
+    joined = line
+    if (_ATTRIBUTION_START.match(line) and not any(p.match(line) for p in _ATTRIBUTION)
+            and below < len(plain) and plain[below]):
+        joined = f"{line} {plain[below]}"  # wrapped over two lines
+        below += 1
+    says_when = bool(_DATE_OR_TIME.search(joined))
+    if any(pattern.match(joined) for pattern in _ATTRIBUTION):
+        attribution = says_when or "@" in joined
+    else:  # in a language we do not know: who (an address) and when, then a colon
+        attribution = joined.endswith(":") and says_when and "@" in joined
+    if not attribution:
+        return False
+    while below < len(plain) and not plain[below]:
+        below += 1
+    return below < len(plain) and not plain[below].startswith(">")
 
 
 def _attribution_start(plain: list[str], start: int, *, quoted: bool) -> int:

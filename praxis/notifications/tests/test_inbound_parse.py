@@ -607,3 +607,32 @@ def test_extract_reply_is_idempotent_and_never_adds_text(text):
     source_lines = normalised.split("\n")
     for line in reply.split("\n") if reply else []:
         assert any(line.strip() in source for source in source_lines)
+
+
+def test_yahoo_reply_with_the_original_unquoted_keeps_only_the_answer():
+    message = parse_message(read("yahoo_unquoted.eml"))
+    assert message.text == (
+        "Thank you, Maryam. I will try the loop-input session with my trainees on Tuesday\n"
+        "and report back here.\n\nLeila")
+    assert message.sender == "leila.ahmadi@yahoo.com"
+
+
+def test_yahoo_html_alternative_drops_the_yahoo_quoted_original():
+    assert html_reply("yahoo_unquoted.eml").startswith("Thank you, Maryam.")
+    assert "ten minutes inside" not in html_reply("yahoo_unquoted.eml")
+
+
+@pytest.mark.parametrize("attribution", [
+    "On Sun, Dec 6, 2026 at 9:12 AM Maryam Hosseini <reply+p1@praxis.example.org> wrote:",
+    "On 12/6/26 9:12 AM, Maryam Hosseini wrote:",
+    "در تاریخ ۱۵ آذر ۱۴۰۵، ساعت ۹:۱۲ Maryam Hosseini نوشت:",
+    "Le dim. 6 déc. 2026 à 09:12, Maryam <reply+p1@praxis.example.org> a écrit :",
+])
+def test_an_unquoted_original_below_a_clients_attribution_goes(attribution):
+    text = f"My answer.\n\n{attribution}\n\nThe original, written without quote marks.\nMore."
+    assert extract_reply(text) == "My answer."
+
+
+def test_a_members_own_sentence_like_an_attribution_stays():
+    text = "On Monday my trainees wrote:\n\nwe want more group work.\nThat surprised me."
+    assert extract_reply(text) == text

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 MAIL = Path(__file__).parent / "mail"
 CORPUS_ADDRESS = b"reply+AbC123xyz.sig@praxis.example.org"
 REPLIES = ["gmail_en", "gmail_fa", "outlook_1256", "html_only_webmail", "apple_iphone",
-           "thunderbird_flowed", "plain_windows_1256", "with_attachment"]
+           "thunderbird_flowed", "plain_windows_1256", "with_attachment", "yahoo_unquoted"]
 
 
 def addressed(name: str, address: str) -> bytes:
@@ -64,6 +64,16 @@ def test_a_reply_from_each_mail_client_becomes_a_post_in_the_thread(
     assert ">" not in post.body.splitlines()[-1]  # no trailing quote
     record = InboundEmail.objects.get(post=post)
     assert record.outcome == "posted" and record.channel == "pipe"
+
+
+def test_answering_the_opening_post_by_email_answers_the_thread(
+        cast, thread, reply_domain, monkeypatch, capsys):
+    """As on the web: a reply to the thread's first post is not indented under it."""
+    member = sender_of("gmail_en", cast)
+    opening = thread.posts.order_by("path").first()
+    receive(addressed("gmail_en", reply_address(opening.pk, member.pk)), monkeypatch, capsys)
+    post = Post.objects.get(author=member)
+    assert (post.parent_id, post.depth) == (None, 0)
 
 
 def test_a_persian_reply_keeps_its_words(cast, answered, reply_domain, monkeypatch, capsys):

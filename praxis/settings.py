@@ -261,7 +261,8 @@ if TASKS_BACKEND == "rq":
 # With no domain set, emails carry no reply address.
 PRAXIS_REPLY_DOMAIN = os.environ.get("PRAXIS_REPLY_DOMAIN", "")
 PRAXIS_INBOUND_SECRET = os.environ.get("PRAXIS_INBOUND_SECRET", "")
-PRAXIS_MAX_INBOUND_MB = int(os.environ.get("PRAXIS_MAX_INBOUND_MB", "10"))
+# A reply by email with a phone photo: base64 makes a 10 MB attachment about 13.5 MB.
+PRAXIS_MAX_INBOUND_MB = int(os.environ.get("PRAXIS_MAX_INBOUND_MB", "25"))
 # How long a reply address works after its email was sent.
 PRAXIS_REPLY_DAYS = int(os.environ.get("PRAXIS_REPLY_DAYS", "90"))
 # The authserv-id your mail server writes in Authentication-Results (RFC 8601). When set, a

@@ -2,7 +2,7 @@
 way any service owes a person an email (``send_notice``)."""
 
 import zoneinfo
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
 from django.conf import settings
@@ -20,9 +20,9 @@ def in_language_and_zone(language: str, zone: str) -> Iterator[None]:
         yield
 
 
-def render_text(template_name: str, context: dict[str, object]) -> str:
+def render_text(template_name: str, context: Mapping[str, object]) -> str:
     """A plain-text email part or subject line: rendered without HTML escaping."""
-    return engines["text"].get_template(template_name).render(context)
+    return engines["text"].get_template(template_name).render(dict(context))
 
 
 def absolute_url(site_url: str | None, path: str) -> str:

@@ -201,8 +201,9 @@ def render_digest(user: User, mode: str, posts: Sequence[Post], *, total: int) -
 
 
 def _refusal(why: str, parent: Post | None) -> str:
-    """Why a reply was refused, in plain words; ``why`` is one of replies.py's notice codes:
-    "closed", "locked", "left", "hidden", "not_allowed", "gone", "expired" or "empty"."""
+    """Why a reply was refused, in plain words; ``why`` is the door's reason (``PostRefusal``:
+    "not_member", "not_open", "closed", "locked", "hidden") or the intake's own ("gone",
+    "expired", "empty")."""
     if why == "empty":
         return _("We found no words of yours outside the quoted email, so nothing was posted. "
                  "Write your answer above the quoted text, or answer on the site.")
@@ -222,8 +223,10 @@ def _refusal(why: str, parent: Post | None) -> str:
     reasons: dict[str, str] = {
         "closed": _("The topic “%(topic)s” is closed: it takes no new posts.") % names,
         "locked": _("The thread “%(thread)s” is locked: it takes no new replies.") % names,
-        "left": _("You are no longer a member of %(community)s, so you cannot post "
-                  "there.") % names,
+        "not_member": _("You are no longer a member of %(community)s, so you cannot post "
+                        "there.") % names,
+        "not_open": _("The topic “%(topic)s” has not opened yet: it takes posts from its "
+                      "first day.") % names,
         "hidden": _("The post you answered has been hidden by a moderator.") % names,
     }
     return reasons.get(why, _("You may not post in the thread “%(thread)s” now.") % names)
@@ -231,7 +234,7 @@ def _refusal(why: str, parent: Post | None) -> str:
 
 def render_refused_reply(user: User, why: str, text: str, *, parent: Post | None,
                          can_read: bool, received_at: datetime,
-                         in_reply_to: str = "") -> RenderedEmail:
+                         in_reply_to: str = "", files: Sequence[str] = ()) -> RenderedEmail:
     """Tells a member that the reply they sent by email was not posted, and why, with their
     words quoted back so that nothing is lost. Sent to the member, never to whoever wrote
     the message: see replies.py. A transactional answer to their message: no reply address,
@@ -243,6 +246,7 @@ def render_refused_reply(user: User, why: str, text: str, *, parent: Post | None
             url = post_url(parent) if why != "hidden" else thread_url(thread)
         context = {
             "user": user, "thread": thread, "reason": _refusal(why, parent), "text": text,
+            "files": list(files),
             "url": url, "received_at": received_at, "settings_url": settings_url(),
             "rtl": translation.get_language_bidi(),
         }

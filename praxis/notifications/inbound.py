@@ -44,6 +44,16 @@ class Rejected(Exception):
 
 
 @dataclass(frozen=True)
+class InboundFile:
+    """A file the message carries (a photo of board work, a scanned handout), unchecked: the
+    reply intake checks it as a web upload is checked before it is attached."""
+
+    name: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
 class InboundMessage:
     sender: str
     recipients: tuple[str, ...]
@@ -53,6 +63,7 @@ class InboundMessage:
     text: str
     full_text: str
     sender_name: str = ""
+    files: tuple[InboundFile, ...] = ()
 
 
 def parse_message(raw: bytes, *, max_bytes: int = MAX_MESSAGE_BYTES) -> InboundMessage:
@@ -94,6 +105,7 @@ def _parse(raw: bytes) -> InboundMessage:
         text=text,
         full_text=_normalise(body).strip(),
         sender_name=sender_name,
+        files=_files(message),
     )
     if not text:
         raise Rejected("no_text", "The message has no text of its own above the quotation.",
@@ -213,6 +225,36 @@ def _reject_auto_reply(message: EmailMessage) -> None:
 
 
 # --- body --------------------------------------------------------------------------------
+
+
+# An inline picture the HTML shows by its Content-ID and smaller than this is a signature's
+# logo or an icon, not something the member means to share.
+_DECORATION_BYTES = 30_000
+_EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "image/webp": "webp",
+               "application/pdf": "pdf"}
+
+
+def _files(message: EmailMessage) -> tuple[InboundFile, ...]:
+    """The files attached to the message or set inline in it, in their order, without the
+    small pictures its HTML shows by reference (signature logos)."""
+    html = message.get_body(preferencelist=("html",))
+    referenced = _decode_part(html) if html is not None else ""
+    found = []
+    for number, part in enumerate(message.iter_attachments(), start=1):
+        if part.get_content_maintype() in ("multipart", "message"):
+            continue
+        data = part.get_payload(decode=True)
+        if not isinstance(data, bytes):
+            continue
+        content_id = str(part.get("Content-ID", "")).strip("<> ")
+        if content_id and f"cid:{content_id}" in referenced and len(data) < _DECORATION_BYTES:
+            continue
+        content_type = part.get_content_type()
+        name = _normalise(str(part.get_filename() or "")).strip()
+        if not name:
+            name = f"attachment-{number}.{_EXTENSIONS.get(content_type, 'bin')}"
+        found.append(InboundFile(name=name, content_type=content_type, data=data))
+    return tuple(found)
 
 
 def _part_text(message: EmailMessage, kind: str) -> str:

@@ -137,7 +137,8 @@ class TopicForm(DatesForm):
         chosen = _ids(self.initial.get("facilitators") or [])
         if self.is_bound:
             # A box ticked for someone added by address on an earlier try stays valid.
-            chosen += [int(value) for value in self.data.getlist("facilitators")
+            posted = self.data.getlist("facilitators") if hasattr(self.data, "getlist") else []
+            chosen += [int(value) for value in posted
                        if str(value).isascii() and str(value).isdecimal()]
         self.fields["facilitators"].queryset = facilitator_candidates(  # type: ignore[attr-defined]
             community, chosen)

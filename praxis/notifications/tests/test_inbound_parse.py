@@ -199,10 +199,12 @@ def test_out_of_office_is_rejected():
     assert rejection(read("out_of_office.eml")) == "auto_reply"
 
 
-def test_attachments_are_ignored():
+def test_attachments_are_not_text_but_files():
     message = parse_message(read("with_attachment.eml"))
 
     assert message.text == "Here is the grid we used, see the attached PDF."
+    assert [(f.name, f.content_type) for f in message.files] == [
+        ("notes.txt", "text/plain"), ("observation-grid.pdf", "application/pdf")]
     assert "private notes" not in message.full_text
     assert message.recipients == (REPLY_ADDRESS, "leila.hosseini@example.org")
 

@@ -15,15 +15,25 @@ from email import policy
 from email.parser import BytesHeaderParser
 
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from praxis.access import TopicAccess, topic_access
 from praxis.accounts.models import User
+from praxis.core.email import send_notice
+from praxis.discussions.attachments import (
+    MAX_FILES_PER_POST,
+    CheckedFile,
+    FileRefused,
+    check_file,
+    clean_name,
+)
 from praxis.discussions.models import Post
 from praxis.discussions.services import publish_post
 from praxis.notifications import emails, services
-from praxis.notifications.inbound import InboundMessage, Rejected, parse_message
+from praxis.notifications.inbound import InboundFile, InboundMessage, Rejected, parse_message
 from praxis.notifications.models import InboundEmail, OutboundEmail
 from praxis.notifications.tokens import (
     ExpiredToken,
@@ -43,7 +53,7 @@ class Outcome:
     post: Post | None = None
     duplicate: bool = False
     # A rejection the member is told of: the verified member, why in a word for the notice
-    # ("closed", "locked", "left", "hidden", "not_allowed", "gone", "expired", "empty"), the post
+    # (the door's PostRefusal, or "gone", "expired", "empty"), the post
     # they answered if it is still there, and whether they may still read it.
     member: User | None = None
     notice: str = ""
@@ -113,7 +123,8 @@ def _tell_member(message: InboundMessage, raw: bytes, outcome: Outcome) -> None:
     rendered = emails.render_refused_reply(
         outcome.member, outcome.notice, message.text or message.full_text, parent=outcome.parent,
         can_read=outcome.can_read, received_at=timezone.now(),
-        in_reply_to=message.message_id[:300])
+        in_reply_to=message.message_id[:300],
+        files=[clean_name(found.name) for found in message.files])
     # No post: the notice must go even though the member may no longer see the post.
     services.owe(key=notice_key(outcome.member, message, raw),
                   kind=OutboundEmail.Kind.REPLY_REFUSED, user=outcome.member, post=None,
@@ -194,19 +205,6 @@ def _told_if_theirs(outcome: Outcome, message: InboundMessage, raw: bytes,
     return _refused(outcome, member, notice, _parent(target))
 
 
-def _why_not_allowed(access: TopicAccess, parent: Post) -> str:
-    thread = parent.thread
-    if not access.community_access.is_member and not access.community_access.is_site_admin:
-        return "left"
-    if not access.can_participate:
-        return "closed"
-    if not access.can_post_in(thread):
-        return "locked"
-    if not access.can_see_post_body(parent):
-        return "hidden"
-    return "not_allowed"
-
-
 def _empty_reply(message: InboundMessage, raw: bytes, outcome: Outcome) -> Outcome:
     """A reply with none of the member's own words outside the quote (written inside it, in
     a mail client we cannot read that way): its member is told, with all the message's text."""
@@ -240,10 +238,44 @@ def _post_reply(message: InboundMessage, raw: bytes) -> Outcome:
                         None)
     thread = parent.thread
     access = topic_access(user, thread.topic)
-    if not access.can_post_in(thread) or not access.can_see_post_body(parent):
+    # The door's one answer, as the web reply form gives it.
+    refusal = access.why_cannot_post(thread, user=user, replying_to=parent)
+    if refusal is not None:
         return _refused(
-            _reject("not_allowed", f"{user.email} may not post in thread {thread.pk} now"),
-            user, _why_not_allowed(access, parent), parent, access)
+            _reject("not_allowed", f"{user.email} may not post in thread {thread.pk} now "
+                                   f"({refusal})"),
+            user, refusal, parent, access)
+    with emails.as_reader(user):  # why a file is refused, in the member's language
+        checked, refused = _checked_files(message.files)
     post = publish_post(thread=thread, author=user, body=message.text, parent=parent,
-                        source="email")
+                        source="email", attachments=checked)
+    if refused:
+        _tell_files_refused(user, post, refused)
     return Outcome(posted=True, post=post)
+
+
+def _checked_files(files: tuple[InboundFile, ...]) -> tuple[list[CheckedFile], list[str]]:
+    """The message's files that pass a web upload's checks (kind by content, size, at most
+    MAX_FILES_PER_POST), and why each other one does not, in the member's words."""
+    checked: list[CheckedFile] = []
+    refused: list[str] = []
+    for found in files:
+        upload = SimpleUploadedFile(found.name, found.data, content_type=found.content_type)
+        if len(checked) == MAX_FILES_PER_POST:
+            refused.append(gettext("“%(name)s”: a post takes at most %(count)s files.") % {
+                "name": clean_name(found.name), "count": MAX_FILES_PER_POST})
+            continue
+        try:
+            checked.append(check_file(upload))
+        except FileRefused as refusal:
+            refused.append(str(refusal))
+    return checked, refused
+
+
+def _tell_files_refused(member: User, post: Post, refused: list[str]) -> None:
+    """The reply is posted, but some files could not go with it: the member is told which
+    and why, so nothing vanishes without a word. Queued in the posting transaction."""
+    send_notice(to=member, subject_template="notifications/email/files_refused_subject.txt",
+                body_template="notifications/email/files_refused.txt",
+                context={"post": post, "thread": post.thread, "refused": refused,
+                         "post_url": emails.post_url(post)})

@@ -1,6 +1,8 @@
 """Settings for the test suite: development defaults, fast hashing, email kept in memory."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("DEBUG", "true")
 
@@ -11,3 +13,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 # Background tasks run at once, inside the test.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Uploads the tests make (attachments, the demo's photo) go to a folder of their own.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="praxis-test-media-"))

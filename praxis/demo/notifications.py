@@ -2,12 +2,14 @@
 the notifications and digests it owed (readable in the outbox, /outbox/), and a reply that came
 back by email."""
 
+import io
 from datetime import timedelta
 from email.message import EmailMessage
 
 from django.conf import settings
 from django.db.models import Max, Q, QuerySet
 from django.test.utils import override_settings
+from PIL import Image, ImageDraw
 
 from praxis.accounts.models import User
 from praxis.demo.communities import KEY_EMAILS, PEOPLE_DOMAIN, DemoContext
@@ -92,7 +94,8 @@ def _build(ctx: DemoContext) -> None:
     ctx.summary.append(
         f"Notifications: {choices} email choices; the announcement '{ANNOUNCEMENT_TITLE}' and "
         f"the latest posts owed {owed} emails, and {digests} digests were sent (see /outbox/); "
-        f"{ctx.member.display_name} answered the announcement by email"
+        f"{ctx.member.display_name} answered the announcement by email, with a photo of the "
+        f"board"
         f"{'' if emailed else ' (not posted: see the log)'}"
         f"{'; a late reply to a closed topic went back to its author' if late else ''}."
     )
@@ -166,7 +169,8 @@ def _reply_by_email(ctx: DemoContext, announcement: Thread) -> bool:
     assert opener is not None
     quoted = "\n".join(f"> {line}" for line in ANNOUNCEMENT_BODY.splitlines())
     outcome = _email_reply(ctx, ctx.member, opener, f"demo-reply-{ctx.seed}",
-                           f"{EMAILED_REPLY}\n\nOn Thu, Maryam Hosseini wrote:\n{quoted}\n")
+                           f"{EMAILED_REPLY}\n\nOn Thu, Maryam Hosseini wrote:\n{quoted}\n",
+                           photo=("IMG_2231.JPG", _board_photo()))
     if outcome.post is not None:
         services.fan_out_post(outcome.post.pk)  # the facilitator hears of the answer
     return outcome.posted
@@ -196,14 +200,31 @@ def _late_reply_by_email(ctx: DemoContext) -> bool:
     return outcome.notice != ""
 
 
+def _board_photo() -> bytes:
+    """A phone photo of the board after a loop-input session, as a trainer sends it."""
+    board = Image.new("RGB", (960, 720), (236, 238, 232))
+    draw = ImageDraw.Draw(board)
+    draw.rectangle((40, 40, 920, 680), outline=(90, 96, 90), width=6)
+    lines = ["LOOP INPUT - what we did", "1. Do it: jigsaw reading in fours",
+             "2. Step out: what did I just do?", "3. Name it: loop input",
+             "4. Your class: where would it fit?"]
+    for row, line in enumerate(lines):
+        draw.text((90, 100 + row * 110), line, fill=(20, 60, 140), font_size=44)
+    out = io.BytesIO()
+    board.save(out, "JPEG", quality=80)
+    return out.getvalue()
+
+
 def _email_reply(ctx: DemoContext, author: User, answered: Post, message_id: str,
-                 body: str) -> replies.Outcome:
+                 body: str, photo: tuple[str, bytes] | None = None) -> replies.Outcome:
     """``author``'s answer to the email about ``answered``, taken in through the same intake
-    a mail server's pipe uses."""
+    a mail server's pipe uses; ``photo`` (name, JPEG) attached as a phone attaches it."""
     message = EmailMessage()
     message["From"] = f"{author.display_name} <{author.email}>"
     message["To"] = reply_address(answered.pk, author.pk)
     message["Subject"] = f"Re: [{ctx.community.name}] {answered.thread.title}"
     message["Message-ID"] = f"<{message_id}@mail.example.org>"
     message.set_content(body)
+    if photo is not None:
+        message.add_attachment(photo[1], maintype="image", subtype="jpeg", filename=photo[0])
     return replies.receive(message.as_bytes(), channel="pipe")

@@ -27,6 +27,10 @@ def test_the_facilitator_announced_in_her_topic_and_the_member_answered_by_email
     assert announcement.topic.facilitators.filter(email=FACILITATOR_EMAIL).exists()
     answer = announcement.posts.get(source="email")
     assert answer.author.email == MEMBER_EMAIL
+    # With the photo of the board he attached, as a web upload would be.
+    (photo,) = answer.attachments.all()
+    assert (photo.original_name, photo.content_type) == ("IMG_2231.JPG", "image/jpeg")
+    assert photo.file.read(3) == b"\xff\xd8\xff"
 
 
 def test_the_outbox_holds_the_past_emails_of_every_kind_as_sent(demo):

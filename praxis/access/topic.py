@@ -219,6 +219,7 @@ def access_topic(user: AnyUser, slug: str, topic_slug: str, *,
     topic = Topic.objects.filter(community=access.community, slug=topic_slug).first()
     if topic is None:
         raise Http404
+    topic.community = access.community  # the same row, already read: no query for its URL
     found = topic_access(user, topic, access)
     _require(found, need, user)
     return found

@@ -109,7 +109,7 @@ def approve_join_request(*, actor: User, join_request: JoinRequest,
     membership, _created = Membership.objects.get_or_create(
         community=join_request.community, user=join_request.user
     )
-    link = absolute_url(site_url, reverse("communities:detail", args=[join_request.community.slug]))
+    link = absolute_url(site_url, join_request.community.get_absolute_url())
     send_notice(
         to=join_request.user,
         subject_template="communities/email/join_approved_subject.txt",

@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.urls import reverse
-
 from praxis.accounts.models import User
 from praxis.communities import services
 from praxis.communities.models import Cohort, Community, Membership
@@ -317,7 +315,7 @@ class _People:
 
 
 def _path(community: Community) -> str:
-    return reverse("communities:detail", args=[community.slug])
+    return community.get_absolute_url()
 
 
 def _names(memberships: list[Membership]) -> str:

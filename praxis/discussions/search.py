@@ -333,7 +333,7 @@ def _results(hits: list[tuple[str, int]], terms: list[str]) -> list[SearchResult
             text = plain_markdown(f"{topic.summary}\n{topic.synthesis}")
             found[(TOPIC, topic.pk)] = SearchResult(
                 kind=TOPIC, object_id=topic.pk, community=topic.community,
-                url=reverse("topics:detail", args=[topic.community.slug, topic.slug]),
+                url=topic.get_absolute_url(),
                 title_html=highlighted(topic.title, terms),
                 snippet_html=snippet(text, terms), when=topic.starts_at,
             )

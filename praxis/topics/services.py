@@ -343,7 +343,7 @@ def approve_proposal(*, proposal: TopicProposal, actor: User, title: str, summar
     proposal.decided_by, proposal.decided_at = actor, timezone.now()
     proposal.topic = topic
     proposal.save(update_fields=["status", "decided_by", "decided_at", "topic"])
-    link = absolute_url(site_url, reverse("topics:detail", args=[topic.community.slug, topic.slug]))
+    link = absolute_url(site_url, topic.get_absolute_url())
     send_notice(
         to=proposal.proposed_by,
         subject_template="topics/email/proposal_approved_subject.txt",

@@ -3,7 +3,6 @@ in English and Persian: nothing scrolls sideways, tables of people keep every co
 on a phone, and on a Persian page no English words from members stand unisolated (where they
 would be reordered among the Persian ones)."""
 
-import pytest
 from django.db.models import Count
 
 from praxis.demo.communities import DEMO_PASSWORD, MAIN_SLUG, STEWARD_EMAIL

@@ -46,6 +46,7 @@ def _context() -> dict[str, object]:
                                    thread_title=HOSTILE,
                                    posts=[SimpleNamespace(post=post, url="https://x.org/p/")])],
         "protocol": "https", "domain": "x.org", "uid": "MQ", "token": "abc-def",
+        "refused": [HOSTILE], "post_url": "https://x.org/?a=1&b=2",
     }
 
 

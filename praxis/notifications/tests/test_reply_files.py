@@ -14,7 +14,6 @@ from PIL import Image
 from praxis.accounts.tests.factories import UserFactory
 from praxis.communities.tests.factories import MembershipFactory
 from praxis.discussions.models import Attachment, Post
-from praxis.discussions.tests.conftest import media  # noqa: F401
 from praxis.discussions.tests.factories import reply, set_state
 from praxis.notifications.inbound import parse_message
 from praxis.notifications.tokens import reply_address
@@ -81,7 +80,7 @@ def answered(cast, thread):
 
 
 def test_a_photo_sent_by_email_is_attached_to_the_post(
-        member, answered, reply_domain, media, monkeypatch, capsys):
+        member, answered, reply_domain, monkeypatch, capsys):
     picture = photo()
     raw = message(member, reply_address(answered.pk, member.pk),
                   [("IMG_4031.JPG", picture, "image", "jpeg")], inline_logo=True)
@@ -95,7 +94,7 @@ def test_a_photo_sent_by_email_is_attached_to_the_post(
 
 
 def test_files_that_a_web_upload_would_refuse_are_named_to_the_member(
-        member, answered, reply_domain, media, monkeypatch, capsys, settings,
+        member, answered, reply_domain, monkeypatch, capsys, settings,
         django_capture_on_commit_callbacks):
     settings.PRAXIS_MAX_ATTACHMENT_MB = 1
     files = [
@@ -118,7 +117,7 @@ def test_files_that_a_web_upload_would_refuse_are_named_to_the_member(
 
 
 def test_more_files_than_a_post_takes_are_named(
-        member, answered, reply_domain, media, monkeypatch, capsys,
+        member, answered, reply_domain, monkeypatch, capsys,
         django_capture_on_commit_callbacks):
     files = [(f"photo-{n}.png", photo((64, 64), "PNG"), "image", "png") for n in range(7)]
     with django_capture_on_commit_callbacks(execute=True):
@@ -131,7 +130,7 @@ def test_more_files_than_a_post_takes_are_named(
 
 
 def test_a_refused_reply_says_its_files_were_not_kept(
-        cast, topic, member, answered, reply_domain, media, monkeypatch, capsys,
+        cast, topic, member, answered, reply_domain, monkeypatch, capsys,
         django_capture_on_commit_callbacks):
     set_state(topic, "closed")
     raw = message(member, reply_address(answered.pk, member.pk),

@@ -83,7 +83,7 @@ def community_settings(request: HttpRequest, access: CommunityAccess) -> HttpRes
     if request.method == "POST" and form.is_valid():
         services.update_community(community=community, **form.cleaned_data)
         messages.success(request, _("The community's settings have been saved."))
-        return redirect("communities:detail", community.slug)
+        return redirect(community)
     return render(request, "communities/community_settings.html",
                   {"form": form, "access": access, "community": community})
 
@@ -114,7 +114,7 @@ def join(request: AuthenticatedHttpRequest, access: CommunityAccess) -> HttpResp
             raise PermissionDenied
     except services.CommunityRuleError as error:
         messages.error(request, str(error))
-    return redirect("communities:detail", community.slug)
+    return redirect(community)
 
 
 @login_required
@@ -122,13 +122,13 @@ def join(request: AuthenticatedHttpRequest, access: CommunityAccess) -> HttpResp
 @require_http_methods(["GET", "POST"])
 def leave(request: HttpRequest, access: CommunityAccess) -> HttpResponse:
     if access.membership is None:
-        return redirect("communities:detail", access.community.slug)
+        return redirect(access.community)
     if request.method == "POST":
         try:
             services.remove_member(membership=access.membership)
         except services.CommunityRuleError as error:
             messages.error(request, str(error))
-            return redirect("communities:detail", access.community.slug)
+            return redirect(access.community)
         messages.success(request, _("You have left %(community)s.") % {
             "community": access.community})
         return redirect("core:home")
@@ -266,7 +266,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             return redirect("communities:invitation", token)
         messages.success(request, _("Welcome to %(community)s.") % {
             "community": membership.community})
-        return redirect("communities:detail", membership.community.slug)
+        return redirect(membership.community)
     return render(request, "communities/invitation.html", {
         "invitation": found,
         "token": token,

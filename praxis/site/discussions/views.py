@@ -210,7 +210,7 @@ def post_revisions(request: HttpRequest, slug: str, post_id: int) -> HttpRespons
 def post_link(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
     """A post's permanent address: the thread page that shows it, scrolled to it."""
     _access, post = access_post(request.user, slug, post_id)
-    url = reverse("discussions:thread", args=[slug, post.thread_id])
+    url = Thread.address(slug, post.thread_id)
     if (after := queries.permalink_after(post, queries.posts_per_page(request.user))) is not None:
         url += "?" + urlencode({"after": after})
     return redirect(f"{url}#post-{post.pk}")

@@ -33,7 +33,7 @@ from praxis.site.decorators import login_on_refusal
 def _addresses(request: HttpRequest, access: TopicAccess) -> dict[str, str]:
     args = [access.community.slug, access.topic.slug]
     return {
-        "topic_url": request.build_absolute_uri(reverse("topics:detail", args=args)),
+        "topic_url": request.build_absolute_uri(access.topic.get_absolute_url()),
         "seed_url": request.build_absolute_uri(reverse("topics:seed_article", args=args)),
     }
 

@@ -84,7 +84,7 @@ def community_feed(request: HttpRequest, slug: str, token: str | None = None) ->
     def build() -> HttpResponse:
         community = access_community(user, slug, need="read").community
         return _feed(request, community, queries.community_feed_posts(community),
-                     (community.created_at,), reverse("communities:detail", args=[slug]),
+                     (community.created_at,), community.get_absolute_url(),
                      partial(feeds.community_feed, community))
 
     return _answer(token, user, build)
@@ -100,7 +100,7 @@ def topic_feed(request: HttpRequest, slug: str, topic_slug: str,
         topic = found.topic
         return _feed(request, found.community, queries.topic_feed_posts(topic),
                      (topic.created_at, topic.synthesis_published_at),
-                     reverse("topics:detail", args=[slug, topic_slug]),
+                     topic.get_absolute_url(),
                      partial(feeds.topic_feed, found.community, topic))
 
     return _answer(token, user, build)
@@ -114,9 +114,8 @@ def topics_calendar(request: HttpRequest, slug: str, token: str | None = None) -
         community = access_community(user, slug, need="read").community
 
         def topic_url(topic: Topic) -> str:
-            return request.build_absolute_uri(
-                reverse("topics:detail", args=[community.slug, topic.slug])
-            )
+            topic.community = community  # the calendar's topics are all of this community
+            return request.build_absolute_uri(topic.get_absolute_url())
 
         changed_at = queries.calendar_changed_at(community)
         # Stamped with that moment, the body is the same until it changes: its hash is the

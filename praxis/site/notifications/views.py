@@ -3,10 +3,8 @@ import hmac
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +14,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from praxis.access import TopicAccess, access_thread, access_topic
+from praxis.access import TopicAccess, access_thread, access_topic, readable_emails
 from praxis.communities.models import Membership
 from praxis.discussions.models import Thread
 from praxis.notifications import queries, services
@@ -150,24 +148,9 @@ def inbound_email(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "rejected", "reason": outcome.reason}, status=200)
 
 
-def _readable_emails(request: AuthenticatedHttpRequest) -> QuerySet[OutboundEmail]:
-    """The outbox holds members' mail (and the reply addresses that post as them): all of it
-    for site admins. On a development (DEBUG) site such as the demo, staff read it too, but
-    not a private link before it is sent (and its text removed): a password reset for an
-    admin would make them one. Anyone else is refused."""
-    user = request.user
-    emails = OutboundEmail.objects.select_related("user")
-    if user.is_superuser:
-        return emails
-    if not (settings.DEBUG and user.is_staff):
-        raise PermissionDenied
-    return emails.exclude(kind=OutboundEmail.Kind.PRIVATE_LINK,
-                          status__in=[OutboundEmail.Status.QUEUED, OutboundEmail.Status.SENDING])
-
-
 @login_required
 def outbox(request: AuthenticatedHttpRequest) -> HttpResponse:
-    emails = _readable_emails(request).order_by("-created_at", "-pk")
+    emails = readable_emails(request.user).order_by("-created_at", "-pk")
     kind = request.GET.get("kind", "")
     if kind in OutboundEmail.Kind.values:
         emails = emails.filter(kind=kind)
@@ -179,7 +162,7 @@ def outbox(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def outbox_email(request: AuthenticatedHttpRequest, email_id: int) -> HttpResponse:
-    email = get_object_or_404(_readable_emails(request), pk=email_id)
+    email = get_object_or_404(readable_emails(request.user), pk=email_id)
     return render(request, "notifications/outbox_email.html", {"email": email})
 
 
@@ -188,7 +171,7 @@ def outbox_email(request: AuthenticatedHttpRequest, email_id: int) -> HttpRespon
 def outbox_email_html(request: AuthenticatedHttpRequest, email_id: int) -> HttpResponse:
     """The email's HTML part as a mail client would show it, sandboxed: no scripts, no
     forms, nothing sent from the reader's session."""
-    email = get_object_or_404(_readable_emails(request), pk=email_id)
+    email = get_object_or_404(readable_emails(request.user), pk=email_id)
     response = HttpResponse(email.body_html, content_type="text/html; charset=utf-8")
     response["Content-Security-Policy"] = "sandbox allow-popups; default-src 'none'; " \
         "style-src 'unsafe-inline'; img-src data:"

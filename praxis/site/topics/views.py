@@ -75,7 +75,7 @@ def _topic_context(access: TopicAccess, **extra: Any) -> dict[str, Any]:
 
 
 def _to_topic(topic: Topic) -> HttpResponse:
-    return redirect("topics:detail", topic.community.slug, topic.slug)
+    return redirect(topic)
 
 
 def _seed_article(form: SeedArticleForm) -> services.SeedArticle | None:

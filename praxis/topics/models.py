@@ -149,6 +149,9 @@ class TopicProposal(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("topics:proposal", args=[self.community.slug, self.pk])
+
 
 class ProposalSupport(models.Model):
     proposal = models.ForeignKey(TopicProposal, on_delete=models.CASCADE,

@@ -104,7 +104,7 @@ def _with_support(proposals: QuerySet[TopicProposal], user: AnyUser) -> QuerySet
         Exists(ProposalSupport.objects.filter(proposal=OuterRef("pk"), user_id=user.pk))
         if user.is_authenticated else Value(False, output_field=BooleanField())
     )
-    return proposals.select_related("proposed_by", "topic").annotate(
+    return proposals.select_related("proposed_by", "topic", "community").annotate(
         support_count=Count("supports", distinct=True), supported_by_me=supported,
     )
 

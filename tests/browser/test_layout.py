@@ -1,15 +1,17 @@
-"""Every main page of the demo, as a steward, at phone (390 px) and desktop (1366 px) width,
-in English and Persian: nothing scrolls sideways, tables of people keep every column in view
-on a phone, and on a Persian page no English words from members stand unisolated (where they
-would be reordered among the Persian ones)."""
+"""Every main page of the demo, as a steward and signed out, at phone (320 and 390 px) and
+desktop (1366 px) widths, in English and Persian: nothing scrolls sideways, tables of people
+keep every column in view on a phone, and on a Persian page no English words from members
+stand unisolated (where they would be reordered among the Persian ones)."""
 
 from django.db.models import Count
 
-from praxis.demo.communities import DEMO_PASSWORD, MAIN_SLUG, STEWARD_EMAIL
+from praxis.demo.communities import DEMO_PASSWORD, MAIN_SLUG, OPEN_SLUG, STEWARD_EMAIL
 from praxis.discussions.models import Post, Thread
 from praxis.topics.models import Topic, TopicProposal
 
-WIDTHS = {"phone": 390, "desktop": 1366}
+WIDTHS = {"small phone": 320, "phone": 390, "desktop": 1366}
+SIGNED_OUT_PAGES = ["/", "/accounts/login/", "/accounts/signup/", "/accounts/password-reset/",
+                    f"/c/{OPEN_SLUG}/"]
 
 # Text nodes in <main> with Latin letters and no Persian ones, outside any element that sets
 # its own direction (dir, bdi) or shows code or a form's own value.
@@ -66,10 +68,13 @@ def main_pages() -> list[str]:
 
 
 def _check_pages(new_context, log_in, screenshot, pages: list[str], language: str,
-                 width: str) -> list[str]:
+                 width: str, *, signed_in: bool = True) -> list[str]:
     page = new_context(javascript=True,
                        viewport={"width": WIDTHS[width], "height": 900}).new_page()
-    log_in(page, STEWARD_EMAIL, DEMO_PASSWORD)
+    if signed_in:
+        log_in(page, STEWARD_EMAIL, DEMO_PASSWORD)
+    else:
+        page.goto("/")
     switch = page.locator(f".lang-switch button[value={language}]")
     if switch.count():
         switch.click()
@@ -79,13 +84,14 @@ def _check_pages(new_context, log_in, screenshot, pages: list[str], language: st
     for path in pages:
         response = page.goto(path)
         assert response is not None and response.status == 200, (path, response)
-        name = f"layout-{language}-{width}-" + path.strip("/").replace("/", "-")
+        who = "" if signed_in else "anonymous-"
+        name = f"layout-{who}{language}-{width}-" + path.strip("/").replace("/", "-")
         screenshot(page, name[:120])
         overflow = page.evaluate(OVERFLOW)
         where = f"{language} {width} {path}"
         if overflow["page"] > 0:
             problems.append(f"{where}: scrolls sideways by {overflow['page']} px")
-        if width == "phone" and overflow["tables"]:
+        if width != "desktop" and overflow["tables"]:
             problems.append(f"{where}: a table hides columns: {overflow['tables']}")
         if language == "fa":
             latin = page.evaluate(UNISOLATED_LATIN)
@@ -103,6 +109,8 @@ def test_every_main_page_fits_and_keeps_each_direction(demo, transactional_db, n
     for language in ("en", "fa"):
         for width in WIDTHS:
             problems += _check_pages(new_context, log_in, screenshot, pages, language, width)
+            problems += _check_pages(new_context, log_in, screenshot, SIGNED_OUT_PAGES,
+                                     language, width, signed_in=False)
     assert not problems, "\n".join(problems)
 
     # The post a link lands on is marked (a reply lands on its own post the same way).

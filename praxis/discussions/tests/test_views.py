@@ -227,6 +227,31 @@ def test_an_author_edits_their_post_and_the_history_keeps_the_old_text(member, c
     assert "<em>text</em>" in revisions and "<strong>text</strong>" in revisions
 
 
+def test_the_reply_and_edit_pages_say_why_one_may_not_post(member, cast, topic, thread):
+    """The real reason, not "your role does not allow this"."""
+    own = reply(thread, cast.member, body="Mine")
+    edit = reverse("discussions:post_edit", args=[cast.community.slug, own.pk])
+    set_state(topic, "closed")
+    for url in (reply_url(cast, thread), edit):
+        response = member.get(url)
+        assert response.status_code == 403
+        page = response.content.decode()
+        assert "This topic is closed" in page and "Your role" not in page
+    set_state(topic, "open")
+    thread.is_locked = True
+    thread.save()
+    assert "locked by a moderator" in member.get(reply_url(cast, thread)).content.decode()
+    thread.is_locked = False
+    thread.save()
+    set_state(topic, "scheduled")
+    assert "has not opened yet" in member.get(reply_url(cast, thread)).content.decode()
+    set_state(topic, "open")
+    off_topic = reply(thread, cast.steward, body="Off topic")
+    Post.objects.filter(pk=off_topic.pk).update(is_hidden=True)
+    hidden = member.get(reply_url(cast, thread, f"?to={off_topic.pk}"))
+    assert hidden.status_code == 403 and "hidden by a moderator" in hidden.content.decode()
+
+
 def test_a_member_sees_edited_on_others_posts_but_not_their_history(member, cast, thread):
     post = reply(thread, cast.steward, body="Before")
     services.edit_post(post=post, editor=cast.steward, body="After")

@@ -378,7 +378,7 @@ def proposal_create(request: AuthenticatedHttpRequest, access: CommunityAccess) 
         else:
             messages.success(request, _("Your proposal is on the proposals page. Members can "
                                         "now support it."))
-            return redirect("topics:proposal", access.community.slug, proposal.pk)
+            return redirect(proposal)
     return render(request, "topics/proposal_form.html", {
         "access": access, "community": access.community, "tab": "topics", "form": form,
     })
@@ -412,7 +412,7 @@ def proposal_support(request: AuthenticatedHttpRequest, access: CommunityAccess,
                          else _("You no longer support this proposal."))
     if request.POST.get("next") == "list":
         return redirect("topics:proposals", access.community.slug)
-    return redirect("topics:proposal", access.community.slug, proposal.pk)
+    return redirect(proposal)
 
 
 @community_view("manage")
@@ -424,7 +424,7 @@ def proposal_approve(request: AuthenticatedHttpRequest, access: CommunityAccess,
                                  pk=proposal_id, community=community)
     if proposal.status != TopicProposal.Status.PENDING:
         messages.info(request, _("This proposal has already been decided."))
-        return redirect("topics:proposal", community.slug, proposal.pk)
+        return redirect(proposal)
     data = request.POST if request.method == "POST" else None
     starts_at, apply_from, ends_at = services.suggested_dates(proposal.suggested_days)
     suggested = community_people(community).filter(
@@ -460,7 +460,7 @@ def proposal_decline(request: AuthenticatedHttpRequest, access: CommunityAccess,
     form = DeclineProposalForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the proposer a reason."))
-        return redirect("topics:proposal", access.community.slug, proposal.pk)
+        return redirect(proposal)
     try:
         services.decline_proposal(proposal=proposal, actor=request.user,
                                   reason=form.cleaned_data["reason"],
@@ -469,5 +469,5 @@ def proposal_decline(request: AuthenticatedHttpRequest, access: CommunityAccess,
         messages.error(request, str(error))
     else:
         messages.success(request, _("The proposal is declined; the proposer has been told."))
-    return redirect("topics:proposal", access.community.slug, proposal.pk)
+    return redirect(proposal)
 

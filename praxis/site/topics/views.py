@@ -253,39 +253,38 @@ def topic_run(request: HttpRequest, access: TopicAccess) -> HttpResponse:
         tool="run"))
 
 
-def _confirmed(request: HttpRequest, access: TopicAccess) -> bool:
-    """An act that cannot be taken back asks for its box to be ticked (the browser asks
+def _change_state(request: HttpRequest, access: TopicAccess,
+                  change: Callable[..., Topic], done: str, *, confirm: bool = False,
+                  ) -> HttpResponse:
+    """Opens, closes or archives the topic and says so, or back to the run page with why
+    not. An act that cannot be taken back asks for its box to be ticked (the browser asks
     first; this is for one that does not)."""
-    if request.POST.get("confirm") == "yes":
-        return True
-    messages.error(request, _("Tick the box to confirm, then press the button again."))
-    return False
+    run_page = redirect("topics:run", access.community.slug, access.topic.slug)
+    if confirm and request.POST.get("confirm") != "yes":
+        messages.error(request, _("Tick the box to confirm, then press the button again."))
+        return run_page
+    try:
+        change(topic=access.topic)
+    except services.TopicRuleError as error:
+        messages.error(request, str(error))
+        return run_page
+    messages.success(request, done)
+    return _to_topic(access.topic)
 
 
 @topic_view("facilitate")
 @require_POST
 def topic_open(request: HttpRequest, access: TopicAccess) -> HttpResponse:
-    try:
-        services.open_topic_now(topic=access.topic)
-    except services.TopicRuleError as error:
-        messages.error(request, str(error))
-        return redirect("topics:run", access.community.slug, access.topic.slug)
-    messages.success(request, _("The topic is open: members can take part now."))
-    return _to_topic(access.topic)
+    return _change_state(request, access, services.open_topic_now,
+                         _("The topic is open: members can take part now."))
 
 
 @topic_view("facilitate")
 @require_POST
 def topic_close(request: HttpRequest, access: TopicAccess) -> HttpResponse:
-    if not _confirmed(request, access):
-        return redirect("topics:run", access.community.slug, access.topic.slug)
-    try:
-        services.close_topic_early(topic=access.topic)
-    except services.TopicRuleError as error:
-        messages.error(request, str(error))
-        return redirect("topics:run", access.community.slug, access.topic.slug)
-    messages.success(request, _("The topic is closed. Write its synthesis when you are ready."))
-    return _to_topic(access.topic)
+    return _change_state(request, access, services.close_topic_early,
+                         _("The topic is closed. Write its synthesis when you are ready."),
+                         confirm=True)
 
 
 @topic_view("facilitate")
@@ -307,15 +306,8 @@ def topic_extend(request: HttpRequest, access: TopicAccess) -> HttpResponse:
 @topic_view("facilitate")
 @require_POST
 def topic_archive_topic(request: HttpRequest, access: TopicAccess) -> HttpResponse:
-    if not _confirmed(request, access):
-        return redirect("topics:run", access.community.slug, access.topic.slug)
-    try:
-        services.archive_topic(topic=access.topic)
-    except services.TopicRuleError as error:
-        messages.error(request, str(error))
-        return redirect("topics:run", access.community.slug, access.topic.slug)
-    messages.success(request, _("The topic is now in the archive."))
-    return _to_topic(access.topic)
+    return _change_state(request, access, services.archive_topic,
+                         _("The topic is now in the archive."), confirm=True)
 
 
 # Synthesis and participation -----------------------------------------------------------------

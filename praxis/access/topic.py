@@ -87,13 +87,11 @@ class TopicAccess:
     def can_participate(self) -> bool:
         """Start threads and post: members while the topic runs; facilitators at any time
         before it is archived."""
-        return self._participation_refusal() is None
+        return self.why_cannot_take_part() is None
 
-    def _is_insider(self) -> bool:
-        return self.community_access.is_member or self.community_access.is_site_admin
-
-    def _participation_refusal(self) -> PostRefusal | None:
-        if not self._is_insider():
+    def why_cannot_take_part(self) -> PostRefusal | None:
+        """Why a signed-in person may not start threads or post in this topic, or None."""
+        if not (self.community_access.is_member or self.community_access.is_site_admin):
             return "not_member"
         state = self.topic.state
         if state == Topic.State.ARCHIVED:
@@ -108,18 +106,13 @@ class TopicAccess:
         one reason they may not."""
         if not user.is_authenticated:
             return "login"
-        if (refusal := self._participation_refusal()) is not None:
+        if (refusal := self.why_cannot_take_part()) is not None:
             return refusal
         if thread.is_locked and not self.can_moderate:
             return "locked"
         if replying_to is not None and not self.can_see_post_body(replying_to):
             return "hidden"
         return None
-
-    def can_post_in(self, thread: Thread) -> bool:
-        if thread.is_locked and not self.can_moderate:
-            return False
-        return self.can_participate
 
     def can_edit_post(self, post: Post) -> bool:
         """Moderators edit any post; authors their own while they may post in its thread
@@ -193,7 +186,7 @@ def _require(found: TopicAccess, need: TopicNeed, user: AnyUser,
                 reason = found.why_cannot_post(thread, user=user)
             else:
                 reason = ("login" if not user.is_authenticated
-                          else found._participation_refusal())
+                          else found.why_cannot_take_part())
             if reason is not None:
                 raise Refused(reason)
             return

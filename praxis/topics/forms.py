@@ -4,7 +4,6 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from praxis.accounts.models import User
@@ -92,13 +91,6 @@ class DatesForm(forms.Form):
         return cleaned
 
 
-class PeopleField(forms.ModelMultipleChoiceField):
-    """Boxes labelled with people's names, each isolated in its own direction."""
-
-    def label_from_instance(self, obj: Any) -> str:
-        return format_html("<bdi>{}</bdi>", obj)
-
-
 class TopicForm(DatesForm):
     """What a facilitator or steward says about a topic; its questions and seed article come
     in their own forms beside it."""
@@ -109,7 +101,7 @@ class TopicForm(DatesForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What this topic is about and why it matters in our practice."),
     )
-    facilitators = PeopleField(
+    facilitators = forms.ModelMultipleChoiceField(
         label=_("Facilitators"), queryset=User.objects.none(), required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("The community's facilitators and stewards; members who run this topic."),

@@ -5,6 +5,7 @@ stand unisolated (where they would be reordered among the Persian ones)."""
 
 from django.db.models import Count
 
+from praxis.communities.models import Cohort, Membership
 from praxis.demo.communities import DEMO_PASSWORD, MAIN_SLUG, OPEN_SLUG, STEWARD_EMAIL
 from praxis.discussions.models import Post, Thread
 from praxis.topics.models import Topic, TopicProposal
@@ -51,7 +52,12 @@ def main_pages() -> list[str]:
     thread = Thread.objects.filter(community__slug=slug).order_by("-post_count").first()
     edited = Post.objects.filter(thread__community__slug=slug, edited_at__isnull=False).first()
     proposal = TopicProposal.objects.filter(community__slug=slug, status="pending").first()
-    assert running and closed and thread and edited and proposal
+    member = Membership.objects.filter(community__slug=slug, cohorts__isnull=False).first()
+    cohort = Cohort.objects.filter(community__slug=slug).first()
+    open_thread = Thread.objects.filter(topic=running).order_by("-post_count").first()
+    answered = Post.objects.filter(thread=open_thread).order_by("-path").first()
+    assert running and closed and thread and edited and proposal and member and cohort
+    assert open_thread and answered
     topic = f"/c/{slug}/t/{running.slug}/"
     return [
         "/", "/accounts/profile/", "/notifications/", "/feeds/", "/search/?q=loop",
@@ -64,6 +70,12 @@ def main_pages() -> list[str]:
         f"/c/{slug}/threads/{thread.pk}/", f"/c/{slug}/threads/{thread.pk}/moderate/",
         f"/c/{slug}/posts/{edited.pk}/revisions/", f"/c/{slug}/unread/",
         f"/c/{slug}/moderation/", f"/c/{slug}/search/?q=loop",
+        # Forms: people's names as choices, members' words in the fields.
+        f"/c/{slug}/members/{member.pk}/", f"/c/{slug}/cohorts/{cohort.pk}/",
+        f"/c/{slug}/cohorts/new/", f"/c/{slug}/posts/{answered.pk}/edit/",
+        f"/c/{slug}/posts/{edited.pk}/flag/", f"/c/{slug}/posts/{edited.pk}/hide/",
+        f"/c/{slug}/threads/{open_thread.pk}/reply/?quote={answered.pk}",
+        topic + "threads/new/", f"/c/{slug}/proposals/new/", "/communities/new/",
     ]
 
 

@@ -9,11 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 from praxis.accounts.models import User
 from praxis.core.email import send_notice
+from praxis.core.params import MAX_EMAIL_LENGTH
 
 
 class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(
-        label=_("Email address"),
+        label=_("Email address"), max_length=MAX_EMAIL_LENGTH,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
 
@@ -31,7 +32,8 @@ class SignupForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
-        label=_("Email address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        label=_("Email address"), max_length=MAX_EMAIL_LENGTH,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     password = forms.CharField(
         label=_("Password"),

@@ -5,6 +5,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from praxis.communities.models import Cohort, Community, JoinRequest, Membership
+from praxis.core.params import MAX_EMAIL_LENGTH
 
 RESERVED_SLUGS = {"new", "admin", "static", "media", "accounts", "api", "healthz"}
 MAX_INVITATIONS_AT_ONCE = 200
@@ -81,6 +82,8 @@ class InvitationForm(forms.Form):
         for address in addresses:
             try:
                 validate_email(address)
+                if len(address) > MAX_EMAIL_LENGTH:
+                    raise forms.ValidationError("too long")
             except forms.ValidationError:
                 invalid.append(address)
         if invalid:

@@ -23,6 +23,7 @@ from praxis.communities.forms import (
     MemberForm,
 )
 from praxis.communities.models import Cohort, JoinRequest, Membership
+from praxis.core import params
 from praxis.discussions import queries as discussion_queries
 from praxis.site.decorators import community_view
 from praxis.site.http import AuthenticatedHttpRequest, site_url
@@ -141,14 +142,11 @@ def leave(request: HttpRequest, access: CommunityAccess) -> HttpResponse:
 @community_view("view_members")
 def member_directory(request: HttpRequest, access: CommunityAccess) -> HttpResponse:
     community = access.community
-    cohort_param = request.GET.get("cohort", "")
     filters = queries.DirectoryFilter(
-        query=request.GET.get("q", "").strip()[:100],
-        role=request.GET.get("role", "") if request.GET.get("role") in Membership.Role.values
-        else "",
-        tier=request.GET.get("tier", "") if request.GET.get("tier") in Membership.Tier.values
-        else "",
-        cohort_id=int(cohort_param) if cohort_param.isdigit() else None,
+        query=params.text(request.GET.get("q"), max_length=100),
+        role=params.choice(request.GET.get("role"), Membership.Role.values),
+        tier=params.choice(request.GET.get("tier"), Membership.Tier.values),
+        cohort_id=params.number(request.GET.get("cohort")),
     )
     page = Paginator(queries.member_directory(community, filters), MEMBERS_PER_PAGE).get_page(
         request.GET.get("page")

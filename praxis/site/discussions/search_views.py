@@ -6,28 +6,24 @@ from django.views.decorators.http import require_GET
 
 from praxis.access import access_community, readable_communities
 from praxis.communities.models import Community
+from praxis.core import params
 from praxis.discussions import search as engine
 from praxis.site.discussions.moderation_views import signed_in_or_login
 
 COMMUNITY_CHOICES_SHOWN = 200
 
 
-def _page_number(request: HttpRequest) -> int:
-    value = request.GET.get("page", "")
-    return int(value) if value.isdigit() and 0 < len(value) < 5 else 1
-
-
 def _kind(request: HttpRequest) -> str:
-    kind = request.GET.get("kind", "")
-    return kind if kind in engine.KINDS else ""
+    return params.choice(request.GET.get("kind"), engine.KINDS)
 
 
 def _render(request: HttpRequest, *, community: Community | None, context: dict
             ) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:engine.MAX_QUERY_LENGTH]
+    query = params.text(request.GET.get("q"), max_length=engine.MAX_QUERY_LENGTH)
     kind = _kind(request)
+    page = params.page_number(request.GET.get("page"), last=engine.MAX_PAGE)
     results = engine.search(readable_communities(request.user), query, community=community,
-                            kinds=[kind] if kind else None, page=_page_number(request),
+                            kinds=[kind] if kind else None, page=page,
                             any_word=request.GET.get("any") == "1")
     keep = request.GET.copy()
     keep.pop("page", None)
@@ -48,7 +44,7 @@ def _render(request: HttpRequest, *, community: Community | None, context: dict
 def site_search(request: HttpRequest) -> HttpResponse:
     """Everything the person may read; optionally one of those communities."""
     readable = readable_communities(request.user).order_by("name")
-    slug = request.GET.get("community", "")
+    slug = params.text(request.GET.get("community"), max_length=100)
     chosen = readable.filter(slug=slug).first() if slug else None
     return _render(request, community=chosen, context={
         "community_choices": readable.only("slug", "name")[:COMMUNITY_CHOICES_SHOWN],

@@ -25,6 +25,7 @@ from praxis.access import (
     access_topic,
     topic_access,
 )
+from praxis.core import params
 from praxis.core.markdown import render_markdown
 from praxis.discussions import queries, reactions, services
 from praxis.discussions.attachments import IMAGE_TYPES
@@ -36,10 +37,6 @@ from praxis.site.http import AuthenticatedHttpRequest
 UNREAD_PER_PAGE = 50
 
 View = Callable[..., HttpResponseBase]
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 19 else None
 
 
 def _thread_context(access: TopicAccess, thread: Thread) -> dict[str, Any]:
@@ -144,10 +141,10 @@ def reply(request: AuthenticatedHttpRequest, slug: str, thread_id: int) -> HttpR
     access, thread = access_thread(request.user, slug, thread_id, need="participate")
     in_thread = Post.objects.select_related("author").filter(thread=thread)
     replying_to = None
-    if (to := _int(request.POST.get("to") or request.GET.get("to"))) is not None:
+    if (to := params.number(request.POST.get("to") or request.GET.get("to"))) is not None:
         replying_to = get_object_or_404(in_thread, pk=to)
     initial = {}
-    if (quote := _int(request.GET.get("quote"))) is not None:
+    if (quote := params.number(request.GET.get("quote"))) is not None:
         quoted = get_object_or_404(in_thread, pk=quote)
         if not access.can_see_post_body(quoted):
             raise Http404

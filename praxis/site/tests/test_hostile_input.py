@@ -1,0 +1,122 @@
+"""No input gives a server error: arbitrary text, NULs, huge numbers and non-ASCII digits in
+every query parameter the pages read, and in the forms people fill in, as every kind of
+visitor, on SQLite and PostgreSQL alike (CI runs both). A refused form changes nothing."""
+
+import pytest
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from praxis.accounts.models import User
+from praxis.communities.models import Community, Invitation
+from praxis.discussions.tests.factories import make_thread, make_topic, opener, reply
+
+# What has broken pages before, and what breaks parsers: superscript and Arabic-Indic
+# digits, NULs, overlong numbers, signs, whitespace, very long words.
+NASTY = ["²", "٣", "１２", "\x00", "a\x00b", "9" * 40, "-1", "0", " 7", "1e9", "⁹⁹",
+         "%00", "\u202e", "' OR 1=1 --", "<script>", "x" * 5000, "\ud7ff", ""]
+VALUES = st.one_of(st.sampled_from(NASTY), st.text(max_size=60),
+                   st.integers(min_value=-(2**70), max_value=2**70).map(str))
+HYPOTHESIS = settings(max_examples=25, deadline=None, derandomize=True,
+                      suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                             HealthCheck.too_slow])
+
+
+@pytest.fixture
+def world(cast):
+    topic = make_topic(cast.community)
+    thread = make_thread(topic, cast.facilitator)
+    post = reply(thread, cast.member, body="A reply")
+    slug = cast.community.slug
+    # Each page with the query parameters it reads (and one it does not).
+    cast.pages = {
+        "/": ["x"], "/search/": ["q", "page", "community", "kind", "any"],
+        f"/c/{slug}/": ["page"], f"/c/{slug}/search/": ["q", "page", "kind", "any"],
+        f"/c/{slug}/members/": ["q", "role", "tier", "cohort", "page"],
+        f"/c/{slug}/invitations/": ["page"], f"/c/{slug}/unread/": ["page"],
+        f"/c/{slug}/topics/": ["page"], f"/c/{slug}/topics/archive/": ["q", "page"],
+        f"/c/{slug}/proposals/": ["page"], f"/c/{slug}/moderation/": ["page"],
+        topic.get_absolute_url(): ["page"],
+        topic.get_absolute_url() + "participation/": ["page"],
+        thread.get_absolute_url(): ["after", "before"],
+        reverse("discussions:reply", args=[slug, thread.pk]): ["to", "quote"],
+        post.get_absolute_url(): ["x"], "/outbox/": ["kind", "page"],
+        "/accounts/login/": ["next"], "/accounts/signup/": ["next"],
+    }
+    cast.thread, cast.post = thread, post
+    return cast
+
+
+@pytest.mark.parametrize("who", ["anonymous", "member", "steward"])
+def test_no_query_parameter_gives_a_server_error(world, client, who, settings):
+    settings.DEBUG = False  # what a production visitor gets
+    person = world.person(who)
+    if person is not None:
+        person.is_staff = person.is_superuser = who == "steward"  # the outbox too
+        person.save()
+        client.force_login(person)
+
+    @HYPOTHESIS
+    @given(value=VALUES)
+    def check(value):
+        for path, names in world.pages.items():
+            for name in names:
+                response = client.get(path, {name: value})
+                assert response.status_code < 500, (path, name, value)
+
+    check()
+
+
+@pytest.mark.parametrize("length", [254, 255, 320, 400])
+def test_an_overlong_address_is_refused_at_sign_up_and_in_invitations(cast, client, length):
+    address = "a" * (length - len("@example.org")) + "@example.org"
+    response = client.post(reverse("accounts:signup"), {
+        "display_name": "Someone", "email": address, "password": "teaching-is-learning",
+        "locale": "en"})
+    if length <= 254:
+        assert User.objects.filter(email=address).exists()
+        return
+    assert response.status_code == 200 and response.context["form"].errors["email"]
+    assert not User.objects.filter(email=address).exists()
+    client.force_login(cast.steward)
+    response = client.post(reverse("communities:invitations", args=[cast.community.slug]),
+                           {"emails": address, "role": "member"})
+    assert response.status_code == 200
+    assert "not valid email addresses" in response.content.decode()
+    assert not Invitation.objects.exists()
+
+
+@HYPOTHESIS
+@given(title=VALUES, body=VALUES, emails=VALUES, name=VALUES)
+def test_forms_refuse_what_they_cannot_take_and_change_nothing(world, client, title, body,
+                                                               emails, name):
+    client.force_login(world.steward)
+    slug = world.community.slug
+    community = Community.objects.get(pk=world.community.pk)
+    posts, invitations = world.thread.posts.count(), Invitation.objects.count()
+    reply_answer = client.post(reverse("discussions:reply", args=[slug, world.thread.pk]),
+                               {"body": body, "to": title})
+    invite_answer = client.post(reverse("communities:invitations", args=[slug]),
+                                {"emails": emails, "role": name, "message": body})
+    settings_answer = client.post(reverse("communities:settings", args=[slug]),
+                                  {"name": name, "description": body, "visibility": title,
+                                   "join_policy": "open"})
+    others = [
+        client.post(reverse("discussions:thread_create",
+                            args=[slug, world.thread.topic.slug]),
+                    {"title": title, "body": body, "kind": name}),
+        client.post(reverse("discussions:flag", args=[slug, world.post.pk]), {"reason": body}),
+        client.post(reverse("accounts:signup"), {"display_name": name, "email": emails,
+                                                 "password": body, "locale": title}),
+    ]
+    answers = [reply_answer, invite_answer, settings_answer, *others]
+    assert all(answer.status_code < 500 for answer in answers)
+    # Each refused form leaves what it would have changed as it was.
+    if reply_answer.status_code != 302:
+        assert world.thread.posts.count() == posts
+    if invite_answer.status_code != 302:
+        assert Invitation.objects.count() == invitations
+    if settings_answer.status_code != 302:
+        unchanged = Community.objects.get(pk=community.pk)
+        assert (unchanged.name, unchanged.description, unchanged.visibility) == (
+            community.name, community.description, community.visibility)

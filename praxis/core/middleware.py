@@ -53,3 +53,4 @@ class PageCachingMiddleware:
             response.headers["ETag"] = page_etag(
                 response.content, str(request.META.get("CSRF_COOKIE", "")))
         return response
+

@@ -82,3 +82,19 @@ def test_a_refused_request_is_logged_on_one_line(client, db, capfd):
     logged = capfd.readouterr().err.strip().splitlines()
     assert any("Forbidden (Permission denied): /x/" in line for line in logged)
     assert not any("Traceback" in line or "fontTools" in line for line in logged), logged
+
+
+PRODUCTION = {"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "praxis.example.org",
+              "SITE_URL": "https://praxis.example.org", "SECURE_SSL_REDIRECT": "true",
+              "SECURE_HSTS_SECONDS": "31536000", "SECURE_HSTS_INCLUDE_SUBDOMAINS": "true",
+              "SECURE_HSTS_PRELOAD": "true"}
+
+
+def test_the_documented_production_settings_pass_djangos_deploy_check():
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE"}
+             and not k.startswith(("SECURE_", "SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL"))}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env={**clean, **PRODUCTION}, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout

@@ -84,6 +84,8 @@ def _download(request: HttpRequest, slug: str, topic_slug: str, *, extension: st
     response["Content-Disposition"] = attachment_header(access.topic.slug, extension)
     response["X-Robots-Tag"] = "noindex"
     response["Cache-Control"] = "private, no-store"
+    # A file to keep, with its stylesheet inside it: opened from the site, it runs nothing.
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
     return response
 
 

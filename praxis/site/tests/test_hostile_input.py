@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from praxis.accounts.models import User
 from praxis.communities.models import Community, Invitation
-from praxis.discussions.tests.factories import make_thread, make_topic, opener, reply
+from praxis.discussions.tests.factories import make_thread, make_topic, reply
 
 # What has broken pages before, and what breaks parsers: superscript and Arabic-Indic
 # digits, NULs, overlong numbers, signs, whitespace, very long words.

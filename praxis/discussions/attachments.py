@@ -28,6 +28,11 @@ DEFAULT_MAX_MB = 10
 MAX_IMAGE_PIXELS = 40_000_000
 # Only small parts of a zip are read: their declared size is checked first.
 MAX_ZIP_PART_BYTES = 1_000_000
+# An Office or OpenDocument file unpacks to a few times its size (pictures stay compressed);
+# one that claims far more is a "zip bomb" that would fill the disk of whoever opens it.
+MAX_ZIP_UNPACKED_BYTES = 300_000_000
+MAX_ZIP_RATIO = 100
+MAX_ZIP_ENTRIES = 10_000
 
 
 @dataclass(frozen=True)
@@ -143,6 +148,19 @@ def _read_part(archive: zipfile.ZipFile, name: str) -> bytes | None:
         return part.read(MAX_ZIP_PART_BYTES)
 
 
+def _zip_bomb(stream: IO[bytes], size: int) -> bool:
+    """Whether a zip claims to unpack to far more than an office file does."""
+    stream.seek(0)
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        return False  # not a zip we can read: the kind check refuses it
+    unpacked = sum(entry.file_size for entry in entries)
+    return (len(entries) > MAX_ZIP_ENTRIES or unpacked > MAX_ZIP_UNPACKED_BYTES
+            or unpacked > max(size, 1) * MAX_ZIP_RATIO)
+
+
 def _zip_kind(stream: IO[bytes]) -> str | None:
     stream.seek(0)
     try:
@@ -216,6 +234,12 @@ def check_file(upload: UploadedFile) -> CheckedFile:
             % {"name": name, "size": size / 1024 / 1024, "limit": limit // 1024 // 1024}
         )
     stream: IO[bytes] = upload.file if upload.file is not None else io.BytesIO()
+    stream.seek(0)
+    if stream.read(4) == b"PK\x03\x04" and _zip_bomb(stream, size):
+        raise FileRefused(_(
+            "“%(name)s” unpacks to far more than an office document does, so it is refused. "
+            "Save it again from its program, or attach it as a PDF."
+        ) % {"name": name})
     kind = sniff(stream, name)
     stream.seek(0)
     if kind is None:

@@ -86,3 +86,25 @@ def test_stored_names_are_random_and_keep_the_checked_extension():
     first, second = checked.stored_name(), checked.stored_name()
     assert first != second
     assert first.endswith(".pdf") and "Plan" not in first
+
+
+def _office_zip(**extra: bytes) -> bytes:
+    import io
+    import zipfile
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", '<Types><Override ContentType="application/'
+                         'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"'
+                         '/></Types>')
+        archive.writestr("word/document.xml", "<w:document/>")
+        for name, content in extra.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def test_an_office_file_that_unpacks_to_a_bomb_is_refused():
+    bomb = _office_zip(**{"word/media/filler.bin": b"\0" * 50_000_000})
+    assert len(bomb) < 100_000  # 50 MB of zeros packs into a few dozen kilobytes
+    with pytest.raises(FileRefused, match="unpacks to far more"):
+        check_file(upload("plan.docx", bomb))
+    assert check_file(upload("plan.docx", _office_zip())).kind == "docx"

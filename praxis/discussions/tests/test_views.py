@@ -252,6 +252,19 @@ def test_the_reply_and_edit_pages_say_why_one_may_not_post(member, cast, topic, 
     assert hidden.status_code == 403 and "hidden by a moderator" in hidden.content.decode()
 
 
+def test_a_long_history_comes_a_page_at_a_time(member, cast, thread):
+    post = reply(thread, cast.member, body="Version 0")
+    for number in range(1, 46):
+        services.edit_post(post=post, editor=cast.member, body=f"Version {number}")
+    history = reverse("discussions:post_revisions", args=[cast.community.slug, post.pk])
+    first = member.get(history).content.decode()
+    assert "Version 45" in first and "Version 44" in first and "Version 24" not in first
+    assert first.count('class="revision"') == 21  # now, and the 20 latest before it
+    last = member.get(history, {"page": "3"}).content.decode()
+    assert "Version 0" in last and "Version 45" not in last
+    assert member.get(history, {"page": "²"}).status_code == 200
+
+
 def test_a_member_sees_edited_on_others_posts_but_not_their_history(member, cast, thread):
     post = reply(thread, cast.steward, body="Before")
     services.edit_post(post=post, editor=cast.steward, body="After")

@@ -35,6 +35,7 @@ from praxis.site.decorators import login_on_refusal
 from praxis.site.http import AuthenticatedHttpRequest
 
 UNREAD_PER_PAGE = 50
+REVISIONS_PER_PAGE = 20
 
 View = Callable[..., HttpResponseBase]
 
@@ -192,11 +193,14 @@ def post_revisions(request: HttpRequest, slug: str, post_id: int) -> HttpRespons
     access, post = access_post(request.user, slug, post_id)
     if not access.can_see_revisions(post):
         raise PermissionDenied
-    revisions = list(post.revisions.select_related("edited_by"))
-    for revision in revisions:
+    # A post edited hundreds of times must not make a page of megabytes: newest first.
+    page = Paginator(post.revisions.select_related("edited_by").order_by("-created_at", "-pk"),
+                     REVISIONS_PER_PAGE).get_page(params.page_number(request.GET.get("page")))
+    for revision in page:
         revision.body_html = render_markdown(revision.body)  # type: ignore[attr-defined]
     return render(request, "discussions/post_revisions.html", {
-        **_thread_context(access, post.thread), "post": post, "revisions": revisions,
+        **_thread_context(access, post.thread), "post": post, "revisions": page,
+        "page": page,
     })
 
 

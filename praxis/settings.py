@@ -235,6 +235,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where links in emails point (no request at hand in background work).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# Behind our own proxy (nginx), the client's address is the last X-Forwarded-For entry; the
+# limits on logins, sign-ups and searches count per address (core/throttle.py).
+PRAXIS_BEHIND_PROXY = env_bool("PRAXIS_BEHIND_PROXY")
+# Where those counts are kept: the shared cache (Redis) when there is one, else the database.
+PRAXIS_THROTTLE_STORE = "cache" if REDIS_URL else "database"
+
 # Who may create communities: "stewards" (superusers, staff and existing stewards) or "everyone".
 PRAXIS_COMMUNITY_CREATORS = os.environ.get("PRAXIS_COMMUNITY_CREATORS", "stewards")
 PRAXIS_INVITATION_DAYS = int(os.environ.get("PRAXIS_INVITATION_DAYS", "14"))

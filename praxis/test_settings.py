@@ -15,3 +15,6 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # Uploads the tests make (attachments, the demo's photo) go to a folder of their own.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="praxis-test-media-"))
+# Attempt counts in the database, rolled back with each test (Redis would keep them across
+# tests); the cache store has its own test.
+PRAXIS_THROTTLE_STORE = "database"

@@ -8,8 +8,10 @@ from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetFo
 from django.utils.translation import gettext_lazy as _
 
 from praxis.accounts.models import User
+from praxis.core import throttle
 from praxis.core.email import send_notice
 from praxis.core.params import MAX_EMAIL_LENGTH
+from praxis.core.throttle import client_address
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -22,6 +24,28 @@ class EmailAuthenticationForm(AuthenticationForm):
         "invalid_login": _("That email address and password do not match an account."),
         "inactive": _("This account has been deactivated."),
     }
+
+    def clean(self) -> dict[str, Any]:
+        """Refuses to try a password once an account, or the address it is tried from, has
+        failed too often in the window (core.throttle); the real owner gets in at once by
+        resetting their password, which clears the account's count."""
+        account = str(self.cleaned_data.get("username") or "")
+        address = client_address(self.request) if self.request is not None else ""
+        if (throttle.exceeded(throttle.LOGIN_FAILURES_PER_ACCOUNT, account)
+                or throttle.exceeded(throttle.LOGIN_FAILURES_PER_ADDRESS, address)):
+            minutes = throttle.LOGIN_FAILURES_PER_ACCOUNT.minutes()
+            raise forms.ValidationError(
+                _("Too many failed attempts to log in. Wait %(minutes)s minutes, or reset "
+                  "your password to get in at once.") % {"minutes": minutes},
+                code="locked")
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            throttle.hit(throttle.LOGIN_FAILURES_PER_ACCOUNT, account)
+            throttle.hit(throttle.LOGIN_FAILURES_PER_ADDRESS, address)
+            raise
+        throttle.clear(throttle.LOGIN_FAILURES_PER_ACCOUNT, account)
+        return cleaned
 
 
 class SignupForm(forms.Form):
@@ -127,6 +151,10 @@ class PasswordResetForm(DjangoPasswordResetForm):
                   context: dict[str, Any], from_email: str | None, to_email: str,
                   html_email_template_name: str | None = None) -> None:
         """Through the outbox like every email, in the member's own language: the request
-        does not wait for the mail server, which may be down for a while."""
+        does not wait for the mail server, which may be down for a while. Past the limit
+        per account nothing more is sent, and the page says the same as ever: it must not
+        tell a stranger whether an address has an account."""
+        if not throttle.hit(throttle.RESETS_PER_ACCOUNT, to_email):
+            return
         send_notice(to=context["user"], subject_template=subject_template_name,
                     body_template=email_template_name, context=context, private_link=True)

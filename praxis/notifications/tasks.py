@@ -2,6 +2,7 @@
 
 from django_tasks import task
 
+from praxis.core.throttle import forget_old_attempts
 from praxis.notifications import services
 
 
@@ -17,6 +18,8 @@ def deliver_email(email_id: int) -> str:
 
 @task()
 def send_due_digests() -> int:
-    """Also the outbox's housekeeping: the worker's scheduler enqueues it every few minutes."""
+    """Also the housekeeping of the outbox and of old attempt counts: the worker's scheduler
+    enqueues it every few minutes."""
     services.sweep_outbox()
+    forget_old_attempts()
     return services.send_due_digests()

@@ -1,3 +1,4 @@
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.contrib import messages
@@ -20,7 +21,9 @@ from praxis.accounts.forms import (
     SignupForm,
 )
 from praxis.communities import services as community_services
+from praxis.core import throttle
 from praxis.site.http import safe_next
+from praxis.site.limits import address_of, over_limit
 
 
 def _invited_address(next_page: str | None) -> str:
@@ -44,6 +47,9 @@ def signup(request: HttpRequest) -> HttpResponse:
         return redirect("core:home")
     initial = {"locale": get_language() or "en", "email": _invited_address(safe_next(request))}
     form = SignupForm(request.POST or None, initial=initial)
+    if request.method == "POST" and (refused := over_limit(
+            request, throttle.SIGNUPS_PER_ADDRESS, address_of(request))):
+        return refused
     if request.method == "POST" and form.is_valid():
         try:
             user = services.register_user(
@@ -78,6 +84,11 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
 
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if refused := over_limit(request, throttle.RESETS_PER_ADDRESS, address_of(request)):
+            return refused
+        return super().post(request, *args, **kwargs)
+
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = "accounts/password_reset_done.html"
@@ -86,6 +97,11 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        # The owner proved the address is theirs: their account is no longer locked out.
+        throttle.clear(throttle.LOGIN_FAILURES_PER_ACCOUNT, form.user.email)
+        return super().form_valid(form)
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):

@@ -23,10 +23,11 @@ from praxis.communities.forms import (
     MemberForm,
 )
 from praxis.communities.models import Cohort, JoinRequest, Membership
-from praxis.core import params
+from praxis.core import params, throttle
 from praxis.discussions import queries as discussion_queries
 from praxis.site.decorators import community_view
 from praxis.site.http import AuthenticatedHttpRequest, site_url
+from praxis.site.limits import over_limit
 from praxis.topics import queries as topic_queries
 
 MEMBERS_PER_PAGE = 50
@@ -218,6 +219,9 @@ def member_remove(request: HttpRequest, access: CommunityAccess, member_id: int)
 def invitations(request: AuthenticatedHttpRequest, access: CommunityAccess) -> HttpResponse:
     community = access.community
     form = InvitationForm(request.POST or None)
+    if request.method == "POST" and (refused := over_limit(
+            request, throttle.INVITATIONS_PER_STEWARD, str(request.user.pk))):
+        return refused
     if request.method == "POST" and form.is_valid():
         outcome = services.invite_people(
             actor=request.user, community=community, emails=form.cleaned_data["emails"],

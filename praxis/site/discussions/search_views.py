@@ -6,9 +6,10 @@ from django.views.decorators.http import require_GET
 
 from praxis.access import access_community, readable_communities
 from praxis.communities.models import Community
-from praxis.core import params
+from praxis.core import params, throttle
 from praxis.discussions import search as engine
 from praxis.site.discussions.moderation_views import signed_in_or_login
+from praxis.site.limits import address_of, over_limit
 
 COMMUNITY_CHOICES_SHOWN = 200
 
@@ -20,6 +21,9 @@ def _kind(request: HttpRequest) -> str:
 def _render(request: HttpRequest, *, community: Community | None, context: dict
             ) -> HttpResponse:
     query = params.text(request.GET.get("q"), max_length=engine.MAX_QUERY_LENGTH)
+    if query and (refused := over_limit(request, throttle.SEARCHES_PER_ADDRESS,
+                                        address_of(request))):
+        return refused
     kind = _kind(request)
     page = params.page_number(request.GET.get("page"), last=engine.MAX_PAGE)
     results = engine.search(readable_communities(request.user), query, community=community,

@@ -25,7 +25,7 @@ from praxis.access import (
     access_topic,
     topic_access,
 )
-from praxis.core import params
+from praxis.core import params, throttle
 from praxis.core.markdown import render_markdown
 from praxis.discussions import queries, reactions, services
 from praxis.discussions.attachments import IMAGE_TYPES
@@ -33,6 +33,7 @@ from praxis.discussions.forms import PostEditForm, PostForm, ThreadForm
 from praxis.discussions.models import Attachment, Post, Thread
 from praxis.site.decorators import login_on_refusal
 from praxis.site.http import AuthenticatedHttpRequest
+from praxis.site.limits import over_limit
 
 UNREAD_PER_PAGE = 50
 REVISIONS_PER_PAGE = 20
@@ -113,6 +114,9 @@ def thread_create(request: AuthenticatedHttpRequest, slug: str, topic_slug: str)
     access = access_topic(request.user, slug, topic_slug, need="participate")
     form = ThreadForm(request.POST or None, request.FILES or None,
                       can_announce=access.can_facilitate)
+    if request.method == "POST" and (refused := over_limit(
+            request, throttle.POSTS_PER_MEMBER, str(request.user.pk))):
+        return refused
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         thread = services.start_thread(
@@ -152,6 +156,9 @@ def reply(request: AuthenticatedHttpRequest, slug: str, thread_id: int) -> HttpR
         initial["body"] = quoted_body(quoted)
         replying_to = replying_to or quoted
     form = PostForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and (refused := over_limit(
+            request, throttle.POSTS_PER_MEMBER, str(request.user.pk))):
+        return refused
     if replying_to is not None and (
             refusal := access.why_cannot_post(thread, user=request.user,
                                               replying_to=replying_to)):

@@ -1,0 +1,119 @@
+"""Limits on how often one person or one address may try something (decision 34).
+
+Each ``Limit`` counts attempts per key in a fixed window: logins per account and per
+address, password resets, sign-ups, invitations, posts, searches. The counts must be shared
+by every app server and worker process, so they live in Redis when there is one (an atomic
+``incr``; ``PRAXIS_THROTTLE_STORE="cache"``) and otherwise in the database (one atomic
+upsert on ``core.Throttle``); a process's own memory would let each of several workers
+allow the full count.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest
+from django.utils import timezone
+
+from praxis.core.models import Throttle
+
+
+@dataclass(frozen=True)
+class Limit:
+    name: str
+    count: int
+    window: timedelta
+
+    def minutes(self) -> int:
+        return max(1, int(self.window.total_seconds() // 60))
+
+
+# The policy (docs/operations.md): counts per fixed window.
+LOGIN_FAILURES_PER_ACCOUNT = Limit("login-account", 10, timedelta(minutes=15))
+LOGIN_FAILURES_PER_ADDRESS = Limit("login-address", 50, timedelta(minutes=15))
+RESETS_PER_ACCOUNT = Limit("reset-account", 3, timedelta(hours=1))
+RESETS_PER_ADDRESS = Limit("reset-address", 10, timedelta(hours=1))
+SIGNUPS_PER_ADDRESS = Limit("signup-address", 10, timedelta(hours=1))
+INVITATIONS_PER_STEWARD = Limit("invitations", 20, timedelta(hours=1))
+POSTS_PER_MEMBER = Limit("posts", 30, timedelta(minutes=10))
+SEARCHES_PER_ADDRESS = Limit("searches", 60, timedelta(minutes=1))
+
+
+def client_address(request: HttpRequest) -> str:
+    """Where the request came from: behind our own proxy (``PRAXIS_BEHIND_PROXY``), the
+    address it appended to X-Forwarded-For last, which a client cannot forge; otherwise the
+    connection's."""
+    if settings.PRAXIS_BEHIND_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
+        if forwarded:
+            return forwarded[:64]
+    return str(request.META.get("REMOTE_ADDR", ""))[:64]
+
+
+def _key(limit: Limit, who: str) -> str:
+    # Hashed: addresses and emails are personal data, and keys must stay short.
+    digest = hashlib.sha256(f"{limit.name}:{who.strip().lower()}".encode()).hexdigest()[:40]
+    return f"throttle:{limit.name}:{digest}"
+
+
+def _window_start(limit: Limit) -> int:
+    now = int(timezone.now().timestamp())
+    seconds = int(limit.window.total_seconds())
+    return now - now % seconds
+
+
+def hit(limit: Limit, who: str) -> bool:
+    """Counts one attempt by ``who``; whether it is within the limit."""
+    return _add(limit, who, 1) <= limit.count
+
+
+def exceeded(limit: Limit, who: str) -> bool:
+    """Whether ``who`` has used up the limit in this window (counting nothing)."""
+    return _add(limit, who, 0) >= limit.count
+
+
+def clear(limit: Limit, who: str) -> None:
+    """Forgets ``who``'s attempts (a successful login, a password reset)."""
+    key = _key(limit, who)
+    if settings.PRAXIS_THROTTLE_STORE == "cache":
+        cache.delete_many([f"{key}:{start}" for start in (_window_start(limit),)])
+    else:
+        Throttle.objects.filter(key=key).delete()
+
+
+def _add(limit: Limit, who: str, amount: int) -> int:
+    key = _key(limit, who)
+    start = _window_start(limit)
+    if settings.PRAXIS_THROTTLE_STORE == "cache":
+        windowed = f"{key}:{start}"
+        cache.add(windowed, 0, timeout=int(limit.window.total_seconds()) + 5)
+        return int(cache.incr(windowed, amount)) if amount else int(cache.get(windowed, 0))
+    return _add_in_database(key, start, amount)
+
+
+def _add_in_database(key: str, start: int, amount: int) -> int:
+    """One statement: a new window starts the count again; the same window adds to it."""
+    quote = connection.ops.quote_name
+    table, count, window_start = (quote(Throttle._meta.db_table), quote("count"),
+                                  quote("window_start"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({quote('key')}, {window_start}, {count}) "  # noqa: S608
+            f"VALUES (%s, %s, %s) ON CONFLICT ({quote('key')}) DO UPDATE SET "
+            f"{count} = CASE WHEN {table}.{window_start} = excluded.{window_start} "
+            f"THEN {table}.{count} + excluded.{count} ELSE excluded.{count} END, "
+            f"{window_start} = excluded.{window_start} RETURNING {count}",
+            [key, datetime.fromtimestamp(start, tz=UTC), amount],
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row else amount
+
+
+def forget_old_attempts(now: datetime | None = None) -> int:
+    """Deletes the counts of windows that ended more than a day ago (the worker's round)."""
+    cutoff = (now or timezone.now()) - timedelta(days=1)
+    deleted, _ = Throttle.objects.filter(window_start__lt=cutoff).delete()
+    return deleted

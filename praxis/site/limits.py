@@ -1,0 +1,20 @@
+"""The pages' side of the limits on how often one may try something (core.throttle)."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from praxis.core import throttle
+
+
+def over_limit(request: HttpRequest, limit: throttle.Limit, who: str) -> HttpResponse | None:
+    """Counts this attempt; past the limit, the page that says so (429), else None."""
+    if throttle.hit(limit, who):
+        return None
+    message = _("You have done this many times in a short while. Please wait %(minutes)s "
+                "minutes and try again.") % {"minutes": limit.minutes()}
+    return render(request, "429.html", {"message": message}, status=429)
+
+
+def address_of(request: HttpRequest) -> str:
+    return throttle.client_address(request)

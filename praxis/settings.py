@@ -240,6 +240,8 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 PRAXIS_BEHIND_PROXY = env_bool("PRAXIS_BEHIND_PROXY")
 # Where those counts are kept: the shared cache (Redis) when there is one, else the database.
 PRAXIS_THROTTLE_STORE = "cache" if REDIS_URL else "database"
+# How long the security audit log (logins, role changes, moderation) keeps its events.
+PRAXIS_AUDIT_DAYS = int(os.environ.get("PRAXIS_AUDIT_DAYS", "365"))
 
 # Who may create communities: "stewards" (superusers, staff and existing stewards) or "everyone".
 PRAXIS_COMMUNITY_CREATORS = os.environ.get("PRAXIS_COMMUNITY_CREATORS", "stewards")

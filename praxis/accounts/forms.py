@@ -8,7 +8,7 @@ from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetFo
 from django.utils.translation import gettext_lazy as _
 
 from praxis.accounts.models import User
-from praxis.core import throttle
+from praxis.core import audit, throttle
 from praxis.core.email import send_notice
 from praxis.core.params import MAX_EMAIL_LENGTH
 from praxis.core.throttle import client_address
@@ -34,6 +34,7 @@ class EmailAuthenticationForm(AuthenticationForm):
         if (throttle.exceeded(throttle.LOGIN_FAILURES_PER_ACCOUNT, account)
                 or throttle.exceeded(throttle.LOGIN_FAILURES_PER_ADDRESS, address)):
             minutes = throttle.LOGIN_FAILURES_PER_ACCOUNT.minutes()
+            audit.record(audit.Kind.LOGIN_REFUSED, subject=account, address=address)
             raise forms.ValidationError(
                 _("Too many failed attempts to log in. Wait %(minutes)s minutes, or reset "
                   "your password to get in at once.") % {"minutes": minutes},
@@ -43,8 +44,10 @@ class EmailAuthenticationForm(AuthenticationForm):
         except forms.ValidationError:
             throttle.hit(throttle.LOGIN_FAILURES_PER_ACCOUNT, account)
             throttle.hit(throttle.LOGIN_FAILURES_PER_ADDRESS, address)
+            audit.record(audit.Kind.LOGIN_FAILED, subject=account, address=address)
             raise
         throttle.clear(throttle.LOGIN_FAILURES_PER_ACCOUNT, account)
+        audit.record(audit.Kind.LOGIN, actor=self.get_user(), subject=account, address=address)
         return cleaned
 
 

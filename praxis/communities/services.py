@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from praxis.accounts.models import User
 from praxis.communities import hooks
 from praxis.communities.models import Cohort, Community, Invitation, JoinRequest, Membership
+from praxis.core import audit
 from praxis.core.email import absolute_url, send_notice
 from praxis.core.tokens import hash_token
 
@@ -259,12 +260,25 @@ def check_keeps_a_steward(*, membership: Membership, new_role: str | None) -> No
     )
 
 
+def role_change_words(membership: Membership, new_role: str) -> str:
+    """How the audit log names a change of role."""
+    old = Membership.Role(membership.role).label
+    return (f"{membership.user.email}: {old} → {Membership.Role(new_role).label} "
+            f"in {membership.community.name}")
+
+
 @transaction.atomic
 def change_member(*, membership: Membership, role: str, tier: str,
-                  cohorts: list[Cohort] | None = None) -> Membership:
-    """Sets a member's role, cascade tier and cohorts; a community always keeps a steward."""
-    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+                  cohorts: list[Cohort] | None = None, actor: User | None = None,
+                  ) -> Membership:
+    """Sets a member's role, cascade tier and cohorts; a community always keeps a steward. A
+    change of role is a security event: the audit log keeps it, with who made it."""
+    membership = (Membership.objects.select_for_update().select_related("user", "community")
+                  .get(pk=membership.pk))
     check_keeps_a_steward(membership=membership, new_role=role)
+    if role != membership.role:
+        audit.record(audit.Kind.ROLE_CHANGED, actor=actor,
+                     subject=role_change_words(membership, role))
     membership.role = role
     membership.tier = tier
     membership.save(update_fields=["role", "tier"])
@@ -276,10 +290,13 @@ def change_member(*, membership: Membership, role: str, tier: str,
 
 
 @transaction.atomic
-def remove_member(*, membership: Membership) -> None:
+def remove_member(*, membership: Membership, actor: User | None = None) -> None:
     """Takes a person out of a community (or lets them leave); their account stays."""
-    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    membership = (Membership.objects.select_for_update().select_related("user", "community")
+                  .get(pk=membership.pk))
     check_keeps_a_steward(membership=membership, new_role=None)
+    audit.record(audit.Kind.MEMBER_REMOVED, actor=actor,
+                 subject=f"{membership.user.email} from {membership.community.name}")
     hooks.membership_ended.fire(membership)
     membership.delete()
 

@@ -1,4 +1,7 @@
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Throttle(models.Model):
@@ -14,3 +17,34 @@ class Throttle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.count}"
+
+
+class AuditEvent(models.Model):
+    """A security event, for site admins: who logged in or failed to, whose role changed,
+    what a moderator did, what was exported. Kept ``PRAXIS_AUDIT_DAYS``."""
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("Logged in")
+        LOGIN_FAILED = "login_failed", _("Failed login")
+        LOGIN_REFUSED = "login_refused", _("Login refused: too many failures")
+        PASSWORD_RESET = "password_reset", _("Password reset")
+        ROLE_CHANGED = "role_changed", _("Role changed")
+        MEMBER_REMOVED = "member_removed", _("Member removed or left")
+        MODERATION = "moderation", _("Moderation")
+        EXPORT = "export", _("Export")
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    # Whom or what it was about, in words fit for the admin list (an account's address for a
+    # failed login, "member → steward in <community>" for a role).
+    subject = models.CharField(max_length=300, blank=True)
+    address = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["kind", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.subject}"

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from praxis.accounts.models import AnyUser, User
 from praxis.communities.models import Community
+from praxis.core import audit
 from praxis.discussions.models import Flag, ModerationAction, Post, Reaction, Thread
 from praxis.topics.models import Topic
 
@@ -142,6 +143,9 @@ def _require_moderator(access: TopicAccess) -> None:
 def _log(*, access: TopicAccess, actor: User, action: str, thread: Thread,
          post: Post | None = None, reason: str = "",
          details: dict[str, Any] | None = None) -> ModerationAction:
+    what = f"post {post.pk}" if post is not None else f"thread {thread.pk}"
+    audit.record(audit.Kind.MODERATION, actor=actor,
+                 subject=f"{action}: {what} in {access.community.name}")
     return ModerationAction.objects.create(
         community=access.community, actor=actor, action=action, thread=thread, post=post,
         reason=reason, details=details or {},

@@ -2,6 +2,7 @@
 
 from django_tasks import task
 
+from praxis.core.audit import forget_old_events
 from praxis.core.throttle import forget_old_attempts
 from praxis.notifications import services
 
@@ -22,4 +23,5 @@ def send_due_digests() -> int:
     enqueues it every few minutes."""
     services.sweep_outbox()
     forget_old_attempts()
+    forget_old_events()
     return services.send_due_digests()

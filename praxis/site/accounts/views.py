@@ -21,7 +21,7 @@ from praxis.accounts.forms import (
     SignupForm,
 )
 from praxis.communities import services as community_services
-from praxis.core import throttle
+from praxis.core import audit, throttle
 from praxis.site.http import safe_next
 from praxis.site.limits import address_of, over_limit
 
@@ -101,6 +101,8 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form: Any) -> HttpResponse:
         # The owner proved the address is theirs: their account is no longer locked out.
         throttle.clear(throttle.LOGIN_FAILURES_PER_ACCOUNT, form.user.email)
+        audit.record(audit.Kind.PASSWORD_RESET, actor=form.user, subject=form.user.email,
+                     address=address_of(self.request))
         return super().form_valid(form)
 
 

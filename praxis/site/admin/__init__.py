@@ -7,6 +7,7 @@ lives in its own module below.
 from praxis.site.admin import (  # noqa: F401  (each module registers its model admins)
     accounts,
     communities,
+    core,
     discussions,
     library,
     notifications,

@@ -10,7 +10,8 @@ from django.http import HttpRequest
 from praxis.access import stewarded_communities
 from praxis.communities.forms import CommunityForm
 from praxis.communities.models import Cohort, Community, Invitation, JoinRequest, Membership
-from praxis.communities.services import CommunityRuleError, check_keeps_a_steward
+from praxis.communities.services import CommunityRuleError, check_keeps_a_steward, role_change_words
+from praxis.core import audit
 
 
 class StewardScopedAdmin(admin.ModelAdmin):
@@ -136,6 +137,14 @@ class MembershipAdmin(StewardScopedAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         # Stewards change roles and tiers; they do not browse every account on the site.
         return [] if request.user.is_superuser else ["user", "community", "joined_at"]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if change and "role" in form.changed_data:
+            before = Membership.objects.select_related("user", "community").get(pk=obj.pk)
+            audit.record(audit.Kind.ROLE_CHANGED,
+                         actor=request.user if request.user.is_authenticated else None,
+                         subject=role_change_words(before, obj.role))
+        super().save_model(request, obj, form, change)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Stewards add people by invitation, which proves the address is theirs.

@@ -122,12 +122,12 @@ def join(request: AuthenticatedHttpRequest, access: CommunityAccess) -> HttpResp
 @login_required
 @community_view("see")
 @require_http_methods(["GET", "POST"])
-def leave(request: HttpRequest, access: CommunityAccess) -> HttpResponse:
+def leave(request: AuthenticatedHttpRequest, access: CommunityAccess) -> HttpResponse:
     if access.membership is None:
         return redirect(access.community)
     if request.method == "POST":
         try:
-            services.remove_member(membership=access.membership)
+            services.remove_member(membership=access.membership, actor=request.user)
         except services.CommunityRuleError as error:
             messages.error(request, str(error))
             return redirect(access.community)
@@ -168,7 +168,8 @@ def member_directory(request: HttpRequest, access: CommunityAccess) -> HttpRespo
 
 @community_view("manage")
 @require_http_methods(["GET", "POST"])
-def member_edit(request: HttpRequest, access: CommunityAccess, member_id: int) -> HttpResponse:
+def member_edit(request: AuthenticatedHttpRequest, access: CommunityAccess,
+                member_id: int) -> HttpResponse:
     community = access.community
     membership = get_object_or_404(
         Membership.objects.select_related("user"), pk=member_id, community=community
@@ -178,7 +179,8 @@ def member_edit(request: HttpRequest, access: CommunityAccess, member_id: int) -
     form = MemberForm(request.POST or None, initial=initial, community=community)
     if request.method == "POST" and form.is_valid():
         try:
-            services.change_member(membership=membership, role=form.cleaned_data["role"],
+            services.change_member(actor=request.user, membership=membership,
+                                   role=form.cleaned_data["role"],
                                    tier=form.cleaned_data["tier"],
                                    cohorts=list(form.cleaned_data["cohorts"]))
         except services.CommunityRuleError as error:
@@ -194,14 +196,15 @@ def member_edit(request: HttpRequest, access: CommunityAccess, member_id: int) -
 
 @community_view("manage")
 @require_http_methods(["GET", "POST"])
-def member_remove(request: HttpRequest, access: CommunityAccess, member_id: int) -> HttpResponse:
+def member_remove(request: AuthenticatedHttpRequest, access: CommunityAccess,
+                  member_id: int) -> HttpResponse:
     community = access.community
     membership = get_object_or_404(
         Membership.objects.select_related("user"), pk=member_id, community=community
     )
     if request.method == "POST":
         try:
-            services.remove_member(membership=membership)
+            services.remove_member(membership=membership, actor=request.user)
         except services.CommunityRuleError as error:
             messages.error(request, str(error))
             return redirect("communities:member_edit", community.slug, membership.pk)

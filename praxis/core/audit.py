@@ -1,0 +1,27 @@
+"""The security audit log (``core.AuditEvent``): one call where the event happens."""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.utils import timezone
+
+from praxis.core.models import AuditEvent
+
+Kind = AuditEvent.Kind
+
+
+def record(kind: str, *, actor: AbstractBaseUser | None = None, subject: str = "",
+           address: str = "") -> AuditEvent:
+    """Writes one event; inside the caller's transaction, so a write that rolls back leaves
+    no event claiming it happened."""
+    return AuditEvent.objects.create(
+        kind=kind, actor_id=actor.pk if actor is not None else None,
+        subject=subject[:300], address=address[:64])
+
+
+def forget_old_events(now: datetime | None = None) -> int:
+    """Deletes events older than ``PRAXIS_AUDIT_DAYS`` (addresses are personal data)."""
+    cutoff = (now or timezone.now()) - timedelta(days=int(settings.PRAXIS_AUDIT_DAYS))
+    deleted, _ = AuditEvent.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

@@ -55,7 +55,9 @@ class DeclineForm(forms.Form):
     )
 
 
-def _split_addresses(text: str) -> list[str]:
+def split_addresses(text: str) -> list[str]:
+    """Email addresses as people type lists of them: separated by commas, semicolons,
+    spaces or new lines."""
     return [part for part in re.split(r"[\s,;]+", text) if part]
 
 
@@ -77,7 +79,7 @@ class InvitationForm(forms.Form):
     )
 
     def clean_emails(self) -> list[str]:
-        addresses = _split_addresses(self.cleaned_data["emails"])
+        addresses = split_addresses(self.cleaned_data["emails"])
         invalid = []
         for address in addresses:
             try:

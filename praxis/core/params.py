@@ -6,6 +6,7 @@ as the URL. Views read ids, page numbers and words through these instead of by h
 """
 
 import re
+from collections.abc import Container
 
 # Ids and page numbers fit a 64-bit column with room to spare.
 MAX_NUMBER_DIGITS = 18
@@ -38,6 +39,6 @@ def text(value: object, *, max_length: int) -> str:
     return _CONTROL.sub("", value).strip()[:max_length]
 
 
-def choice(value: object, allowed: object) -> str:
-    """``value`` if it is one of ``allowed`` (a collection of strings), else ""."""
-    return value if isinstance(value, str) and value in allowed else ""  # type: ignore[operator]
+def choice(value: object, allowed: Container[str]) -> str:
+    """``value`` if it is one of ``allowed``, else ""."""
+    return value if isinstance(value, str) and value in allowed else ""

@@ -65,36 +65,43 @@ def _window_start(limit: Limit) -> int:
     return now - now % seconds
 
 
+def _in_cache() -> bool:
+    return settings.PRAXIS_THROTTLE_STORE == "cache"
+
+
+def _cache_key(limit: Limit, who: str) -> str:
+    return f"{_key(limit, who)}:{_window_start(limit)}"
+
+
 def hit(limit: Limit, who: str) -> bool:
     """Counts one attempt by ``who``; whether it is within the limit."""
-    return _add(limit, who, 1) <= limit.count
+    if _in_cache():
+        windowed = _cache_key(limit, who)
+        cache.add(windowed, 0, timeout=int(limit.window.total_seconds()) + 5)
+        return int(cache.incr(windowed)) <= limit.count
+    return _add_in_database(_key(limit, who), _window_start(limit)) <= limit.count
 
 
 def exceeded(limit: Limit, who: str) -> bool:
-    """Whether ``who`` has used up the limit in this window (counting nothing)."""
-    return _add(limit, who, 0) >= limit.count
+    """Whether ``who`` has used up the limit in this window; a read, it counts nothing."""
+    if _in_cache():
+        count = int(cache.get(_cache_key(limit, who), 0))
+    else:
+        window = datetime.fromtimestamp(_window_start(limit), tz=UTC)
+        count = (Throttle.objects.filter(key=_key(limit, who), window_start=window)
+                 .values_list("count", flat=True).first()) or 0
+    return count >= limit.count
 
 
 def clear(limit: Limit, who: str) -> None:
     """Forgets ``who``'s attempts (a successful login, a password reset)."""
-    key = _key(limit, who)
-    if settings.PRAXIS_THROTTLE_STORE == "cache":
-        cache.delete_many([f"{key}:{start}" for start in (_window_start(limit),)])
+    if _in_cache():
+        cache.delete(_cache_key(limit, who))
     else:
-        Throttle.objects.filter(key=key).delete()
+        Throttle.objects.filter(key=_key(limit, who)).delete()
 
 
-def _add(limit: Limit, who: str, amount: int) -> int:
-    key = _key(limit, who)
-    start = _window_start(limit)
-    if settings.PRAXIS_THROTTLE_STORE == "cache":
-        windowed = f"{key}:{start}"
-        cache.add(windowed, 0, timeout=int(limit.window.total_seconds()) + 5)
-        return int(cache.incr(windowed, amount)) if amount else int(cache.get(windowed, 0))
-    return _add_in_database(key, start, amount)
-
-
-def _add_in_database(key: str, start: int, amount: int) -> int:
+def _add_in_database(key: str, start: int) -> int:
     """One statement: a new window starts the count again; the same window adds to it."""
     quote = connection.ops.quote_name
     table, count, window_start = (quote(Throttle._meta.db_table), quote("count"),
@@ -106,10 +113,12 @@ def _add_in_database(key: str, start: int, amount: int) -> int:
             f"{count} = CASE WHEN {table}.{window_start} = excluded.{window_start} "
             f"THEN {table}.{count} + excluded.{count} ELSE excluded.{count} END, "
             f"{window_start} = excluded.{window_start} RETURNING {count}",
-            [key, datetime.fromtimestamp(start, tz=UTC), amount],
+            # Stored as the ORM stores it, so ``exceeded`` finds the same window.
+            [key, connection.ops.adapt_datetimefield_value(datetime.fromtimestamp(start, tz=UTC)),
+             1],
         )
         row = cursor.fetchone()
-    return int(row[0]) if row else amount
+    return int(row[0]) if row else 1
 
 
 def forget_old_attempts(now: datetime | None = None) -> int:

@@ -20,7 +20,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from praxis.communities.models import Community
-from praxis.core.templatetags.praxis import localnumber, when
+from praxis.core.templatetags.praxis import isolated, localnumber, when
 from praxis.interop.queries import OfflinePost, OfflineThread, OfflineTopic
 from praxis.topics.models import Topic
 
@@ -181,7 +181,7 @@ def isolate(text: str) -> str:
     """Sets a name or an address apart from the text around it (like HTML's ``<bdi>``), so
     a Latin name followed by Persian digits, or an address ending in "/", keeps its order
     in a line of the other direction."""
-    return f"\u2068{text}\u2069"
+    return isolated(text)
 
 
 def direction_of(text: str, default: str) -> str:

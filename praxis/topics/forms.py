@@ -7,7 +7,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from praxis.accounts.models import User
+from praxis.communities.forms import split_addresses
 from praxis.communities.models import Community, Membership
+from praxis.core import params
 from praxis.topics.models import Topic, TopicProposal
 from praxis.topics.services import QuestionDraft
 
@@ -130,15 +132,13 @@ class TopicForm(DatesForm):
         if self.is_bound:
             # A box ticked for someone added by address on an earlier try stays valid.
             posted = self.data.getlist("facilitators") if hasattr(self.data, "getlist") else []
-            chosen += [int(value) for value in posted
-                       if str(value).isascii() and str(value).isdecimal()]
+            chosen += [pk for value in posted if (pk := params.number(value)) is not None]
         self.fields["facilitators"].queryset = facilitator_candidates(  # type: ignore[attr-defined]
             community, chosen)
 
     def clean_more_facilitators(self) -> list[User]:
-        addresses = [part.strip().lower() for part in
-                     (self.cleaned_data.get("more_facilitators") or "").replace(";", ",")
-                     .split(",") if part.strip()]
+        addresses = [address.lower() for address in
+                     split_addresses(self.cleaned_data.get("more_facilitators") or "")]
         found = {person.email.lower(): person for person in
                  community_people(self.community).filter(email__in=addresses)}
         unknown = [address for address in addresses if address not in found]

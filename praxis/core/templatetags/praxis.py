@@ -70,4 +70,9 @@ def isolate(value: object) -> str:
     other = ("L",) if translation.get_language_bidi() else ("R", "AL")
     if not text or not _has_strong(text, other):
         return text
+    return isolated(text)
+
+
+def isolated(text: str) -> str:
+    """``text`` as a first-strong isolate, whatever the reader's direction (the PDF)."""
     return FIRST_STRONG_ISOLATE + text + POP_DIRECTIONAL_ISOLATE

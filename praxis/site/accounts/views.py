@@ -23,7 +23,7 @@ from praxis.accounts.forms import (
 from praxis.communities import services as community_services
 from praxis.core import audit, throttle
 from praxis.site.http import safe_next
-from praxis.site.limits import address_of, over_limit
+from praxis.site.limits import over_limit
 
 
 def _invited_address(next_page: str | None) -> str:
@@ -48,7 +48,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     initial = {"locale": get_language() or "en", "email": _invited_address(safe_next(request))}
     form = SignupForm(request.POST or None, initial=initial)
     if request.method == "POST" and (refused := over_limit(
-            request, throttle.SIGNUPS_PER_ADDRESS, address_of(request))):
+            request, throttle.SIGNUPS_PER_ADDRESS)):
         return refused
     if request.method == "POST" and form.is_valid():
         try:
@@ -85,7 +85,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password_reset_done")
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if refused := over_limit(request, throttle.RESETS_PER_ADDRESS, address_of(request)):
+        if refused := over_limit(request, throttle.RESETS_PER_ADDRESS):
             return refused
         return super().post(request, *args, **kwargs)
 
@@ -102,7 +102,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         # The owner proved the address is theirs: their account is no longer locked out.
         throttle.clear(throttle.LOGIN_FAILURES_PER_ACCOUNT, form.user.email)
         audit.record(audit.Kind.PASSWORD_RESET, actor=form.user, subject=form.user.email,
-                     address=address_of(self.request))
+                     address=throttle.client_address(self.request))
         return super().form_valid(form)
 
 

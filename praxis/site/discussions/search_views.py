@@ -9,7 +9,7 @@ from praxis.communities.models import Community
 from praxis.core import params, throttle
 from praxis.discussions import search as engine
 from praxis.site.discussions.moderation_views import signed_in_or_login
-from praxis.site.limits import address_of, over_limit
+from praxis.site.limits import over_limit
 
 COMMUNITY_CHOICES_SHOWN = 200
 
@@ -21,8 +21,7 @@ def _kind(request: HttpRequest) -> str:
 def _render(request: HttpRequest, *, community: Community | None, context: dict
             ) -> HttpResponse:
     query = params.text(request.GET.get("q"), max_length=engine.MAX_QUERY_LENGTH)
-    if query and (refused := over_limit(request, throttle.SEARCHES_PER_ADDRESS,
-                                        address_of(request))):
+    if query and (refused := over_limit(request, throttle.SEARCHES_PER_ADDRESS)):
         return refused
     kind = _kind(request)
     page = params.page_number(request.GET.get("page"), last=engine.MAX_PAGE)

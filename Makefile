@@ -8,7 +8,7 @@ SITE_URL ?= http://127.0.0.1:$(PORT)
 STAMP := $(VENV)/.installed
 DEV_ENV := DEBUG=true SITE_URL=$(SITE_URL)
 
-.PHONY: run install migrate demo test lint messages clean bench worker
+.PHONY: run install migrate demo test lint messages clean bench worker bench-peer
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,11 @@ messages: install
 
 bench: install
 	$(BIN)/python -m bench
+
+# The thread page beside a peer forum (Spirit, installed into .bench-peer/venv, never a
+# dependency of Praxis), both served by gunicorn: pages/s and first-load bytes as ratios.
+bench-peer: install
+	$(BIN)/python -m bench peer
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

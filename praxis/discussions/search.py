@@ -307,7 +307,7 @@ def _results(hits: list[tuple[str, int]], terms: list[str]) -> list[SearchResult
                 # A post has no title: its thread's, unmarked, says where it is.
                 title_html=highlighted(post.thread.title, []),
                 snippet_html=snippet(plain_markdown(post.body), terms),
-                context=post.thread.topic.title, author=post.author.display_name,
+                context=post.thread.topic.title, author=str(post.author),
                 when=post.created_at,
             )
     if ids[THREAD]:
@@ -321,7 +321,7 @@ def _results(hits: list[tuple[str, int]], terms: list[str]) -> list[SearchResult
                 url=Thread.address(thread.community.slug, thread.pk),
                 title_html=highlighted(thread.title, terms), snippet_html=mark_safe(""),
                 context=thread.topic.title,
-                author=thread.created_by.display_name if thread.created_by else "",
+                author=str(thread.created_by) if thread.created_by else "",
                 when=thread.created_at,
             )
     if ids[TOPIC]:

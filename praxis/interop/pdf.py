@@ -329,7 +329,7 @@ def _post(doc: TopicDocument, entry: OfflinePost) -> None:
 
 def _post_text(doc: TopicDocument, entry: OfflinePost, indent: float) -> None:
     post = entry.post
-    meta = f"{isolate(post.author.display_name)} · {when(post.created_at, 'datetime')}"
+    meta = f"{isolate(str(post.author))} · {when(post.created_at, 'datetime')}"
     if post.edited_at:
         meta += f" · {_('edited')}"
     doc.label(meta, size=9, bold=True, colour=MUTED, indent=indent, after=0.6)

@@ -96,9 +96,9 @@ def _why(kind: str, post: Post) -> str:
     thread = post.thread
     reasons: dict[str, str] = {
         Kind.REPLY: _("You get this because %(name)s replied to your post.")
-        % {"name": post.author.display_name},
+        % {"name": post.author},
         Kind.MENTION: _("You get this because %(name)s mentioned you.")
-        % {"name": post.author.display_name},
+        % {"name": post.author},
         Kind.PLAN_FEEDBACK: _("You get this because you shared this session plan for feedback."),
         Kind.ANNOUNCEMENT: _("You get this because you are a member of %(community)s.")
         % {"community": thread.community.name},
@@ -108,7 +108,7 @@ def _why(kind: str, post: Post) -> str:
 
 
 def _headline(kind: str, post: Post) -> str:
-    name = post.author.display_name
+    name = str(post.author)
     headlines: dict[str, str] = {
         Kind.REPLY: _("%(name)s replied to your post") % {"name": name},
         Kind.MENTION: _("%(name)s mentioned you") % {"name": name},

@@ -25,8 +25,15 @@ HOSTILE = "Teachers' \"Club\" <Tehran> & Co"
 ESCAPES = ("&#x27;", "&#39;", "&quot;", "&lt;", "&gt;", "&amp;")
 
 
+class _Person(SimpleNamespace):
+    """A member as templates see one: printed by name (``User.__str__``)."""
+
+    def __str__(self) -> str:
+        return str(self.display_name)
+
+
 def _person(name: str) -> SimpleNamespace:
-    return SimpleNamespace(display_name=name, email="someone@example.org")
+    return _Person(display_name=name, email="someone@example.org")
 
 
 def _context() -> dict[str, object]:

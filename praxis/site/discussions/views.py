@@ -134,7 +134,7 @@ def thread_create(request: AuthenticatedHttpRequest, slug: str, topic_slug: str)
 
 def quoted_body(post: Post) -> str:
     """The quoted post as a Markdown blockquote with its author's name."""
-    name = str(post.author.display_name).replace("[", "(").replace("]", ")")
+    name = str(post.author).replace("[", "(").replace("]", ")")
     lines = post.body.strip().splitlines() or [""]
     quoted = "\n".join(f"> {line}".rstrip() for line in lines)
     return "> " + _("%(name)s wrote:") % {"name": name} + "\n>\n" + quoted + "\n\n"

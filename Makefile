@@ -8,7 +8,7 @@ SITE_URL ?= http://127.0.0.1:$(PORT)
 STAMP := $(VENV)/.installed
 DEV_ENV := DEBUG=true SITE_URL=$(SITE_URL)
 
-.PHONY: run install migrate demo test lint messages clean bench worker bench-peer
+.PHONY: run install migrate demo test lint messages clean bench worker bench-peer bench-million
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,12 @@ messages: install
 
 bench: install
 	$(BIN)/python -m bench
+
+# The main pages on a generated community of 10k, 100k and 1M posts against the 100 ms
+# budget (minutes, so not in `make bench`). PostgreSQL: DATABASE_URL=postgres://…/praxis_bench
+# (dropped and created again). Options: BENCH_ARGS='--posts 10000,100000 --seed 7'.
+bench-million: install
+	$(BIN)/python -m bench million $(BENCH_ARGS)
 
 # The thread page beside a peer forum (Spirit, installed into .bench-peer/venv, never a
 # dependency of Praxis), both served by gunicorn: pages/s and first-load bytes as ratios.

@@ -1,7 +1,28 @@
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+class KeptCounters(models.Model):
+    """A model whose counters the services keep with ``F()`` updates in the writing
+    transaction: a plain ``save()`` of an instance loaded earlier leaves them alone, so an
+    edit racing with new posts cannot write a stale count back."""
+
+    COUNTERS: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if kwargs.get("update_fields") is None and not self._state.adding and self.COUNTERS:
+            kwargs["update_fields"] = [
+                field.name for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in self.COUNTERS
+            ]
+        super().save(*args, **kwargs)
 
 
 class Throttle(models.Model):
@@ -32,6 +53,7 @@ class AuditEvent(models.Model):
         MEMBER_REMOVED = "member_removed", _("Member removed or left")
         MODERATION = "moderation", _("Moderation")
         EXPORT = "export", _("Export")
+        ERASURE = "erasure", _("Account erased")
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)

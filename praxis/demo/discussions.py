@@ -20,12 +20,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import connection
-from django.db.models import Count, Max
 
 from praxis.accounts.models import User
 from praxis.communities.models import Membership
 from praxis.core.markdown import render_markdown
 from praxis.demo.communities import DemoContext
+from praxis.discussions import counters
 from praxis.discussions.models import (
     Flag,
     ModerationAction,
@@ -695,18 +695,11 @@ def _save(plans: list[ThreadPlan]) -> list[Draft]:
     return drafts
 
 
-def _update_counters(plans: list[ThreadPlan]) -> None:
-    threads = [plan.thread for plan in plans]
-    found = {
-        row["thread"]: row for row in
-        Post.objects.filter(thread__in=threads).values("thread")
-        .annotate(last=Max("created_at"), latest=Max("pk"), n=Count("pk"))
-    }
-    for thread in threads:
-        thread.post_count = found[thread.pk]["n"]
-        thread.last_post_at = found[thread.pk]["last"]
-        thread.latest_post_id = found[thread.pk]["latest"]
-    Thread.objects.bulk_update(threads, ["post_count", "last_post_at", "latest_post_id"])
+def _update_counters(ctx: DemoContext, plans: list[ThreadPlan]) -> None:
+    """The posts went in by bulk inserts: the threads' and topics' counters from the rows."""
+    counters.recount(thread_ids=[plan.thread.pk for plan in plans],
+                     topic_ids=Topic.objects.filter(community=ctx.community)
+                     .values_list("pk", flat=True))
 
 
 def _read_marks(ctx: DemoContext, cast: Cast, plans: list[ThreadPlan]) -> int:
@@ -825,7 +818,7 @@ def build(ctx: DemoContext) -> None:
         ctx.summary.append("Discussions: no running or past topics, so no posts.")
         return
     drafts = _save(plans)
-    _update_counters(plans)
+    _update_counters(ctx, plans)
     reads = _read_marks(ctx, cast, plans)
     moderation = _reactions_and_moderation(ctx, cast, drafts)
     members = len(cast.readers)

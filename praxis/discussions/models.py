@@ -4,12 +4,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from praxis.core.models import KeptCounters
+
 # Posts are ordered by a materialised path of zero-padded ids ("0000000012.0000000031"): one
 # index gives depth-first reply-tree order and keyset pagination ("path > last seen").
 PATH_STEP_DIGITS = 10
 
 
-class Thread(models.Model):
+class Thread(KeptCounters):
     """A conversation in a topic: a facilitator's open question, a member's question, or a
     session plan shared for feedback."""
 
@@ -44,12 +46,16 @@ class Thread(models.Model):
     is_locked = models.BooleanField(_("locked"), default=False)
     is_pinned = models.BooleanField(_("pinned"), default=False)
 
+    COUNTERS = ("post_count", "last_post_at", "latest_post_id")
+
     class Meta:
         verbose_name = _("thread")
         verbose_name_plural = _("threads")
         ordering = ["-is_pinned", "position", "-last_post_at"]
         indexes = [
-            models.Index(fields=["topic", "-last_post_at"]),
+            # The topic page's order (``queries.other_threads``), read straight off the index.
+            models.Index(fields=["topic", "-is_pinned", "-last_post_at", "-id"],
+                         name="thread_topic_page_order"),
             models.Index(fields=["community", "-last_post_at"]),
         ]
 
@@ -68,15 +74,17 @@ class Thread(models.Model):
 class Post(models.Model):
     """One contribution to a thread; replies form a tree through ``parent``."""
 
-    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="posts")
+    # No index of their own: (thread, path) and (author, created_at) lead with them.
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="posts",
+                               db_index=False)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts",
-        verbose_name=_("author"),
+        verbose_name=_("author"), db_index=False,
     )
     parent = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies",
     )
-    path = models.CharField(max_length=255, db_index=True, editable=False)
+    path = models.CharField(max_length=255, editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     body = models.TextField(_("message"), max_length=50000)
     body_html = models.TextField(editable=False)
@@ -100,7 +108,6 @@ class Post(models.Model):
             models.UniqueConstraint(fields=["thread", "path"], name="post_path_unique"),
         ]
         indexes = [
-            models.Index(fields=["thread", "path"]),
             models.Index(fields=["author", "created_at"]),
             models.Index(fields=["thread", "created_at"]),
         ]

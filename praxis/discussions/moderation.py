@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -286,7 +286,14 @@ def move_thread(*, access: TopicAccess, actor: User, thread: Thread, to: TopicAc
     if not to.can_moderate:
         raise PermissionDenied
     from_topic = access.topic
+    # Locked, so a post published meanwhile counts in the topic the thread ends up in.
+    posts = Thread.objects.select_for_update().values_list("post_count", flat=True).get(
+        pk=thread.pk)
     Thread.objects.filter(pk=thread.pk).update(topic=to_topic)
+    Topic.objects.filter(pk=from_topic.pk).update(
+        thread_count=F("thread_count") - 1, post_count=F("post_count") - posts)
+    Topic.objects.filter(pk=to_topic.pk).update(
+        thread_count=F("thread_count") + 1, post_count=F("post_count") + posts)
     thread.topic = to_topic
     return _log(access=access, actor=actor, action=ModerationAction.Action.MOVE,
                 thread=thread, reason=reason, details={

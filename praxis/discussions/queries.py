@@ -188,6 +188,7 @@ class TopicThreads:
     questions: list[Thread]
     apply_thread: Thread | None
     announcements: list[Thread]  # newest first
+    count: int  # every facilitator's thread, a second apply thread too
 
 
 FACILITATOR_KINDS = (Thread.Kind.QUESTION, Thread.Kind.APPLY, Thread.Kind.ANNOUNCEMENT)
@@ -204,9 +205,11 @@ def split_facilitator_threads(threads: Iterable[Thread]) -> TopicThreads:
     """The facilitators' threads among ``threads`` (in position order): the open questions,
     the first apply thread, and the announcements newest first. Others are left out."""
     questions, apply_thread, announcements = [], None, []
+    count = 0
     for thread in threads:
         if thread.kind not in FACILITATOR_KINDS:
             continue
+        count += 1
         if thread.kind == Thread.Kind.APPLY:
             apply_thread = apply_thread or thread
         elif thread.kind == Thread.Kind.ANNOUNCEMENT:
@@ -215,7 +218,7 @@ def split_facilitator_threads(threads: Iterable[Thread]) -> TopicThreads:
             questions.append(thread)
     announcements.sort(key=lambda thread: (thread.created_at, thread.pk), reverse=True)
     return TopicThreads(questions=questions, apply_thread=apply_thread,
-                        announcements=announcements)
+                        announcements=announcements, count=count)
 
 
 def apply_thread_of(topic: Topic) -> Thread | None:
@@ -228,7 +231,8 @@ def other_threads(topic: Topic) -> QuerySet[Thread]:
     return (
         Thread.objects.filter(topic=topic).exclude(kind__in=FACILITATOR_KINDS)
         .select_related("created_by", "community")
-        .order_by("-is_pinned", F("last_post_at").desc(nulls_last=True), "-pk")
+        # As ``thread_topic_page_order`` holds them (a thread always has its first post).
+        .order_by("-is_pinned", "-last_post_at", "-pk")
     )
 
 

@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from typing import Literal
 
 from django.db import connection, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -93,9 +94,15 @@ def publish_post(*, thread: Thread, author: User, body: str, parent: Post | None
     )
     post.path = path_of(post.pk, None if parent is None else parent.path)
     post.save(update_fields=["path"])
+    # Greatest: two posts committing out of order must not move the thread back in time.
     Thread.objects.filter(pk=thread.pk).update(
-        post_count=F("post_count") + 1, last_post_at=now, latest_post_id=post.pk
+        post_count=F("post_count") + 1,
+        last_post_at=Greatest(Coalesce(F("last_post_at"), Value(now)), Value(now)),
+        latest_post_id=Greatest(F("latest_post_id"), Value(post.pk)),
     )
+    # The topic the thread is in now, read after the thread's row is locked: a thread moved
+    # meanwhile (``moderation.move_thread``) counts this post in its new topic.
+    Topic.objects.filter(threads=thread.pk).update(post_count=F("post_count") + 1)
     _store_attachments(post, attachments)
     hooks.post_published.fire(post)
     return post
@@ -117,6 +124,7 @@ def start_thread(*, topic: Topic, author: User, title: str, body: str,
         community_id=topic.community_id, topic=topic, kind=kind, title=title,
         position=position, created_by=author, is_pinned=kind == Thread.Kind.ANNOUNCEMENT,
     )
+    Topic.objects.filter(pk=topic.pk).update(thread_count=F("thread_count") + 1)
     publish_post(thread=thread, author=author, body=body, attachments=attachments)
     thread.refresh_from_db()
     return thread

@@ -1,3 +1,8 @@
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -24,3 +29,17 @@ def safe_next(request: HttpRequest) -> str | None:
     ):
         return target
     return None
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its total by a counter kept on a parent row, instead of running a
+    COUNT over every row it pages through."""
+
+    def __init__(self, object_list: QuerySet[Any] | Sequence[Any], per_page: int, *,
+                 count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.known_count = max(count, 0)
+
+    @property
+    def count(self) -> int:  # type: ignore[override]
+        return self.known_count

@@ -6,8 +6,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from praxis.core.models import KeptCounters
 
-class Topic(models.Model):
+
+class Topic(KeptCounters):
     """A time-boxed professional-development topic run by facilitators.
 
     Its state follows its dates (see ``state_at``); closing early or extending moves the dates.
@@ -58,6 +60,12 @@ class Topic(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     # Any save (title, dates, questions' topic, synthesis): feeds and downloads revalidate.
     updated_at = models.DateTimeField(auto_now=True)
+    # Kept by the discussion services in the writing transaction, so lists of topics need no
+    # aggregate over their threads (``praxis.discussions.counters``).
+    thread_count = models.PositiveIntegerField(default=0, editable=False)
+    post_count = models.PositiveIntegerField(default=0, editable=False)
+
+    COUNTERS = ("thread_count", "post_count")
 
     class Meta:
         verbose_name = _("topic")

@@ -15,10 +15,8 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
-    Sum,
     Value,
 )
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from praxis.accounts.models import AnyUser, User
@@ -36,13 +34,10 @@ def _facilitators() -> Prefetch:
 
 
 def _listed(topics: QuerySet[Topic]) -> QuerySet[Topic]:
-    """Topics as lists show them: facilitators, thread and post totals."""
-    return (
-        topics.select_related("seed_resource", "community")
-        .prefetch_related(_facilitators())
-        .annotate(thread_count=Count("threads", distinct=True),
-                  post_total=Coalesce(Sum("threads__post_count"), 0))
-    )
+    """Topics as lists show them, with facilitators (their thread and post totals are kept
+    on the topic)."""
+    return topics.select_related("seed_resource", "community").prefetch_related(
+        _facilitators())
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from praxis.communities.models import Membership
 from praxis.demo.communities import MAIN_SLUG
 from praxis.discussions.models import Post, PostRevision, Thread, ThreadRead
 from praxis.discussions.services import path_of
+from praxis.topics.models import Topic
 
 
 def seed(*args):
@@ -41,8 +42,10 @@ def test_posts_follow_the_studys_shape(demo):
     assert 20 <= len(regular) <= 30
     assert len([n for n in member_posts if n <= 2]) >= 10  # once or twice
     assert members.count() - len(by_author) > members.count() / 2  # most only read
-    # zipf-like: the most engaged write several times what the median regular writes
-    assert member_posts[0] >= 2 * regular[len(regular) // 2]
+    # zipf-like: the most engaged write about twice what the median regular writes or more
+    # (posts dated after the moment of seeding are left out, so the figures move a little
+    # with the hour the demo is built)
+    assert member_posts[0] >= 1.75 * regular[len(regular) // 2]
 
 
 def test_reading_is_recorded_for_lurkers_too(demo):
@@ -60,6 +63,10 @@ def test_thread_counters_match_their_posts(demo):
         if posts:
             assert thread.latest_post_id == posts[-1].pk
             assert thread.last_post_at == max(p.created_at for p in posts)
+    for topic in Topic.objects.filter(community__slug=MAIN_SLUG):
+        threads = Thread.objects.filter(topic=topic)
+        assert (topic.thread_count, topic.post_count) == (
+            threads.count(), Post.objects.filter(thread__in=threads).count()), topic
 
 
 def test_trees_are_whole_and_ids_follow_time(demo):

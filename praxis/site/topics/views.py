@@ -28,7 +28,7 @@ from praxis.discussions.services import DiscussionRuleError
 from praxis.library.forms import SeedArticleForm
 from praxis.library.models import Resource
 from praxis.site.decorators import community_view, login_on_refusal
-from praxis.site.http import AuthenticatedHttpRequest, site_url
+from praxis.site.http import AuthenticatedHttpRequest, CountedPaginator, site_url
 from praxis.topics import queries, services
 from praxis.topics.forms import (
     ArchiveSearchForm,
@@ -179,7 +179,9 @@ def topic_edit(request: AuthenticatedHttpRequest, access: TopicAccess) -> HttpRe
 def topic_detail(request: HttpRequest, access: TopicAccess) -> HttpResponse:
     topic = queries.topic_with_details(access.topic)
     threads = discussion_queries.facilitator_threads(topic)
-    others = Paginator(discussion_queries.other_threads(topic), THREADS_PER_PAGE).get_page(
+    # The topic keeps its thread count: the facilitators' threads are all in ``threads``.
+    others = CountedPaginator(discussion_queries.other_threads(topic), THREADS_PER_PAGE,
+                              count=topic.thread_count - threads.count).get_page(
         request.GET.get("page"))
     return render(request, "topics/topic_detail.html", _topic_context(
         access, topic=topic, state=topic.state, questions=threads.questions,

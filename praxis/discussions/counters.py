@@ -7,15 +7,16 @@ import or the demo's bulk inserts, and as the check that they are right.
 """
 
 from collections.abc import Iterable
+from typing import Any
 
-from django.db.models import Count, IntegerField, Max, OuterRef, Subquery, Sum, Value
+from django.db.models import Count, IntegerField, Max, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from praxis.discussions.models import Post, Thread
 from praxis.topics.models import Topic
 
 
-def _count(rows: Subquery) -> Coalesce:
+def _count(rows: QuerySet[Any]) -> Coalesce:
     return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
 
 

@@ -161,3 +161,44 @@ class PasswordResetForm(DjangoPasswordResetForm):
             return
         send_notice(to=context["user"], subject_template=subject_template_name,
                     body_template=email_template_name, context=context, private_link=True)
+
+
+class EraseAccountForm(forms.Form):
+    """Erasing one's account: the choice about one's posts, and the password again, so a
+    session left open on a shared computer cannot do it."""
+
+    KEEP = "keep"
+    REMOVE = "remove"
+
+    posts = forms.ChoiceField(
+        label=_("Your posts"), widget=forms.RadioSelect,
+        choices=[
+            (KEEP, _("Keep them in their threads, shown as written by a former member")),
+            (REMOVE, _("Remove them: replies others made to them stay, under a note that "
+                       "the post was removed by its author")),
+        ],
+    )
+    password = forms.CharField(
+        label=_("Your password"), strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        # Counted with failed logins: an open session must not become a way to guess it.
+        password = str(self.cleaned_data["password"])
+        if throttle.exceeded(throttle.LOGIN_FAILURES_PER_ACCOUNT, self.user.email):
+            raise forms.ValidationError(
+                _("Too many wrong passwords. Wait %(minutes)s minutes and try again.")
+                % {"minutes": throttle.LOGIN_FAILURES_PER_ACCOUNT.minutes()}, code="locked")
+        if not self.user.check_password(password):
+            throttle.hit(throttle.LOGIN_FAILURES_PER_ACCOUNT, self.user.email)
+            raise forms.ValidationError(_("That is not your password."), code="wrong_password")
+        return password
+
+    @property
+    def keep_posts(self) -> bool:
+        return self.cleaned_data["posts"] == self.KEEP

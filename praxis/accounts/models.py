@@ -10,6 +10,7 @@ from django.contrib.auth.models import (
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone as django_timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
@@ -80,6 +81,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("staff"), default=False, help_text=_("Can sign in to the back office (admin).")
     )
     date_joined = models.DateTimeField(_("date joined"), default=django_timezone.now)
+    # Set when the person erased their account: the row stays, with nothing that names
+    # them, so the posts they chose to leave keep an author (decision 35, docs/privacy.md).
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -95,7 +99,17 @@ class User(AbstractBaseUser, PermissionsMixin):
         ]
 
     def __str__(self) -> str:
-        return self.display_name or self.email
+        if self.display_name:
+            return self.display_name
+        # Pages load authors with ``only(display_name, email)``: an erased account (the only
+        # kind with no name) is named without loading ``erased_at`` for every post.
+        if "erased_at" in self.get_deferred_fields() or self.erased_at is not None:
+            return gettext("Former member")
+        return self.email
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
 
     def get_full_name(self) -> str:
         return self.display_name

@@ -2,10 +2,11 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from praxis.accounts.models import AnyUser, User
 from praxis.communities.models import Cohort, Community, Invitation, JoinRequest, Membership
+from praxis.core.models import AuditEvent
 
 
 def communities_of(user: User) -> QuerySet[Membership]:
@@ -92,4 +93,42 @@ def pending_join_requests(community: Community) -> QuerySet[JoinRequest]:
 def invitations_of(community: Community) -> QuerySet[Invitation]:
     return Invitation.objects.filter(community=community).select_related(
         "invited_by", "accepted_by"
+    )
+
+
+def sole_stewardships(user: User) -> QuerySet[Community]:
+    """The communities where ``user`` is the only steward: they cannot leave them, nor
+    erase their account, until someone else is a steward there."""
+    others = Membership.objects.filter(
+        community=OuterRef("community"), role=Membership.Role.STEWARD).exclude(user=user)
+    return Community.objects.filter(
+        pk__in=Membership.objects.filter(user=user, role=Membership.Role.STEWARD)
+        .exclude(Exists(others)).values("community")
+    ).order_by("name")
+
+
+def stewards_of(community: Community) -> QuerySet[User]:
+    return User.objects.filter(memberships__community=community,
+                               memberships__role=Membership.Role.STEWARD).order_by("display_name")
+
+
+@dataclass(frozen=True)
+class ProcessingCounts:
+    """The numbers on a community's record of processing."""
+
+    members: int
+    # Within the audit log's retention (PRAXIS_AUDIT_DAYS): exports made by the community's
+    # present members, and accounts erased by people who were members when they erased it.
+    exports: int
+    erasures: int
+
+
+def processing_counts(community: Community) -> ProcessingCounts:
+    members = Membership.objects.filter(community=community)
+    return ProcessingCounts(
+        members=members.count(),
+        exports=AuditEvent.objects.filter(
+            kind=AuditEvent.Kind.EXPORT, actor__in=members.values("user")).count(),
+        erasures=AuditEvent.objects.filter(
+            kind=AuditEvent.Kind.ERASURE, subject__contains=f"[{community.slug}]").count(),
     )

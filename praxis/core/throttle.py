@@ -40,6 +40,8 @@ SIGNUPS_PER_ADDRESS = Limit("signup-address", 10, timedelta(hours=1))
 INVITATIONS_PER_STEWARD = Limit("invitations", 20, timedelta(hours=1))
 POSTS_PER_MEMBER = Limit("posts", 30, timedelta(minutes=10))
 SEARCHES_PER_ADDRESS = Limit("searches", 60, timedelta(minutes=1))
+# A member's data export reads everything they have: a few a day are plenty.
+EXPORTS_PER_MEMBER = Limit("exports", 5, timedelta(hours=1))
 
 
 def client_address(request: HttpRequest) -> str:
@@ -99,6 +101,16 @@ def clear(limit: Limit, who: str) -> None:
         cache.delete(_cache_key(limit, who))
     else:
         Throttle.objects.filter(key=_key(limit, who)).delete()
+
+
+def forget_person(*, email: str, user_id: int) -> None:
+    """Forgets the counts kept under a person's account (their address or their id) when
+    they erase it; the counts per client address name no account and run out by
+    themselves."""
+    for limit, who in ((LOGIN_FAILURES_PER_ACCOUNT, email), (RESETS_PER_ACCOUNT, email),
+                       (POSTS_PER_MEMBER, str(user_id)), (INVITATIONS_PER_STEWARD, str(user_id)),
+                       (EXPORTS_PER_MEMBER, str(user_id))):
+        clear(limit, who)
 
 
 def _add_in_database(key: str, start: int) -> int:

@@ -12,3 +12,12 @@ class DiscussionsConfig(AppConfig):
         from praxis.topics.hooks import topic_created
 
         topic_created.register(services.open_topic_threads)
+
+        # What discussions keeps of a person, and forgets when they erase their account.
+        from praxis.accounts.hooks import account_erased
+        from praxis.core.personal_data import sections
+        from praxis.discussions import personal_data
+
+        for section in personal_data.SECTIONS:
+            sections.register(section)
+        account_erased.register(personal_data.forget_erased_member)

@@ -14,6 +14,9 @@ PAGES = {
     "accounts:password_reset": (200, 200),
     "accounts:profile": ("login", 200),
     "accounts:password_change": ("login", 200),
+    "accounts:data_export": ("login", 200),
+    "accounts:erase": ("login", 200),
+    "accounts:erased": (200, 200),
 }
 
 

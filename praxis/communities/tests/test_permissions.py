@@ -21,6 +21,7 @@ LISTED_MATRIX = {
     "members": (LOGIN, 403, 200, 200, 200),
     "cohorts": (LOGIN, 403, 200, 200, 200),
     "settings": (LOGIN, 403, 403, 403, 200),
+    "privacy_record": (LOGIN, 403, 403, 403, 200),
     "invitations": (LOGIN, 403, 403, 403, 200),
     "join_requests": (LOGIN, 403, 403, 403, 200),
     "member_edit": (LOGIN, 403, 403, 403, 200),

@@ -1,14 +1,16 @@
+import tempfile
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse_lazy
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -16,13 +18,16 @@ from django.views.decorators.http import require_http_methods
 from praxis.accounts import services
 from praxis.accounts.forms import (
     EmailAuthenticationForm,
+    EraseAccountForm,
     PasswordResetForm,
     ProfileForm,
     SignupForm,
 )
+from praxis.accounts.hooks import ErasureRefused
+from praxis.communities import queries as community_queries
 from praxis.communities import services as community_services
-from praxis.core import audit, throttle
-from praxis.site.http import safe_next
+from praxis.core import audit, personal_data, throttle
+from praxis.site.http import AuthenticatedHttpRequest, safe_next, site_url
 from praxis.site.limits import over_limit
 
 
@@ -129,3 +134,54 @@ def profile(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your profile has been saved."))
         return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})
+
+
+# Members own their data (docs/privacy.md) ---------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def data_export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
+    """What the export holds, and (POST) the ZIP itself, built in a temporary file so a big
+    account does not sit in memory; the file goes when the download is sent."""
+    if request.method == "POST":
+        if refused := over_limit(request, throttle.EXPORTS_PER_MEMBER, str(request.user.pk)):
+            return refused
+        archive = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
+        try:
+            services.export_personal_data(user=request.user, target=archive,
+                                          site_url=site_url(request),
+                                          address=throttle.client_address(request))
+        except BaseException:
+            archive.close()
+            raise
+        archive.seek(0)
+        response = FileResponse(
+            archive, as_attachment=True, content_type="application/zip",
+            filename=f"praxis-data-{timezone.now():%Y-%m-%d}.zip")
+        response["Cache-Control"] = "private, no-store"
+        return response
+    return render(request, "accounts/data_export.html", {"sections": list(personal_data.sections)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def erase_account(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Erasing one's own account, after choosing what becomes of one's posts and typing the
+    password again. The last steward of a community is told to name another first."""
+    sole_stewardships = list(community_queries.sole_stewardships(request.user))
+    form = EraseAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and not sole_stewardships and form.is_valid():
+        try:
+            services.erase_account(user=request.user, keep_posts=form.keep_posts)
+        except ErasureRefused as error:
+            form.add_error(None, str(error))
+        else:
+            logout(request)
+            return redirect("accounts:erased")
+    return render(request, "accounts/erase_account.html",
+                  {"form": form, "sole_stewardships": sole_stewardships})
+
+
+@require_http_methods(["GET"])
+def account_erased(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/account_erased.html")

@@ -9,6 +9,7 @@ urlpatterns = [
     path("invitations/<str:token>/", views.invitation, name="invitation"),
     path("c/<slug:slug>/", views.community_detail, name="detail"),
     path("c/<slug:slug>/settings/", views.community_settings, name="settings"),
+    path("c/<slug:slug>/privacy/", views.privacy_record, name="privacy_record"),
     path("c/<slug:slug>/join/", views.join, name="join"),
     path("c/<slug:slug>/leave/", views.leave, name="leave"),
     path("c/<slug:slug>/members/", views.member_directory, name="members"),

@@ -23,7 +23,7 @@ from praxis.communities.forms import (
     MemberForm,
 )
 from praxis.communities.models import Cohort, JoinRequest, Membership
-from praxis.core import params, throttle
+from praxis.core import params, personal_data, throttle
 from praxis.discussions import queries as discussion_queries
 from praxis.site.decorators import community_view
 from praxis.site.http import AuthenticatedHttpRequest, site_url
@@ -88,6 +88,22 @@ def community_settings(request: HttpRequest, access: CommunityAccess) -> HttpRes
         return redirect(community)
     return render(request, "communities/community_settings.html",
                   {"form": form, "access": access, "community": community})
+
+
+@community_view("manage")
+@require_http_methods(["GET"])
+def privacy_record(request: HttpRequest, access: CommunityAccess) -> HttpResponse:
+    """The community's record of processing, for its stewards: what personal data it holds
+    about its members (the sections of ``core.personal_data``), why, for how long and who
+    sees it, with how many members it concerns and how many exported or erased theirs."""
+    community = access.community
+    return render(request, "communities/privacy_record.html", {
+        "access": access, "community": community,
+        "sections": list(personal_data.sections),
+        "counts": queries.processing_counts(community),
+        "stewards": queries.stewards_of(community),
+        "audit_days": settings.PRAXIS_AUDIT_DAYS,
+    })
 
 
 # Joining and leaving -------------------------------------------------------------------------

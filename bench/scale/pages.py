@@ -10,6 +10,7 @@ time it, and for pages over half the budget the slowest ones are shown with thei
 import cProfile
 import os
 import pstats
+import re
 import time
 import warnings
 from collections.abc import Callable, Iterator
@@ -39,6 +40,11 @@ PLAN_LINES = 60
 _PLAN_NOISE = ("Cache Key:", "Cache Mode:", "Hits:", "Planning:", "Sort Method:",
                "Full-sort Groups:", "Presorted Key:")
 
+# Three or more selected columns in a row ("t"."a", "t"."b", ...): only the first is shown.
+_COLUMN_LIST = re.compile(r'("\w+"\."\w+"(?: AS "\w+")?)(?:, "\w+"\."\w+"(?: AS "\w+")?){2,}')
+# The slowest query of a page over the budget is shown up to this length.
+SQL_SHOWN_SLOWEST = 4000
+
 _addresses = count(1)
 
 
@@ -58,11 +64,12 @@ class TimedQuery:
 
     @property
     def is_select(self) -> bool:
-        return not self.many and self.sql.lstrip().upper().startswith(("SELECT", "WITH"))
+        return not self.many and self.sql.lstrip(" \n(").upper().startswith(("SELECT", "WITH"))
 
-    def short(self) -> str:
-        sql = " ".join(self.sql.split())
-        return sql if len(sql) <= SQL_SHOWN else sql[:SQL_SHOWN] + " …"
+    def short(self, limit: int = SQL_SHOWN) -> str:
+        """The SQL on one line, long lists of selected columns cut to their first one."""
+        sql = _COLUMN_LIST.sub(r"\1, …", " ".join(self.sql.split()))
+        return sql if len(sql) <= limit else sql[:limit] + " …"
 
 
 @dataclass
@@ -251,8 +258,10 @@ def report_slow(results: list[Result], report: Callable[[str], None] = print,
     for result in slow:
         report(f"- {result.page.name} as {result.page.who}: {result.ms:.0f} ms, "
                f"{result.queries} queries taking {result.query_ms:.0f} ms together")
-        for query in result.profile[:shown]:
-            report(f"    {query.ms:8.1f} ms  {query.short()}")
+        for rank, query in enumerate(result.profile[:shown]):
+            whole = rank == 0 and not result.within_budget
+            report(f"    {query.ms:8.1f} ms  "
+                   f"{query.short(SQL_SHOWN_SLOWEST if whole else SQL_SHOWN)}")
         if result.python:
             report(f"      {result.python[0]}; the project's functions:")
             for line in result.python[1:]:

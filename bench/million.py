@@ -16,14 +16,17 @@ Not in ``make bench``'s default list: a million posts take minutes to generate.
 
 import argparse
 import os
+import subprocess
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from bench.scale import database
 from bench.scale.generator import build
 from bench.scale.pages import BUDGET_MS, ROUNDS, Result, measure_all, quiet_queries, report_slow
 
 DEFAULT_SIZES = "10000,100000,1000000"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _sizes(text: str) -> list[int]:
@@ -65,9 +68,24 @@ def _summary(runs: list[tuple[int, float, list[Result]]], report: Callable[[str]
     report(f"{'generation, s':<42}" + "".join(f" {seconds:>10.0f} " for _, seconds, _ in runs))
 
 
+def _code() -> str:
+    """Which code is measured: the commit, and whether praxis/ has changes beside it."""
+    try:
+        def git(*args: str) -> str:
+            return subprocess.run(["git", *args], capture_output=True, text=True,  # noqa: S603, S607
+                                  check=True, timeout=10, cwd=ROOT).stdout.strip()
+
+        changed = len(git("status", "--porcelain", "--", "praxis").splitlines())
+        return f"praxis at {git('rev-parse', '--short', 'HEAD')}" + (
+            f" with {changed} uncommitted file(s) under praxis/" if changed else "")
+    except (OSError, subprocess.SubprocessError):
+        return "praxis outside a git checkout"
+
+
 def run(report: Callable[[str], None] = print, argv: Sequence[str] = ()) -> None:
     options = parse(argv)
     runs: list[tuple[int, float, list[Result]]] = []
+    report(_code())
     with quiet_queries():
         for posts in options.posts:
             where = database.fresh(f"{posts}")

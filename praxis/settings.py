@@ -242,6 +242,8 @@ PRAXIS_BEHIND_PROXY = env_bool("PRAXIS_BEHIND_PROXY")
 PRAXIS_THROTTLE_STORE = "cache" if REDIS_URL else "database"
 # How long the security audit log (logins, role changes, moderation) keeps its events.
 PRAXIS_AUDIT_DAYS = int(os.environ.get("PRAXIS_AUDIT_DAYS", "365"))
+# How long a proxy in front may keep a page for signed-out visitors (core/middleware.py).
+PRAXIS_PUBLIC_CACHE_SECONDS = int(os.environ.get("PRAXIS_PUBLIC_CACHE_SECONDS", "60"))
 
 # Who may create communities: "stewards" (superusers, staff and existing stewards) or "everyone".
 PRAXIS_COMMUNITY_CREATORS = os.environ.get("PRAXIS_COMMUNITY_CREATORS", "stewards")

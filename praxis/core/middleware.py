@@ -11,14 +11,22 @@ a token for a secret it no longer holds.
 Responses that depend on the cookie (the session or CSRF middleware add ``Vary: Cookie``, or
 a cookie is set) or on a signed-in person get ``Cache-Control: private, no-cache`` unless the
 view said otherwise: shared proxies never store them, browsers revalidate them with the ETag.
+
+A page for someone signed out who sent no cookie that changes it (none but the CSRF cookie,
+which a page with no form does not read) and set none is the same for everyone with the
+same URL and language: it loses ``Vary: Cookie`` (the session middleware adds it whenever the
+messages were looked for) and gets ``Cache-Control: public, max-age=0, s-maxage=N``, so a
+proxy in front may keep it ``PRAXIS_PUBLIC_CACHE_SECONDS`` while browsers still ask again
+(one who has just signed in never sees the signed-out page from their own cache).
 """
 
 import hashlib
 import re
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import has_vary_header, patch_cache_control
+from django.utils.cache import cc_delim_re, has_vary_header, patch_cache_control
 
 CSRF_VALUE = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 
@@ -37,12 +45,33 @@ def _signed_in(request: HttpRequest) -> bool:
     return bool(user is not None and user.is_authenticated)
 
 
+def _shareable(request: HttpRequest, response: HttpResponse) -> bool:
+    """Whether the response is the same for every signed-out visitor of this URL."""
+    return (request.method in ("GET", "HEAD") and response.status_code == 200
+            and not response.cookies and not _signed_in(request)
+            and set(request.COOKIES) <= {settings.CSRF_COOKIE_NAME}
+            and not response.has_header("Cache-Control"))
+
+
+def _drop_vary_cookie(response: HttpResponse) -> None:
+    kept = [name for name in cc_delim_re.split(response.get("Vary", ""))
+            if name and name.lower() != "cookie"]
+    if kept:
+        response.headers["Vary"] = ", ".join(kept)
+    elif response.has_header("Vary"):
+        del response.headers["Vary"]
+
+
 class PageCachingMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
+        if _shareable(request, response):
+            _drop_vary_cookie(response)
+            patch_cache_control(response, public=True, max_age=0,
+                                s_maxage=settings.PRAXIS_PUBLIC_CACHE_SECONDS)
         personal = (has_vary_header(response, "Cookie") or bool(response.cookies)
                     or _signed_in(request))
         if personal and not response.has_header("Cache-Control"):

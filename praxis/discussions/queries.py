@@ -124,14 +124,13 @@ def leader_roles(topic: Topic, author_ids: set[int]) -> dict[int, str]:
     return roles
 
 
-def previous_read_mark(user: AnyUser, thread: Thread) -> int | None:
-    """The last post a member had read in a thread before this visit (None: never opened)."""
+def previous_read_mark(user: AnyUser, thread: Thread) -> ThreadRead | None:
+    """A member's read mark of a thread before this visit (None: never opened), with only
+    ``last_read_post_id`` and ``last_read_at`` loaded."""
     if not user.is_authenticated:
         return None
-    return (
-        ThreadRead.objects.filter(user=user, thread=thread)
-        .values_list("last_read_post_id", flat=True).first()
-    )
+    return (ThreadRead.objects.filter(user=user, thread=thread)
+            .only("last_read_post_id", "last_read_at").first())
 
 
 def _with_unread_counts(threads: QuerySet[Thread], user: User) -> QuerySet[Thread]:

@@ -6,6 +6,7 @@ revision history, the read marks, the order of a topic's open questions.
 """
 
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Literal
 
 from django.db import connection, transaction
@@ -34,6 +35,8 @@ from praxis.topics.services import default_apply_prompt
 # A path holds at most 23 steps of 11 characters in 255; replies deeper than this join their
 # parent's own parent (the "in reply to" line and quoting keep the context).
 MAX_DEPTH = 20
+# Opening a thread again within this long after reading it is the same visit.
+VISIT_GAP = timedelta(minutes=30)
 # The apply thread sorts after every open question.
 APPLY_THREAD_POSITION = 1000
 
@@ -200,11 +203,18 @@ def _greatest() -> str:
 
 
 def record_reading(*, user: User, thread: Thread, up_to_post_id: int,
-                   new_visit: bool = True) -> None:
+                   new_visit: bool = True, previous: ThreadRead | None = None) -> None:
     """Records that a member has read a thread up to a post: one upsert. The mark never
-    moves back (re-reading an older page keeps it), and each new visit is counted."""
-    table = connection.ops.quote_name(ThreadRead._meta.db_table)
+    moves back (re-reading an older page keeps it), and each new visit is counted.
+
+    Given the mark as it was (``previous``), nothing is written when it would not move and
+    this is no new visit: reloading a page or paging back, or coming back within
+    ``VISIT_GAP`` (one sitting is one visit)."""
     now = timezone.now()
+    if previous is not None and previous.last_read_post_id >= up_to_post_id and (
+            not new_visit or now - previous.last_read_at < VISIT_GAP):
+        return
+    table = connection.ops.quote_name(ThreadRead._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} "  # noqa: S608 (table name from the model, values bound)

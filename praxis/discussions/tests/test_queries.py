@@ -134,10 +134,11 @@ def test_the_thread_page_runs_the_same_queries_for_5_and_200_posts(cast, client,
         counts[name], response = _count_queries(client, url)
         assert response.context["page"].posts
     assert counts["small"] == counts["large"], counts
-    # ...and a later page of the large thread costs the same.
+    # ...and a later page of the large thread costs the same, and the one write of the read
+    # mark that moves (a reload above moved nothing, so wrote nothing).
     page = queries.thread_page(large)
     after_url = reverse("discussions:thread", args=[slug, large.pk]) + f"?after={page.newer_after}"
-    assert _count_queries(client, after_url)[0] == counts["large"]
+    assert _count_queries(client, after_url)[0] == counts["large"] + 1
     assert counts["large"] <= 16
 
 

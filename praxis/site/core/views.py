@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
@@ -30,14 +31,28 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", context)
 
 
+@csrf_exempt
 @require_POST
 def set_language(request: HttpRequest) -> HttpResponse:
-    """Django's language switcher, remembering the choice on a signed-in member's profile."""
+    """Django's language switcher, remembering the choice on a signed-in member's profile.
+
+    Signed out, it only sets the language cookie, which no forged request can harm: the form
+    carries no CSRF token, so pages for visitors set no cookie and proxies may share them.
+    Signed in, it changes the profile, so the token is checked."""
+    if request.user.is_authenticated:
+        return _set_member_language(request)
+    return _switch_language(request)
+
+
+@csrf_protect
+def _set_member_language(request: HttpRequest) -> HttpResponse:
     language = request.POST.get("language", "")
-    if request.user.is_authenticated and check_for_language(language) and language in dict(
-        settings.LANGUAGES
-    ):
-        set_locale(user=request.user, locale=language)
+    if check_for_language(language) and language in dict(settings.LANGUAGES):
+        set_locale(user=request.user, locale=language)  # type: ignore[arg-type]
+    return _switch_language(request)
+
+
+def _switch_language(request: HttpRequest) -> HttpResponse:
     response = django_set_language(request)
     target = request.POST.get("next", "/")
     if isinstance(response, HttpResponseRedirect) and not url_has_allowed_host_and_scheme(

@@ -32,7 +32,7 @@ from praxis.discussions.attachments import IMAGE_TYPES
 from praxis.discussions.forms import PostEditForm, PostForm, ThreadForm
 from praxis.discussions.models import Attachment, Post, Thread
 from praxis.site.decorators import login_on_refusal
-from praxis.site.http import AuthenticatedHttpRequest
+from praxis.site.http import AuthenticatedHttpRequest, IdUrl
 from praxis.site.limits import over_limit
 
 UNREAD_PER_PAGE = 50
@@ -62,35 +62,23 @@ def thread_detail(request: HttpRequest, slug: str, thread_id: int) -> HttpRespon
     page = queries.thread_page(thread, after=after, before=before, per_page=per_page)
     is_member = access.community_access.is_member
 
-    previous_mark = queries.previous_read_mark(user, thread) if is_member else None
+    previous = queries.previous_read_mark(user, thread) if is_member else None
     first_new_id = None
-    if previous_mark:  # a first visit marks nothing: everything is new
+    if previous and previous.last_read_post_id:  # a first visit marks nothing: all is new
         first_new_id = next((post.pk for post in page.posts
-                             if post.pk > previous_mark and post.author_id != user.pk), None)
+                             if post.pk > previous.last_read_post_id
+                             and post.author_id != user.pk), None)
     if is_member and page.posts:
         services.record_reading(user=user, thread=thread,  # type: ignore[arg-type]
                                 up_to_post_id=page.last_post_id,
-                                new_visit=not (after or before))
+                                new_visit=not (after or before), previous=previous)
 
     roles = queries.leader_roles(thread.topic, {post.author_id for post in page.posts})
     reactions.annotate_reactions(page.posts, user, access=access)
     reason = access.why_cannot_post(thread, user=user)
-    for post in page.posts:
-        post.thread = thread  # the permission checks read it; no query per post
-        post.visual_depth = min(post.depth, queries.MAX_VISUAL_DEPTH)  # type: ignore[attr-defined]
-        post.role = roles.get(post.author_id)  # type: ignore[attr-defined]
-        post.show_body = access.can_see_post_body(post)  # type: ignore[attr-defined]
-        post.can_edit = access.can_edit_post(post)  # type: ignore[attr-defined]
-        post.can_see_revisions = (  # type: ignore[attr-defined]
-            post.edited_at is not None and access.can_see_revisions(post))
-        post.parent_on_page = post.parent_id in page.post_ids  # type: ignore[attr-defined]
-        if post.parent_id is not None:
-            post.parent_link = (  # type: ignore[attr-defined]
-                f"#post-{post.parent_id}" if post.parent_on_page  # type: ignore[attr-defined]
-                else Post.address(slug, post.parent_id))
-        files = list(post.attachments.all()) if post.show_body else []  # type: ignore[attr-defined]
-        post.images = [f for f in files if f.content_type in IMAGE_TYPES]  # type: ignore[attr-defined]
-        post.files = [f for f in files if f.content_type not in IMAGE_TYPES]  # type: ignore[attr-defined]
+    reply_url = reverse("discussions:reply", args=[slug, thread.pk])
+    _link_posts(page.posts, access, thread=thread, slug=slug, reply_url=reply_url,
+                on_page=page.post_ids, roles=roles)
 
     opener_id = page.posts[0].pk if page.is_first and page.posts else None
     return render(request, "discussions/thread_detail.html", {
@@ -100,10 +88,47 @@ def thread_detail(request: HttpRequest, slug: str, thread_id: int) -> HttpRespon
         "first_new_id": first_new_id,
         "why_not": reason,
         "can_post": reason is None,
-        "reply_url": reverse("discussions:reply", args=[slug, thread.pk]),
+        "reply_url": reply_url,
         "form": PostForm() if reason is None else None,
         "low_bandwidth": per_page == queries.LOW_BANDWIDTH_POSTS_PER_PAGE,
     })
+
+
+def _link_posts(posts: list[Post], access: TopicAccess, *, thread: Thread, slug: str,
+                reply_url: str, on_page: set[int], roles: dict[int, str]) -> None:
+    """What the thread page shows of each post beyond its row: the reader's rights, its
+    attachments and every link, each pattern reversed once for the page."""
+    permalink, edit, revisions = (IdUrl("discussions:post", slug),
+                                  IdUrl("discussions:post_edit", slug),
+                                  IdUrl("discussions:post_revisions", slug))
+    react, flag = IdUrl("discussions:react", slug), IdUrl("discussions:flag", slug)
+    hide, restore = IdUrl("discussions:post_hide", slug), IdUrl("discussions:post_restore", slug)
+    attachment = IdUrl("discussions:attachment", slug)
+    for post in posts:
+        post.thread = thread  # the permission checks read it; no query per post
+        post.url = permalink(post.pk)  # type: ignore[attr-defined]
+        post.visual_depth = min(post.depth, queries.MAX_VISUAL_DEPTH)  # type: ignore[attr-defined]
+        post.role = roles.get(post.author_id)  # type: ignore[attr-defined]
+        post.show_body = access.can_see_post_body(post)  # type: ignore[attr-defined]
+        post.can_edit = access.can_edit_post(post)  # type: ignore[attr-defined]
+        post.can_see_revisions = (  # type: ignore[attr-defined]
+            post.edited_at is not None and access.can_see_revisions(post))
+        post.parent_on_page = post.parent_id in on_page  # type: ignore[attr-defined]
+        if post.parent_id is not None:
+            post.parent_link = (  # type: ignore[attr-defined]
+                f"#post-{post.parent_id}" if post.parent_on_page  # type: ignore[attr-defined]
+                else permalink(post.parent_id))
+        post.links = {  # type: ignore[attr-defined]
+            "reply": f"{reply_url}?to={post.pk}", "quote": f"{reply_url}?quote={post.pk}",
+            "edit": edit(post.pk), "revisions": revisions(post.pk), "react": react(post.pk),
+            "flag": flag(post.pk),
+            "moderate": restore(post.pk) if post.is_hidden else hide(post.pk),
+        }
+        files = list(post.attachments.all()) if post.show_body else []  # type: ignore[attr-defined]
+        for file in files:
+            file.url = attachment(file.pk)  # type: ignore[attr-defined]
+        post.images = [f for f in files if f.content_type in IMAGE_TYPES]  # type: ignore[attr-defined]
+        post.files = [f for f in files if f.content_type not in IMAGE_TYPES]  # type: ignore[attr-defined]
 
 
 # Writing --------------------------------------------------------------------------------------

@@ -100,6 +100,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "praxis.accounts.middleware.MemberPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # 413 before a too large body is read (praxis/site/uploads.py).
+    "praxis.site.uploads.RequestSizeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "praxis.core.security.ContentSecurityPolicyMiddleware",
 ]
@@ -249,6 +251,15 @@ PRAXIS_PUBLIC_CACHE_SECONDS = int(os.environ.get("PRAXIS_PUBLIC_CACHE_SECONDS", 
 PRAXIS_COMMUNITY_CREATORS = os.environ.get("PRAXIS_COMMUNITY_CREATORS", "stewards")
 PRAXIS_INVITATION_DAYS = int(os.environ.get("PRAXIS_INVITATION_DAYS", "14"))
 PRAXIS_MAX_ATTACHMENT_MB = int(os.environ.get("PRAXIS_MAX_ATTACHMENT_MB", "10"))
+# A request body larger than this is refused before it is read: five attachments and a post.
+PRAXIS_MAX_REQUEST_MB = int(os.environ.get("PRAXIS_MAX_REQUEST_MB",
+                                           str(5 * PRAXIS_MAX_ATTACHMENT_MB + 5)))
+# The first handler drops a file while it streams in once it is larger than any form takes.
+FILE_UPLOAD_HANDLERS = [
+    "praxis.site.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Background work (emails): the database queue, run by `make worker`; Redis (RQ) when
 # REDIS_URL is set. PRAXIS_TASKS_BACKEND=immediate runs tasks in the request instead.

@@ -56,7 +56,9 @@ class Thread(KeptCounters):
             # The topic page's order (``queries.other_threads``), read straight off the index.
             models.Index(fields=["topic", "-is_pinned", "-last_post_at", "-id"],
                          name="thread_topic_page_order"),
-            models.Index(fields=["community", "-last_post_at"]),
+            # The community's latest activity (``queries.threads_with_news``), in order.
+            models.Index(fields=["community", "-last_post_at", "-id"],
+                         name="thread_community_activity"),
         ]
 
     def __str__(self) -> str:

@@ -133,20 +133,32 @@ def previous_read_mark(user: AnyUser, thread: Thread) -> ThreadRead | None:
             .only("last_read_post_id", "last_read_at").first())
 
 
+# Unread posts are counted up to this many in a thread: "99+" says enough, and counting a
+# 100,000-post thread no one has opened would cost a list of threads its budget.
+UNREAD_SHOWN_UP_TO = 99
+
+
+class _CountOf(Subquery):
+    """COUNT(*) over a (sliced) subquery: the count stops where the slice does."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) counted)"
+
+
 def _with_unread_counts(threads: QuerySet[Thread], user: User) -> QuerySet[Thread]:
     """Annotates ``last_read`` (0: never opened) and ``unread_count``: posts by others, not
-    hidden, newer than the member's read mark. One query with correlated subqueries."""
+    hidden, newer than the member's read mark, counted up to ``UNREAD_SHOWN_UP_TO`` + 1.
+    One query with correlated subqueries."""
     read_mark = ThreadRead.objects.filter(thread=OuterRef("pk"), user=user).values(
         "last_read_post_id")[:1]
     newer = (
         Post.objects.filter(thread=OuterRef("pk"), pk__gt=OuterRef("last_read"),
                             is_hidden=False)
-        .exclude(author=user).order_by().values("thread").annotate(n=Count("pk")).values("n")
+        .exclude(author=user).order_by().values("pk")[:UNREAD_SHOWN_UP_TO + 1]
     )
     return threads.annotate(
         last_read=Coalesce(Subquery(read_mark), Value(0)),
     ).annotate(
-        unread_count=Coalesce(Subquery(newer, output_field=IntegerField()), Value(0)),
+        unread_count=_CountOf(newer, output_field=IntegerField()),
     )
 
 

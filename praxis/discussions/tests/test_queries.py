@@ -96,6 +96,19 @@ def test_threads_with_news_counts_what_each_member_has_not_read(cast, topic, thr
     assert anonymous[0].pk == thread.pk  # the latest activity first
 
 
+def test_unread_posts_are_counted_up_to_a_cap_and_shown_as_99_plus(cast, topic, thread, client):
+    opener_post = opener(thread)
+    Post.objects.bulk_create(
+        Post(thread=thread, author=cast.steward, body=f"Answer {n}", body_html="<p>a</p>",
+             path=f"{opener_post.path}.{n:010d}", depth=1, parent=opener_post)
+        for n in range(1, 131))
+    found = {t.pk: t for t in queries.threads_with_news(cast.community, cast.member)}
+    assert found[thread.pk].unread_count == queries.UNREAD_SHOWN_UP_TO + 1
+    client.force_login(cast.member)
+    page = client.get(reverse("communities:detail", args=[cast.community.slug]))
+    assert "99+ new" in page.content.decode()
+
+
 def test_unread_threads_lists_only_threads_with_news(cast, topic, thread):
     read = make_thread(topic, cast.facilitator, title="Read already")
     services.record_reading(user=cast.member, thread=read, up_to_post_id=read.latest_post_id)

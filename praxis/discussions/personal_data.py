@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, F, OuterRef, Prefetch, Subquery
 from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext
@@ -211,16 +211,26 @@ def remove_posts_of(user: User) -> None:
     """Removes a person's posts: those nobody else answered are deleted (their own replies
     to them first, so a chain of theirs goes whole); those others answered keep their place
     in the tree, as a note that the author removed them, with no text, earlier texts,
-    files, reactions or flags. Threads left with no post go. The threads' and topics'
-    counters are then counted again from the rows (``counters.recount``)."""
+    files, reactions or flags. A thread they opened keeps its opening post while anyone
+    else wrote in it (its question is what the others answer), and goes when nobody did.
+    The threads' and topics' counters are then counted again from the rows
+    (``counters.recount``)."""
     thread_ids = set(Post.objects.filter(author=user).values_list("thread_id", flat=True))
     topic_ids = set(Thread.objects.filter(pk__in=thread_ids).values_list("topic_id", flat=True))
     files: list[str] = []
-    unanswered = Post.objects.filter(author=user).exclude(
+    first_post = (Post.objects.filter(thread=OuterRef("thread"), parent=None)
+                  .order_by("path").values("pk")[:1])
+    theirs = Post.objects.filter(author=user).annotate(first=Subquery(first_post))
+    unanswered = theirs.exclude(pk=F("first")).exclude(
         Exists(Post.objects.filter(parent=OuterRef("pk"))))
     while batch := list(unanswered.values_list("pk", flat=True)[:BATCH]):
         files += _files_of(batch)
         Post.objects.filter(pk__in=batch).delete()
+    alone = list(theirs.filter(pk=F("first")).exclude(
+        Exists(Post.objects.filter(thread=OuterRef("thread")).exclude(pk=OuterRef("pk"))))
+        .values_list("pk", flat=True))
+    files += _files_of(alone)
+    Post.objects.filter(pk__in=alone).delete()
     answered = Post.objects.filter(author=user)
     files += _files_of(answered)
     for related in (Attachment, PostRevision, Reaction, Flag):

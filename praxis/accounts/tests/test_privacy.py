@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from praxis.accounts import services
-from praxis.accounts.hooks import ErasureRefused
+from praxis.accounts.hooks import ErasureRefused, account_erased
 from praxis.accounts.models import User
 from praxis.accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
 from praxis.communities.models import Invitation, JoinRequest, Membership
@@ -58,6 +58,7 @@ class Story:
     lonely: Post  # the leaver's reply nobody answered
     chain_start: Post  # a post of theirs that only their own reply answered
     own_thread: Thread  # a thread the leaver started, which nobody answered
+    opened: Thread  # a thread the leaver started, where someone else wrote a post of their own
 
 
 @pytest.fixture
@@ -82,6 +83,9 @@ def story(cast, media) -> Story:
     reply(thread, leaver, parent=chain_start, body="I answer myself.")
     own_thread = make_thread(topic, leaver, title="The leaver's own question",
                              body="Does anyone use loop input?", kind=Thread.Kind.MEMBER)
+    opened = make_thread(topic, leaver, title="Another question of the leaver's",
+                         body="Who has tried pair teaching?", kind=Thread.Kind.MEMBER)
+    reply(opened, cast.member, body="Not a reply to it, but in its thread.")
     Reaction.objects.create(post=opener(thread), user=leaver, kind=Reaction.Kind.HELPFUL)
     Flag.objects.create(post=opener(thread), flagged_by=leaver, reason="Please look at it.")
     ThreadRead.objects.create(user=leaver, thread=thread, last_read_post_id=answered.pk)
@@ -114,7 +118,8 @@ def story(cast, media) -> Story:
         user=cast.steward, content_type=ContentType.objects.get_for_model(Membership),
         object_id="1", object_repr=f"{NAME} @ {cast.community}", action_flag=CHANGE)
     return Story(cast=cast, leaver=leaver, topic=topic, thread=thread, answered=answered,
-                 lonely=lonely, chain_start=chain_start, own_thread=own_thread)
+                 lonely=lonely, chain_start=chain_start, own_thread=own_thread,
+                 opened=opened)
 
 
 def _logged_in(user: User, **kwargs) -> Client:
@@ -250,7 +255,7 @@ def test_erasing_and_keeping_posts_signs_them_former_member(story):
     assert not leaver.has_usable_password()
     assert leaver.email == f"erased-{leaver.pk}@invalid"
     assert (leaver.display_name, leaver.institution, leaver.region, leaver.bio) == ("",) * 4
-    assert Post.objects.filter(author=leaver).count() == 5
+    assert Post.objects.filter(author=leaver).count() == 6
     page = _logged_in(story.cast.member).get(story.thread.get_absolute_url()).content.decode()
     assert "Former member" in page and "My first answer, edited." in page
     # The earlier text stays, the community's record, but not who edited it.
@@ -286,11 +291,15 @@ def test_erasing_forgets_everything_private(story):
 def test_erasing_and_removing_posts_keeps_only_what_others_answered(story):
     leaver = story.leaver
     _erase(_logged_in(leaver), "remove")
-    left = Post.objects.get(author=leaver)  # only the post the facilitator answered
-    assert left.pk == story.answered.pk
-    assert left.body == ""
-    assert "removed by its author" in left.body_html
-    assert not PostRevision.objects.filter(post=left).exists()
+    # Left: the post the facilitator answered, and the opening post of a thread others wrote
+    # in, both as notes that the author removed them.
+    left = Post.objects.filter(author=leaver)
+    assert set(left.values_list("pk", flat=True)) == {story.answered.pk, opener(story.opened).pk}
+    for post in left:
+        assert post.body == ""
+        assert "removed by its author" in post.body_html
+    assert not PostRevision.objects.filter(post__in=left).exists()
+    assert Thread.objects.filter(pk=story.opened.pk).exists()
     assert not Post.objects.filter(pk__in=[story.lonely.pk, story.chain_start.pk]).exists()
     assert not Thread.objects.filter(pk=story.own_thread.pk).exists()
     page = _logged_in(story.cast.member).get(story.thread.get_absolute_url()).content.decode()
@@ -334,7 +343,7 @@ def test_erasing_ends_the_members_other_sessions(story):
 def _unchanged(story: Story) -> None:
     leaver = User.objects.get(pk=story.leaver.pk)
     assert leaver.display_name == NAME and leaver.is_active and leaver.erased_at is None
-    assert Post.objects.filter(author=leaver).count() == 5
+    assert Post.objects.filter(author=leaver).count() == 6
     assert Membership.objects.filter(user=leaver).exists()
     assert not AuditEvent.objects.filter(kind=AuditEvent.Kind.ERASURE).exists()
 
@@ -404,3 +413,19 @@ def test_the_record_of_processing_counts_exports_and_erasures(story):
         reverse("communities:settings", args=[community.slug]))
     assert reverse("communities:privacy_record", args=[community.slug]) in (
         settings_page.content.decode())
+
+
+def test_an_erasure_is_one_transaction(story):
+    """An app refusing last (after posts were removed and memberships ended) undoes it all."""
+
+    def refuse(erasure):
+        raise ErasureRefused("Not now.")
+
+    account_erased.register(refuse)
+    try:
+        response = _erase(_logged_in(story.leaver), "remove")
+    finally:
+        account_erased.receivers.remove(refuse)
+    assert response.status_code == 200
+    assert "Not now." in response.content.decode()
+    _unchanged(story)

@@ -12,7 +12,8 @@ class UserAdmin(DjangoUserAdmin):
     add_form = AdminUserCreationForm
     ordering = ["email"]
     list_display = ["email", "display_name", "institution", "region", "is_staff", "is_active"]
-    list_filter = ["is_staff", "is_superuser", "is_active", "locale"]
+    list_filter = ["is_staff", "is_superuser", "is_active", "locale",
+                   ("erased_at", admin.EmptyFieldListFilter)]
     search_fields = ["email", "display_name", "institution", "region"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
@@ -20,8 +21,10 @@ class UserAdmin(DjangoUserAdmin):
         (_("Preferences"), {"fields": ("locale", "timezone", "digest", "low_bandwidth")}),
         (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups",
                                         "user_permissions")}),
-        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined", "erased_at")}),
     )
+    # Set only by the member erasing their account (docs/privacy.md).
+    readonly_fields = ["erased_at"]
     add_fieldsets = (
         (None, {"classes": ("wide",),
                 "fields": ("email", "display_name", "password1", "password2")}),

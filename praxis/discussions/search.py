@@ -29,6 +29,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Expression, Prefetch, QuerySet, Subquery, Value
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -41,9 +42,13 @@ from praxis.topics.models import Topic
 
 PER_PAGE = 20
 MAX_PAGE = 100
-# Each sort of result (posts; the rest) is ranked among this many of its newest matches:
-# a very common word never makes the database rank every post of the archive.
-CANDIDATES = 2000
+# Each sort of result (posts; the rest) is ranked among this many of its newest matches
+# (25 pages): a very common word never makes the database rank every post of the archive.
+CANDIDATES = 500
+# PostgreSQL looks for a word's newest posts in these spans of the newest post ids, one after
+# the other, and stops as soon as it has its candidates: a common word is found among the
+# latest posts alone, a rare one reads its few matches; neither reads every match.
+POST_ID_WINDOWS = (25_000, 250_000, 2_500_000, 25_000_000)
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
 # Terms this long or longer also find longer words ("train" finds "training", "کتاب" finds
@@ -139,8 +144,8 @@ def search(readable: QuerySet[Community], query: str, *, community: Community | 
     resources), which keeps a search fast whatever the size of the archive.
 
     A constant number of queries: the readable communities, the search itself (twice when
-    falling back to any word), then at most one per kind of result found, and one for the
-    topics that resources seed.
+    falling back to any word; on PostgreSQL each after the newest post's id), then at most
+    one per kind of result found, and one for the topics that resources seed.
     """
     terms = search_terms(query)
     page = max(1, min(page, MAX_PAGE))
@@ -264,16 +269,51 @@ def postgresql_matches(kind: str, query: Any, community_ids: list[int]) -> Query
     )
 
 
+def newest_post_matches(query: Any, community_ids: list[int]) -> RawSQL:
+    """The ids of the CANDIDATES newest readable posts that match, for ``pk__in``: one
+    statement whose parts each search a span of older post ids (``POST_ID_WINDOWS``), so
+    PostgreSQL's LIMIT over the UNION ALL stops reading after the part that fills it."""
+    matches = postgresql_matches(POST, query, community_ids)
+    # A number, not a subquery: the planner sizes each span only from literal bounds.
+    newest = Post.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    parts: list[str] = []
+    params: list[Any] = []
+    nearer = 0
+    for width in (*POST_ID_WINDOWS, None):
+        span = matches.filter(pk__lte=newest - nearer)
+        if width is not None:
+            span = span.filter(pk__gt=newest - width)
+        sql, span_params = span.order_by().query.sql_with_params()
+        # OFFSET 0 keeps the span's matches a query of their own: asked for all of them,
+        # PostgreSQL takes them from the word's index. Given the ORDER BY and LIMIT instead,
+        # it may walk every post backwards hoping to meet the word soon, which for a word
+        # no post has reads the whole table (1.2 s at a million posts).
+        parts.append(f"(SELECT id FROM ({sql} OFFSET 0) span ORDER BY id DESC LIMIT %s)")  # noqa: S608
+        span_params = (*span_params, CANDIDATES)
+        params.extend(span_params)
+        nearer = width or 0
+    union = " UNION ALL ".join(parts)
+    # The SQL is Django's own compilation of the spans; every value stays a parameter.
+    return RawSQL(f"SELECT id FROM ({union}) newest LIMIT %s",  # noqa: S608, S611
+                  (*params, CANDIDATES))
+
+
 def _postgresql_hits(terms: list[str], any_word: bool, community_ids: list[int],
                      kinds: list[str], offset: int, limit: int) -> list[tuple[str, int]]:
     from django.contrib.postgres.search import SearchRank
 
     query = postgresql_query(terms, any_word)
     models: dict[str, Any] = {POST: Post, THREAD: Thread, TOPIC: Topic, RESOURCE: Resource}
+
+    def candidates(kind: str) -> Any:
+        if kind == POST:
+            return newest_post_matches(query, community_ids)
+        return Subquery(postgresql_matches(kind, query, community_ids)[:CANDIDATES])
+
     # Threads, topics and resources share one allowance of candidates, as on SQLite.
     ranked = [
         models[kind].objects
-        .filter(pk__in=Subquery(postgresql_matches(kind, query, community_ids)[:CANDIDATES]))
+        .filter(pk__in=candidates(kind))
         # normalization 1: divided by 1 + log(length), so a long post does not win by size.
         .annotate(kind_name=Value(kind),
                   rank=SearchRank(StoredDocument(), query, normalization=Value(1)))

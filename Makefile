@@ -51,6 +51,14 @@ messages: install
 bench: install
 	$(BIN)/python -m bench
 
+# Every query parameter and form of the hostile-input tests with many more examples than
+# `make test` (new ones each run); add DATABASE_URL=postgres://… to run it on PostgreSQL.
+FUZZ_EXAMPLES ?= 1000
+.PHONY: fuzz
+fuzz: install
+	PRAXIS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q -p no:cacheprovider \
+		praxis/site/tests/test_hostile_input.py
+
 # The main pages on a generated community of 10k, 100k and 1M posts against the 100 ms
 # budget (minutes, so not in `make bench`). PostgreSQL: DATABASE_URL=postgres://…/praxis_bench
 # (dropped and created again). Options: BENCH_ARGS='--posts 10000,100000 --seed 7'.

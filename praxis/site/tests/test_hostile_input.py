@@ -2,6 +2,8 @@
 every query parameter the pages read, and in the forms people fill in, as every kind of
 visitor, on SQLite and PostgreSQL alike (CI runs both). A refused form changes nothing."""
 
+import os
+
 import pytest
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
@@ -17,7 +19,10 @@ NASTY = ["²", "٣", "１２", "\x00", "a\x00b", "9" * 40, "-1", "0", " 7", "1e9
          "%00", "\u202e", "' OR 1=1 --", "<script>", "x" * 5000, "\ud7ff", ""]
 VALUES = st.one_of(st.sampled_from(NASTY), st.text(max_size=60),
                    st.integers(min_value=-(2**70), max_value=2**70).map(str))
-HYPOTHESIS = settings(max_examples=25, deadline=None, derandomize=True,
+# `make fuzz` raises the count (PRAXIS_FUZZ_EXAMPLES) and draws new examples each run.
+FUZZ_EXAMPLES = int(os.environ.get("PRAXIS_FUZZ_EXAMPLES", "25"))
+HYPOTHESIS = settings(max_examples=FUZZ_EXAMPLES, deadline=None,
+                      derandomize="PRAXIS_FUZZ_EXAMPLES" not in os.environ,
                       suppress_health_check=[HealthCheck.function_scoped_fixture,
                                              HealthCheck.too_slow])
 

@@ -32,6 +32,7 @@ from praxis.discussions.attachments import IMAGE_TYPES
 from praxis.discussions.forms import PostEditForm, PostForm, ThreadForm
 from praxis.discussions.models import Attachment, Post, Thread
 from praxis.site.decorators import login_on_refusal
+from praxis.site.discussions.fragments import attach_fragments
 from praxis.site.http import AuthenticatedHttpRequest, IdUrl
 from praxis.site.limits import over_limit
 
@@ -80,6 +81,8 @@ def thread_detail(request: HttpRequest, slug: str, thread_id: int) -> HttpRespon
     _link_posts(page.posts, access, thread=thread, slug=slug, reply_url=reply_url,
                 on_page=page.post_ids, roles=roles)
 
+    low_bandwidth = per_page == queries.LOW_BANDWIDTH_POSTS_PER_PAGE
+    attach_fragments(page.posts, slug=slug, low_bandwidth=low_bandwidth)
     opener_id = page.posts[0].pk if page.is_first and page.posts else None
     return render(request, "discussions/thread_detail.html", {
         **_thread_context(access, thread),
@@ -90,7 +93,7 @@ def thread_detail(request: HttpRequest, slug: str, thread_id: int) -> HttpRespon
         "can_post": reason is None,
         "reply_url": reply_url,
         "form": PostForm() if reason is None else None,
-        "low_bandwidth": per_page == queries.LOW_BANDWIDTH_POSTS_PER_PAGE,
+        "low_bandwidth": low_bandwidth,
     })
 
 

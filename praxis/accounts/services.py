@@ -1,5 +1,6 @@
 """Writes on people's accounts."""
 
+import re
 from functools import partial
 from typing import IO
 
@@ -85,10 +86,12 @@ def _forget_admin_log(user: User) -> None:
     former = _("Former member")
     LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(User),
                             object_id=str(user.pk)).update(object_repr=former)
-    if user.display_name.strip():
-        for entry in LogEntry.objects.filter(object_repr__contains=user.display_name):
-            entry.object_repr = entry.object_repr.replace(user.display_name, former)
-            entry.save(update_fields=["object_repr"])
+    if not user.display_name.strip():
+        return
+    name = re.compile(rf"(?<!\w){re.escape(user.display_name)}(?!\w)")
+    for entry in LogEntry.objects.filter(object_repr__contains=user.display_name):
+        entry.object_repr = name.sub(former, entry.object_repr)
+        entry.save(update_fields=["object_repr"])
 
 
 @transaction.atomic

@@ -429,3 +429,14 @@ def test_an_erasure_is_one_transaction(story):
     assert response.status_code == 200
     assert "Not now." in response.content.decode()
     _unchanged(story)
+
+
+@pytest.mark.parametrize("choice", ["keep", "remove"])
+def test_a_thread_page_seen_before_the_erasure_shows_none_of_it_after(story, choice):
+    reader = _logged_in(story.cast.member)
+    before = reader.get(story.thread.get_absolute_url()).content.decode()
+    assert NAME in before and "My first answer, edited." in before
+    _erase(_logged_in(story.leaver), choice)
+    after = reader.get(story.thread.get_absolute_url()).content.decode()
+    assert NAME not in after
+    assert ("My first answer, edited." in after) == (choice == "keep")

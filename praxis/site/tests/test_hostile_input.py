@@ -47,6 +47,8 @@ def world(cast):
         reverse("discussions:reply", args=[slug, thread.pk]): ["to", "quote"],
         post.get_absolute_url(): ["x"], "/outbox/": ["kind", "page"],
         "/accounts/login/": ["next"], "/accounts/signup/": ["next"],
+        "/accounts/data/": ["x"], "/accounts/erase/": ["x"], "/accounts/erased/": ["x"],
+        f"/c/{slug}/privacy/": ["x"],
     }
     cast.thread, cast.post = thread, post
     return cast

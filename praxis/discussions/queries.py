@@ -163,12 +163,20 @@ def _with_unread_counts(threads: QuerySet[Thread], user: User) -> QuerySet[Threa
 
 
 def _active_threads(community: Community) -> QuerySet[Thread]:
-    # A scheduled topic's questions are waiting, not news.
+    # A scheduled topic's questions are waiting, not news. The community is not joined: its
+    # rows first would cost the order that the index ``thread_community_activity`` gives,
+    # and then every thread's unread count is worked out before the first page is cut.
     return (
         Thread.objects.filter(community=community, last_post_at__isnull=False,
                               topic__starts_at__lte=timezone.now())
-        .select_related("topic", "community").order_by("-last_post_at", "-pk")
+        .select_related("topic").order_by("-last_post_at", "-pk")
     )
+
+
+def _in_community(threads: list[Thread], community: Community) -> list[Thread]:
+    for thread in threads:
+        thread.community = community
+    return threads
 
 
 def threads_with_news(community: Community, user: AnyUser, limit: int = 10) -> list[Thread]:
@@ -179,8 +187,8 @@ def threads_with_news(community: Community, user: AnyUser, limit: int = 10) -> l
         found = list(threads[:limit])
         for thread in found:
             thread.unread_count = None  # type: ignore[attr-defined]
-        return found
-    return list(_with_unread_counts(threads, user)[:limit])
+        return _in_community(found, community)
+    return _in_community(list(_with_unread_counts(threads, user)[:limit]), community)
 
 
 def unread_threads(community: Community, user: User) -> QuerySet[Thread]:

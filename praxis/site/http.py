@@ -1,4 +1,5 @@
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -8,6 +9,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from praxis.accounts.models import User
+from praxis.core import params
 
 
 class AuthenticatedHttpRequest(HttpRequest):
@@ -59,3 +61,33 @@ class IdUrl:
 
     def __call__(self, object_id: int) -> str:
         return f"{self._head}{object_id}{self._tail}"
+
+
+@dataclass
+class OpenEndedPage:
+    """A page of a list too costly to count (each row's inclusion is worked out per row):
+    it reads one row past the page to know whether another follows, and shows no total."""
+
+    object_list: list[Any]
+    number: int
+    has_next: bool
+
+    paginator = None  # no total: the pager shows "Page N" alone
+
+    @classmethod
+    def of(cls, rows: QuerySet[Any], per_page: int, number: object) -> "OpenEndedPage":
+        page = params.page_number(number, last=10_000)
+        found = list(rows[(page - 1) * per_page: page * per_page + 1])
+        return cls(object_list=found[:per_page], number=page, has_next=len(found) > per_page)
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_other_pages(self) -> bool:
+        return self.has_previous() or self.has_next
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1

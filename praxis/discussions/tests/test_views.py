@@ -391,3 +391,21 @@ def test_the_unread_page_lists_threads_with_counts_until_all_is_marked_read(
     response = member.post(reverse("discussions:mark_all_read", args=[cast.community.slug]))
     assert response["Location"] == url
     assert "You have read everything" in member.get(url).content.decode()
+
+
+def test_the_unread_page_pages_on_without_counting_every_thread(member, cast, topic):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(53):
+        make_thread(topic, cast.steward, title=f"Plan {n:02d}")
+    url = reverse("discussions:unread", args=[cast.community.slug])
+    with CaptureQueriesContext(connection) as queries_run:
+        first = member.get(url)
+    assert not any("COUNT(*)" in q["sql"] and "__count" in q["sql"]
+                   for q in queries_run.captured_queries)
+    html = first.content.decode()
+    assert html.count('class="unread"') == 50 and 'rel="next"' in html and "Page 1" in html
+    second = member.get(url, {"page": "2"}).content.decode()
+    assert second.count('class="unread"') == 3
+    assert 'rel="prev"' in second and "Page 2" in second and 'rel="next"' not in second

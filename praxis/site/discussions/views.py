@@ -33,7 +33,7 @@ from praxis.discussions.forms import PostEditForm, PostForm, ThreadForm
 from praxis.discussions.models import Attachment, Post, Thread
 from praxis.site.decorators import login_on_refusal
 from praxis.site.discussions.fragments import attach_fragments
-from praxis.site.http import AuthenticatedHttpRequest, IdUrl
+from praxis.site.http import AuthenticatedHttpRequest, IdUrl, OpenEndedPage
 from praxis.site.limits import over_limit
 
 UNREAD_PER_PAGE = 50
@@ -283,8 +283,11 @@ def attachment(request: HttpRequest, slug: str, attachment_id: int) -> FileRespo
 @require_GET
 def unread(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     access = access_community(request.user, slug, need="track_reading")
-    page = Paginator(queries.unread_threads(access.community, request.user),
-                     UNREAD_PER_PAGE).get_page(request.GET.get("page"))
+    # Whether a thread has news is worked out per thread: no COUNT over all of them.
+    page = OpenEndedPage.of(queries.unread_threads(access.community, request.user),
+                            UNREAD_PER_PAGE, request.GET.get("page"))
+    for thread in page.object_list:
+        thread.community = access.community
     return render(request, "discussions/unread.html", {
         "access": access, "community": access.community, "page": page,
     })

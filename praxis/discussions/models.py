@@ -110,6 +110,8 @@ class Post(models.Model):
             models.UniqueConstraint(fields=["thread", "path"], name="post_path_unique"),
         ]
         indexes = [
+            # A reader's unread posts: those of a thread past their read mark, found from it.
+            models.Index(fields=["thread", "id"], name="post_thread_after_mark"),
             models.Index(fields=["author", "created_at"]),
             models.Index(fields=["thread", "created_at"]),
         ]

@@ -290,10 +290,10 @@ def move_thread(*, access: TopicAccess, actor: User, thread: Thread, to: TopicAc
     posts = Thread.objects.select_for_update().values_list("post_count", flat=True).get(
         pk=thread.pk)
     Thread.objects.filter(pk=thread.pk).update(topic=to_topic)
-    Topic.objects.filter(pk=from_topic.pk).update(
-        thread_count=F("thread_count") - 1, post_count=F("post_count") - posts)
-    Topic.objects.filter(pk=to_topic.pk).update(
-        thread_count=F("thread_count") + 1, post_count=F("post_count") + posts)
+    # The two topics' rows in id order, so opposite moves at once cannot deadlock.
+    for topic_id, sign in sorted([(from_topic.pk, -1), (to_topic.pk, 1)]):
+        Topic.objects.filter(pk=topic_id).update(
+            thread_count=F("thread_count") + sign, post_count=F("post_count") + sign * posts)
     thread.topic = to_topic
     return _log(access=access, actor=actor, action=ModerationAction.Action.MOVE,
                 thread=thread, reason=reason, details={

@@ -173,7 +173,8 @@ def _active_threads(community: Community) -> QuerySet[Thread]:
     )
 
 
-def _in_community(threads: list[Thread], community: Community) -> list[Thread]:
+def in_community(threads: list[Thread], community: Community) -> list[Thread]:
+    """Threads of ``community`` read without joining it (``_active_threads``), given it."""
     for thread in threads:
         thread.community = community
     return threads
@@ -187,8 +188,8 @@ def threads_with_news(community: Community, user: AnyUser, limit: int = 10) -> l
         found = list(threads[:limit])
         for thread in found:
             thread.unread_count = None  # type: ignore[attr-defined]
-        return _in_community(found, community)
-    return _in_community(list(_with_unread_counts(threads, user)[:limit]), community)
+        return in_community(found, community)
+    return in_community(list(_with_unread_counts(threads, user)[:limit]), community)
 
 
 def unread_threads(community: Community, user: User) -> QuerySet[Thread]:

@@ -286,8 +286,7 @@ def unread(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     # Whether a thread has news is worked out per thread: no COUNT over all of them.
     page = OpenEndedPage.of(queries.unread_threads(access.community, request.user),
                             UNREAD_PER_PAGE, request.GET.get("page"))
-    for thread in page.object_list:
-        thread.community = access.community
+    queries.in_community(page.object_list, access.community)
     return render(request, "discussions/unread.html", {
         "access": access, "community": access.community, "page": page,
     })

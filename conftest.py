@@ -15,13 +15,17 @@ from praxis.demo.management.commands.seed_demo import delete_demo
 
 @pytest.fixture
 def make_cast(db):
-    def make(**community_fields) -> Cast:
+    def make(researchers: bool = False, **community_fields) -> Cast:
         community = CommunityFactory(**community_fields)
         people = {}
         for role in ("steward", "facilitator", "member"):
             people[role] = MembershipFactory(community=community, role=role).user
         elsewhere = CommunityFactory()
         outsider = MembershipFactory(community=elsewhere).user
+        if researchers:
+            people["researcher"] = MembershipFactory(community=community,
+                                                     user__is_staff=True).user
+            people["site_admin"] = UserFactory(is_staff=True, is_superuser=True)
         return Cast(community=community, outsider=outsider, **people)
 
     return make
@@ -30,6 +34,12 @@ def make_cast(db):
 @pytest.fixture
 def cast(make_cast) -> Cast:
     return make_cast()
+
+
+@pytest.fixture
+def full_cast(make_cast) -> Cast:
+    """A cast with a researcher and a site admin too (``ALL_VISITORS``)."""
+    return make_cast(researchers=True)
 
 
 @pytest.fixture

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "praxis.discussions",
     "praxis.interop",
     "praxis.notifications",
+    "praxis.practice",
     "praxis.site",
     "praxis.demo",
     "django_tasks",

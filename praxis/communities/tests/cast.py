@@ -15,9 +15,18 @@ class Cast:
     facilitator: User
     member: User
     outsider: User  # a member of another community only
+    # Only in a cast made with ``researchers=True`` (the practice and privacy matrices): a
+    # member who also works in the back office as a researcher (staff), and a site admin
+    # who is no member. Issue 22 gives researchers their own role; until then this is the
+    # most a researcher can be.
+    researcher: User | None = None
+    site_admin: User | None = None
 
     def person(self, who: str) -> User | None:
         return None if who == "anonymous" else getattr(self, who)
 
 
 VISITORS = ["anonymous", "outsider", "member", "facilitator", "steward"]
+# Every kind of visitor, for pages where even the most trusted must be refused (a private
+# diary entry): a cast made with ``researchers=True``.
+ALL_VISITORS = [*VISITORS, "researcher", "site_admin"]

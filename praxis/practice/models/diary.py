@@ -108,7 +108,9 @@ class JournalEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title or str(self.written_on)
+        # Never the title: Django names objects by ``str`` where no door is asked (the back
+        # office's "what else is deleted" list when a community or account goes).
+        return f"journal entry {self.pk}"
 
     def get_absolute_url(self) -> str:
         return reverse("practice:entry", args=[self.pk])

@@ -11,5 +11,6 @@ from praxis.site.admin import (  # noqa: F401  (each module registers its model 
     discussions,
     library,
     notifications,
+    practice,
     topics,
 )

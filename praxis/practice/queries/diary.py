@@ -1,0 +1,96 @@
+"""Reads of critical friends and the diary. Which entries a person may read is the door's
+(``praxis.access.diary``); these take what it allows and shape it for a page, each in a
+constant number of queries."""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from praxis.accounts.models import User
+from praxis.communities.models import Community, Membership
+from praxis.practice.models import Friendship, JournalEntry, PlanVersion
+
+HOME_LINES = 5
+CANDIDATES_SHOWN = 200
+
+
+@dataclass(frozen=True)
+class FriendsBoard:
+    """A member's critical friends in one community, the invitations either way, and whom
+    they could invite."""
+
+    friends: list[Friendship]
+    incoming: list[Friendship]
+    outgoing: list[Friendship]
+    candidates: list[User]
+
+
+def _live(user_id: int) -> QuerySet[Friendship]:
+    return Friendship.objects.filter(
+        Q(inviter_id=user_id) | Q(invitee_id=user_id),
+        status__in=[Friendship.Status.INVITED, Friendship.Status.ACCEPTED])
+
+
+def friends_board(user: User, community: Community) -> FriendsBoard:
+    live = list(_live(user.pk).filter(community=community)
+                .select_related("inviter", "invitee").order_by("-created_at", "-pk"))
+    taken = {user.pk} | {f.other(user.pk) for f in live}
+    candidates = list(
+        User.objects.filter(memberships__community=community, is_active=True)
+        .exclude(pk__in=taken).only("id", "display_name", "email")
+        .order_by("display_name", "pk")[:CANDIDATES_SHOWN])
+    accepted = Friendship.Status.ACCEPTED
+    return FriendsBoard(
+        friends=[f for f in live if f.status == accepted],
+        incoming=[f for f in live if f.status != accepted and f.invitee_id == user.pk],
+        outgoing=[f for f in live if f.status != accepted and f.inviter_id == user.pk],
+        candidates=candidates,
+    )
+
+
+def pending_invitations(user: User) -> list[Friendship]:
+    """Invitations waiting for this person's answer, in every community (the home page)."""
+    return list(Friendship.objects.filter(invitee=user, status=Friendship.Status.INVITED)
+                .select_related("inviter", "community").order_by("-created_at", "-pk")[:20])
+
+
+def friends_new_versions(user: User, limit: int = HOME_LINES) -> list[PlanVersion]:
+    """The latest versions of plans shared by this person's critical friends, in the
+    community they are friends in, and that they still belong to: "your friend X shared a
+    new version of Y". One query."""
+    friendship = Friendship.objects.filter(
+        Q(inviter_id=user.pk, invitee_id=OuterRef("plan__author_id"))
+        | Q(invitee_id=user.pk, inviter_id=OuterRef("plan__author_id")),
+        community_id=OuterRef("plan__community_id"), status=Friendship.Status.ACCEPTED)
+    member = Membership.objects.filter(user_id=user.pk,
+                                       community_id=OuterRef("plan__community_id"))
+    return list(PlanVersion.objects.filter(Exists(friendship), Exists(member))
+                .select_related("plan__author", "plan__community")
+                .only("id", "number", "title", "created_at", "plan__id", "plan__title",
+                      "plan__author__id", "plan__author__display_name",
+                      "plan__author__email", "plan__community__slug",
+                      "plan__community__name")
+                .order_by("-created_at", "-pk")[:limit])
+
+
+def diary_of(user: User) -> QuerySet[JournalEntry]:
+    """A person's own entries, newest first, with what their list shows."""
+    return (JournalEntry.objects.filter(author=user)
+            .select_related("community", "plan_version__plan")
+            .order_by("-written_on", "-pk"))
+
+
+def with_list_fields(entries: QuerySet[JournalEntry]) -> QuerySet[JournalEntry]:
+    return entries.select_related("author", "community", "plan_version__plan").order_by(
+        "-written_on", "-pk")
+
+
+def plan_versions_for(user: User) -> QuerySet[PlanVersion]:
+    """The plan versions an entry may name: those of plans in the author's communities
+    (which the author may read)."""
+    return (PlanVersion.objects.filter(plan__community__memberships__user=user)
+            .select_related("plan__community").order_by("-created_at", "-pk"))
+
+
+def communities_of(user: User) -> QuerySet[Community]:
+    return Community.objects.filter(memberships__user=user).order_by("name", "pk")

@@ -12,7 +12,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("praxis.site.communities.urls")),
     path("", include("praxis.site.topics.urls")),
+    path("", include("praxis.site.library.urls")),
     path("", include("praxis.site.discussions.urls")),
     path("", include("praxis.site.interop.urls")),
     path("", include("praxis.site.notifications.urls")),
+    path("", include("praxis.site.practice.urls")),
 ]

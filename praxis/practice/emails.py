@@ -1,0 +1,95 @@
+"""What a session plan's emails say: a request for feedback (with an address to reply to
+with the feedback) and the news of feedback given, rendered when owed in the reader's
+language and time zone."""
+
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from praxis.accounts.models import User
+from praxis.core.email import absolute_url, render_text
+from praxis.core.templatetags.praxis import isolate
+from praxis.notifications.emails import (
+    RenderedEmail,
+    _host,
+    _list_headers,
+    as_reader,
+    one_line,
+    reply_marker,
+    settings_url,
+    unsubscribe_url,
+)
+from praxis.notifications.tokens import UnsubscribeScope, feedback_reply_address
+from praxis.practice.models import Feedback, FeedbackRequest
+
+
+def _version_url(version_path: str) -> str:
+    return absolute_url(None, version_path)
+
+
+def render_request_email(user: User, request: FeedbackRequest, *,
+                         is_friend: bool = False) -> RenderedEmail:
+    """One request for feedback for one member: a reply to it, written under the headings
+    it names, becomes their feedback."""
+    version = request.version
+    plan = version.plan
+    community = plan.community
+    with as_reader(user):
+        scope = (UnsubscribeScope(user.pk, "community", community.pk)
+                 if request.audience == FeedbackRequest.Audience.COMMUNITY
+                 else UnsubscribeScope(user.pk, "direct"))
+        unsubscribe = unsubscribe_url(scope)
+        reply_to = feedback_reply_address(request.pk, user.pk)
+        asker = str(request.asked_by or plan.author or _("A member"))
+        context = {
+            "user": user, "request": request, "version": version, "plan": plan,
+            "community": community, "asker": asker, "is_friend": is_friend,
+            "stages": list(version.stages.all()),
+            "version_url": _version_url(version.get_absolute_url()),
+            "feedback_url": absolute_url(None, reverse(
+                "practice:feedback", args=[community.slug, plan.pk, version.number])),
+            "settings_url": settings_url(), "unsubscribe_url": unsubscribe,
+            "can_reply_by_email": bool(reply_to), "rtl": translation.get_language_bidi(),
+            "reply_marker": reply_marker(),
+            "headings": (_("What works:"), _("What to change:"), _("Question:")),
+        }
+        subject = _("[%(community)s] Feedback asked: %(title)s (v%(number)s)") % {
+            "community": isolate(community.name), "title": isolate(version.title),
+            "number": version.number}
+        text = render_text("practice/email/feedback_request.txt", context)
+        html = render_to_string("practice/email/feedback_request.html", context)
+    headers = _list_headers(unsubscribe,
+                            one_line(f"{community.name} <{community.slug}.{_host()}>"))
+    headers["Message-ID"] = f"<plan-request-{request.pk}.{user.pk}@{_host()}>"
+    if reply_to:
+        headers["Reply-To"] = reply_to
+    return RenderedEmail(subject=one_line(subject), body_text=text, body_html=html,
+                         headers=headers)
+
+
+def render_feedback_email(user: User, feedback: Feedback) -> RenderedEmail:
+    """News for a plan's author of feedback given on one of its versions."""
+    version = feedback.version
+    plan = version.plan
+    community = plan.community
+    with as_reader(user):
+        unsubscribe = unsubscribe_url(UnsubscribeScope(user.pk, "direct"))
+        context = {
+            "user": user, "feedback": feedback, "version": version, "plan": plan,
+            "community": community,
+            "giver": str(feedback.author or _("A member")),
+            "plan_url": absolute_url(None, plan.get_absolute_url()) + f"#feedback-{feedback.pk}",
+            "settings_url": settings_url(), "unsubscribe_url": unsubscribe,
+            "rtl": translation.get_language_bidi(),
+        }
+        subject = _("[%(community)s] Feedback on %(title)s (v%(number)s)") % {
+            "community": isolate(community.name), "title": isolate(version.title),
+            "number": version.number}
+        text = render_text("practice/email/feedback_given.txt", context)
+        html = render_to_string("practice/email/feedback_given.html", context)
+    headers = _list_headers(unsubscribe,
+                            one_line(f"{community.name} <{community.slug}.{_host()}>"))
+    headers["Message-ID"] = f"<plan-feedback-{feedback.pk}@{_host()}>"
+    return RenderedEmail(subject=one_line(subject), body_text=text, body_html=html,
+                         headers=headers)

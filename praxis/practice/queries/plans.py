@@ -1,0 +1,151 @@
+"""Reading session plans for the pages: each function a constant number of queries, whatever
+the number of plans, versions, stages and feedback."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from praxis.accounts.models import AnyUser, User
+from praxis.communities.models import Community, Membership
+from praxis.practice.models import Feedback, FeedbackRequest, PlanVersion, SessionPlan
+from praxis.topics.models import Topic
+
+
+def community_plans(community: Community) -> QuerySet[SessionPlan]:
+    """A community's plans, newest version first, with their counts (one query a page)."""
+    return (SessionPlan.objects.filter(community=community).select_related("author")
+            .annotate(version_count=Count("versions", distinct=True),
+                      feedback_count=Count("versions__feedback", distinct=True))
+            .order_by("-updated_at", "-pk"))
+
+
+def topic_plans(topic: Topic, limit: int = 20) -> list[SessionPlan]:
+    """The plans a topic inspired, for its page: one query."""
+    plans = list(SessionPlan.objects.filter(topics=topic).select_related("author")
+                 .order_by("-updated_at", "-pk")[:limit])
+    for plan in plans:
+        plan.community = topic.community
+    return plans
+
+
+@dataclass
+class VersionFeedback:
+    version: PlanVersion
+    feedback: list[Feedback] = field(default_factory=list)
+
+
+@dataclass
+class PlanPage:
+    plan: SessionPlan
+    versions: list[PlanVersion]
+    latest: PlanVersion
+    stages: list
+    feedback: list[VersionFeedback]  # newest version first
+    open_requests: list[FeedbackRequest]
+
+    @property
+    def has_feedback(self) -> bool:
+        return any(group.feedback for group in self.feedback)
+
+    @property
+    def unanswered(self) -> list[Feedback]:
+        """Feedback not yet acted upon, for the author's next version."""
+        return [item for group in self.feedback for item in group.feedback
+                if item.acted_on_at is None]
+
+
+def _feedback_of(plan: SessionPlan) -> QuerySet[Feedback]:
+    answered = Prefetch("answered_in", queryset=PlanVersion.objects.only("pk", "number",
+                                                                         "plan_id"))
+    return (Feedback.objects.filter(version__plan=plan).select_related("author")
+            .prefetch_related(answered).order_by("created_at", "pk"))
+
+
+def plan_page(plan: SessionPlan) -> PlanPage:
+    """The plan's versions, its latest version's stages, its feedback grouped by version
+    (each with the versions that answered it) and its open requests."""
+    versions = list(PlanVersion.objects.filter(plan=plan).order_by("number"))
+    for version in versions:
+        version.plan = plan
+    latest = versions[-1]
+    by_version = {version.pk: VersionFeedback(version) for version in versions}
+    for item in _feedback_of(plan):
+        item.version = by_version[item.version_id].version
+        by_version[item.version_id].feedback.append(item)
+    requests = list(FeedbackRequest.objects.filter(version__plan=plan, closed_at__isnull=True)
+                    .select_related("version").order_by("-created_at"))
+    return PlanPage(plan=plan, versions=versions, latest=latest,
+                    stages=list(latest.stages.all()),
+                    feedback=[by_version[v.pk] for v in reversed(versions)],
+                    open_requests=requests)
+
+
+def version_of(plan: SessionPlan, number: int) -> PlanVersion | None:
+    version = PlanVersion.objects.filter(plan=plan, number=number).first()
+    if version is not None:
+        version.plan = plan
+    return version
+
+
+def latest_version(plan: SessionPlan) -> PlanVersion:
+    version = PlanVersion.objects.filter(plan=plan).order_by("-number").first()
+    assert version is not None, "a plan always has its version 1"
+    version.plan = plan
+    return version
+
+
+def version_feedback(version: PlanVersion) -> list[Feedback]:
+    items = list(Feedback.objects.filter(version=version).select_related("author")
+                 .prefetch_related(Prefetch("answered_in",
+                                            queryset=PlanVersion.objects.only("pk", "number")))
+                 .order_by("created_at", "pk"))
+    for item in items:
+        item.version = version
+    return items
+
+
+def stages_of(version: PlanVersion) -> list:
+    return list(version.stages.all())
+
+
+def open_request(version: PlanVersion, pk: object) -> FeedbackRequest | None:
+    """An open request on this version, for feedback given in answer to it."""
+    try:
+        request_id = int(str(pk))
+    except (TypeError, ValueError):
+        return None
+    return FeedbackRequest.objects.filter(pk=request_id, version=version,
+                                          closed_at__isnull=True).first()
+
+
+def request_of(plan: SessionPlan, request_id: int) -> FeedbackRequest | None:
+    return (FeedbackRequest.objects.filter(pk=request_id, version__plan=plan)
+            .select_related("version").first())
+
+
+def plan_feedback(plan: SessionPlan, feedback_id: int) -> Feedback | None:
+    return (Feedback.objects.filter(pk=feedback_id, version__plan=plan)
+            .select_related("version").first())
+
+
+def askable_members(community: Community, user: AnyUser, friends: set[int]) -> list[User]:
+    """The members an author may ask by name: critical friends first, then by name."""
+    people = list(User.objects.filter(memberships__community=community, is_active=True)
+                  .exclude(pk=user.pk).order_by("display_name", "pk"))
+    return sorted(people, key=lambda person: person.pk not in friends)
+
+
+def asked_of(user: User, limit: int = 5) -> list[FeedbackRequest]:
+    """Open requests asking this member for feedback (by name, or in a community they are a
+    member of) that they have not answered yet, newest first: for their home page."""
+    if not user.is_authenticated:
+        return []
+    communities = Membership.objects.filter(user=user).values("community_id")
+    asking = (Q(asked=user) | Q(audience=FeedbackRequest.Audience.COMMUNITY,
+                                version__plan__community_id__in=communities))
+    requests = list(
+        FeedbackRequest.objects.filter(asking, closed_at__isnull=True)
+        .exclude(asked_by=user).exclude(version__feedback__author=user)
+        .select_related("version__plan__community", "asked_by")
+        .order_by("-created_at").distinct()[:limit])
+    return requests

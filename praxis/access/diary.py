@@ -53,8 +53,13 @@ def may_edit_entry(user: AnyUser, entry: JournalEntry) -> bool:
 
 def access_entry(user: AnyUser, entry_id: int, *, need: EntryNeed = "read") -> JournalEntry:
     """Finds an entry this person may read (``need`` "read") or change ("edit"), or raises
-    Http404: an entry one may not read is one that does not exist."""
-    entry = (JournalEntry.objects.select_related("author", "community", "plan_version__plan")
+    Http404: an entry one may not read is one that does not exist. Someone signed out is
+    refused (PermissionDenied) before anything is looked up, so the page sends them to log
+    in, whether the entry exists or not."""
+    if not user.is_authenticated:
+        raise PermissionDenied
+    entry = (JournalEntry.objects
+             .select_related("author", "community", "plan_version__plan__community")
              .filter(pk=entry_id).first())
     if entry is None:
         raise Http404

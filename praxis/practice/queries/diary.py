@@ -73,16 +73,11 @@ def friends_new_versions(user: User, limit: int = HOME_LINES) -> list[PlanVersio
                 .order_by("-created_at", "-pk")[:limit])
 
 
-def diary_of(user: User) -> QuerySet[JournalEntry]:
-    """A person's own entries, newest first, with what their list shows."""
-    return (JournalEntry.objects.filter(author=user)
-            .select_related("community", "plan_version__plan")
-            .order_by("-written_on", "-pk"))
-
-
 def with_list_fields(entries: QuerySet[JournalEntry]) -> QuerySet[JournalEntry]:
-    return entries.select_related("author", "community", "plan_version__plan").order_by(
-        "-written_on", "-pk")
+    """Entries (which the door chose) with what their lists and exports show, newest
+    first."""
+    return (entries.select_related("author", "community", "plan_version__plan__community")
+            .order_by("-written_on", "-pk"))
 
 
 def plan_versions_for(user: User) -> QuerySet[PlanVersion]:

@@ -74,9 +74,10 @@ class VersionForm(PlanForm):
                  **kwargs: Any) -> None:
         super().__init__(*args, community=community, **kwargs)
         field = self.fields["answers"]
-        field.queryset = Feedback.objects.filter(pk__in=[item.pk for item in feedback])
+        field.queryset = (Feedback.objects.filter(pk__in=[item.pk for item in feedback])
+                          .select_related("version").order_by("created_at", "pk"))
         labels = {item.pk: _feedback_label(item) for item in feedback}
-        field.label_from_instance = lambda item: labels.get(item.pk, str(item))
+        field.label_from_instance = lambda item: labels.get(item.pk) or str(item)
 
 
 def _feedback_label(item: Feedback) -> str:

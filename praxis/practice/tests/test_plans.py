@@ -15,6 +15,13 @@ from praxis.practice.tests.plan_factories import STAGES, draft, share
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """Uploaded files go to a temporary folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 def befriend(community, one, other):
     return Friendship.objects.create(community=community, inviter=one, invitee=other,
                                      status=Friendship.Status.ACCEPTED)

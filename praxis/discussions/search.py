@@ -379,9 +379,10 @@ def _results(hits: list[tuple[str, int]], terms: list[str]) -> list[SearchResult
             )
     if ids[RESOURCE]:
         resources = Resource.objects.filter(pk__in=ids[RESOURCE]).select_related(
-            "community"
-        ).only("title", "citation", "kind", "url", "created_at", "community__slug",
-               "community__name").prefetch_related(
+            "community", "added_by"
+        ).only("title", "citation", "authors", "year", "source", "tag_names", "kind", "url",
+               "created_at", "community__slug", "community__name",
+               "added_by__display_name").prefetch_related(
             Prefetch("seeded_topics", queryset=Topic.objects.only(
                 "id", "slug", "title", "seed_resource_id").order_by("-starts_at"))
         )
@@ -389,22 +390,30 @@ def _results(hits: list[tuple[str, int]], terms: list[str]) -> list[SearchResult
             seeded = list(resource.seeded_topics.all())  # type: ignore[attr-defined]
             found[(RESOURCE, resource.pk)] = SearchResult(
                 kind=RESOURCE, object_id=resource.pk, community=resource.community,
-                url=resource_path(resource, seeded[0] if seeded else None),
+                url=resource_path(resource),
                 title_html=highlighted(resource.title, terms),
-                snippet_html=snippet(resource.citation, terms),
-                context=seeded[0].title if seeded else "", when=resource.created_at,
+                snippet_html=snippet(resource_text(resource), terms),
+                context=seeded[0].title if seeded else "",
+                author=str(resource.added_by) if resource.added_by else "",
+                when=resource.created_at,
             )
     # The ranking's order; a row deleted between the two queries is simply left out.
     return [found[hit] for hit in hits if hit in found]
 
 
-def resource_path(resource: Resource, topic: Topic | None) -> str:
-    """Where a resource is read: the page of the (latest) topic it seeds, else its own web
-    address for a link; a file seeding no topic has no page yet (empty)."""
-    slug = resource.community.slug
-    if topic is not None:
-        return reverse("topics:detail", args=[slug, topic.slug])  # the topic of another row
-    return resource.url if resource.kind == Resource.Kind.LINK else ""
+def resource_path(resource: Resource) -> str:
+    """Where a resource is read: its page in the library, with its citation, its topics and
+    the link or file to open."""
+    return reverse("library:resource", args=[resource.community.slug, resource.pk])
+
+
+def resource_text(resource: Resource) -> str:
+    """What a resource's snippet is cut from: its authors, year and source, its free-text
+    citation and its tags, as the index holds them."""
+    authors = "; ".join(line.strip() for line in resource.authors.splitlines() if line.strip())
+    cited = ", ".join(part for part in (
+        authors, str(resource.year or ""), resource.source) if part)
+    return " · ".join(part for part in (cited, resource.citation, resource.tag_names) if part)
 
 
 # Snippets ------------------------------------------------------------------------------------

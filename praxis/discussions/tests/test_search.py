@@ -289,7 +289,7 @@ def test_topics_and_resources_are_found_by_their_words(discussion):
     assert ("resource", resource.pk) in found(cast.member, "loop input")
 
 
-def test_a_resource_leads_to_the_topic_it_seeds_or_to_its_link(discussion):
+def test_a_resource_leads_to_its_library_page_and_names_the_topic_it_seeds(discussion):
     cast = discussion.cast
     seeded = Resource.objects.create(community=cast.community, kind="link",
                                      title="Seed on loop input", url="https://example.org/a")
@@ -297,10 +297,32 @@ def test_a_resource_leads_to_the_topic_it_seeds_or_to_its_link(discussion):
     alone = Resource.objects.create(community=cast.community, kind="link",
                                     title="Loop input elsewhere", url="https://example.org/b")
     (found_seeded,) = search(cast.member, "seed", kinds=["resource"]).results
-    assert found_seeded.url == f"/c/{cast.community.slug}/t/{topic.slug}/"
+    assert found_seeded.url == f"/c/{cast.community.slug}/library/{seeded.pk}/"
     assert found_seeded.context == topic.title
     (found_alone,) = search(cast.member, "elsewhere", kinds=["resource"]).results
-    assert found_alone.url == alone.url
+    assert found_alone.url == f"/c/{cast.community.slug}/library/{alone.pk}/"
+
+
+def test_a_resource_is_found_by_its_authors_source_and_tags(discussion):
+    from praxis.library import services as library
+
+    cast = discussion.cast
+    resource = library.add_link(
+        community=cast.community, added_by=cast.member, title="Reflective practice",
+        url="https://example.org/r", details={"authors": "Farrell, Thomas S. C.",
+                                               "source": "RELC Journal", "year": 2012},
+        tags=["critical friends", "تأمل"],
+    )
+    assert found(cast.member, "farrell") == [("resource", resource.pk)]
+    assert found(cast.member, "relc") == [("resource", resource.pk)]
+    assert found(cast.member, "critical friends") == [("resource", resource.pk)]
+    assert found(cast.member, "تأمل") == [("resource", resource.pk)]
+    library.update_resource(resource=resource, title="Reflective practice", citation="",
+                            details={"authors": "Richards, Jack C."}, tags=["CLT"])
+    assert found(cast.member, "farrell") == []
+    assert found(cast.member, "critical") == []
+    assert found(cast.member, "richards") == [("resource", resource.pk)]
+    assert found(cast.member, "clt") == [("resource", resource.pk)]
 
 
 def test_results_can_be_limited_to_kinds(discussion):

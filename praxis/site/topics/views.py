@@ -25,6 +25,7 @@ from praxis.discussions import queries as discussion_queries
 from praxis.discussions import services as discussion_services
 from praxis.discussions.models import Thread
 from praxis.discussions.services import DiscussionRuleError
+from praxis.library import services as library_services
 from praxis.library.forms import SeedArticleForm
 from praxis.library.models import Resource
 from praxis.site.decorators import community_view, login_on_refusal
@@ -197,6 +198,8 @@ def seed_article(request: HttpRequest, access: TopicAccess) -> FileResponse:
     resource = access.topic.seed_resource
     if resource is None or resource.kind != Resource.Kind.FILE or not resource.file:
         raise Http404
+    if access.member_id is not None:  # a member's reading is logged, as in the library
+        library_services.record_read(resource=resource, reader=request.user)  # type: ignore[arg-type]
     try:
         handle = resource.file.open("rb")
     except FileNotFoundError as error:

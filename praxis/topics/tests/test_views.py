@@ -194,7 +194,9 @@ def test_a_facilitator_creates_a_topic_with_questions_and_a_link(cast, client):
     assert [q.title for q in questions] == ["Who was difficult?", "Rules: whose?"]
     assert page.index("Who was difficult?") < page.index("Rules: whose?")
     assert f'href="/c/{cast.community.slug}/threads/{questions[0].pk}/"' in page
-    assert 'href="https://doi.org/10.1093/elt/57.3.301"' in page
+    # The article is opened through the library, which logs a member's reading.
+    resource = topic.seed_resource
+    assert f'href="/c/{cast.community.slug}/library/{resource.pk}/open/"' in page
     assert "Woodward, T. (2003)" in page
 
 

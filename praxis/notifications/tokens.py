@@ -1,6 +1,7 @@
 """Signed addresses and links that act for a member without a session.
 
-Reply addresses: ``reply+p<post>u<user>d<day>k<mac>@<PRAXIS_REPLY_DOMAIN>``, all lower case
+Reply addresses: ``reply+p<post>u<user>d<day>k<mac>@<PRAXIS_REPLY_DOMAIN>`` to answer a post,
+``reply+f<request>u<user>d<day>k<mac>@...`` to give feedback on a session plan, all lower case
 and digits because mail servers may change the case of an address's local part. The MAC (80
 bits of HMAC-SHA256 under SECRET_KEY) binds the post replied to, the member who may reply and
 the day the address was made; it works for PRAXIS_REPLY_DAYS days, so an address that leaks
@@ -21,12 +22,14 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 
 REPLY_SALT = "praxis.notifications.reply"
 UNSUBSCRIBE_SALT = "praxis.notifications.unsubscribe"
-REPLY_LOCAL = re.compile(r"^reply\+p(\d{1,18})u(\d{1,18})d(\d{1,6})k([0-9a-f]{20})$")
+REPLY_LOCAL = re.compile(r"^reply\+([pf])(\d{1,18})u(\d{1,18})d(\d{1,6})k([0-9a-f]{20})$")
 
 
-def _reply_mac(post_id: int, user_id: int, day: int) -> str:
-    return salted_hmac(REPLY_SALT, f"{post_id}:{user_id}:{day}",
-                       algorithm="sha256").hexdigest()[:20]
+def _reply_mac(post_id: int, user_id: int, day: int, kind: str = "p") -> str:
+    # A post's MAC is as it always was; a feedback request's names its kind, so one
+    # kind's address never verifies as the other's.
+    subject = f"{post_id}:{user_id}:{day}" if kind == "p" else f"{kind}{post_id}:{user_id}:{day}"
+    return salted_hmac(REPLY_SALT, subject, algorithm="sha256").hexdigest()[:20]
 
 
 def _today() -> int:
@@ -42,10 +45,24 @@ def reply_address(post_id: int, user_id: int, *, day: int | None = None) -> str:
     return f"{local}@{settings.PRAXIS_REPLY_DOMAIN}"
 
 
+def feedback_reply_address(request_id: int, user_id: int, *, day: int | None = None) -> str:
+    """The address a member replies to, to give feedback asked for by a session plan's
+    feedback request; "" when replies by email are off."""
+    if not settings.PRAXIS_REPLY_DOMAIN:
+        return ""
+    day = _today() if day is None else day
+    mac = _reply_mac(request_id, user_id, day, "f")
+    return f"reply+f{request_id}u{user_id}d{day}k{mac}@{settings.PRAXIS_REPLY_DOMAIN}"
+
+
 @dataclass(frozen=True)
 class ReplyTarget:
+    """What a reply address answers: a post (``post_id``) or, for the feedback kind, a
+    feedback request (``request_id``, with ``post_id`` 0)."""
+
     post_id: int
     user_id: int
+    request_id: int = 0
 
 
 class ForgedToken(Exception):
@@ -71,10 +88,12 @@ def find_reply_target(recipients: tuple[str, ...]) -> ReplyTarget | None:
         match = REPLY_LOCAL.match(local)
         if match is None:
             raise ForgedToken(address)
-        post_id, user_id, day, mac = int(match[1]), int(match[2]), int(match[3]), match[4]
-        if not constant_time_compare(mac, _reply_mac(post_id, user_id, day)):
+        kind, object_id, user_id, day, mac = (match[1], int(match[2]), int(match[3]),
+                                              int(match[4]), match[5])
+        if not constant_time_compare(mac, _reply_mac(object_id, user_id, day, kind)):
             raise ForgedToken(address)
-        target = ReplyTarget(post_id=post_id, user_id=user_id)
+        target = (ReplyTarget(post_id=object_id, user_id=user_id) if kind == "p"
+                  else ReplyTarget(post_id=0, user_id=user_id, request_id=object_id))
         if _today() - day > settings.PRAXIS_REPLY_DAYS:
             raise ExpiredToken(address, target)
         return target

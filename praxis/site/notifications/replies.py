@@ -1,5 +1,6 @@
 """Reply by email: a message to a reply address becomes a post under its sender's name, in the
-thread of the post it answers, or is rejected with a logged reason and changes nothing.
+thread of the post it answers (or, to a feedback request's address, feedback on the session
+plan version it asked about), or is rejected with a logged reason and changes nothing.
 
 A rejected reply from the very member its address was made for (the address verifies, the
 sender is that member, vouched for by our mail server when one is named) is told to the
@@ -21,6 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from praxis.access import TopicAccess, topic_access
+from praxis.access.community import community_access
+from praxis.access.practice import may_answer_request, plan_access
 from praxis.accounts.models import User
 from praxis.core.email import send_notice
 from praxis.discussions.attachments import (
@@ -41,6 +44,8 @@ from praxis.notifications.tokens import (
     ReplyTarget,
     find_reply_target,
 )
+from praxis.practice.models import Feedback, FeedbackRequest
+from praxis.practice.services.plans import PlanRuleError, feedback_from_email
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +57,7 @@ class Outcome:
     detail: str = ""
     post: Post | None = None
     duplicate: bool = False
+    feedback: Feedback | None = None  # feedback on a session plan, for a request's address
     # A rejection the member is told of: the verified member, why in a word for the notice
     # (the door's PostRefusal, or "gone", "expired", "empty"), the post
     # they answered if it is still there, and whether they may still read it.
@@ -232,6 +238,8 @@ def _post_reply(message: InboundMessage, raw: bytes) -> Outcome:
         return user
     if _already_posted(message):
         return Outcome(posted=False, reason="duplicate", duplicate=True)
+    if target.request_id:
+        return _give_feedback(message, target, user)
     parent = _parent(target)
     if parent is None:
         return _refused(_reject("gone", "the post replied to no longer exists"), user, "gone",
@@ -252,6 +260,28 @@ def _post_reply(message: InboundMessage, raw: bytes) -> Outcome:
     if refused:
         _tell_files_refused(user, post, refused)
     return Outcome(posted=True, post=post)
+
+
+def _give_feedback(message: InboundMessage, target: ReplyTarget, user: User) -> Outcome:
+    """A reply to a feedback request's email becomes feedback on the version it asked about,
+    if the door says its sender was asked and may give feedback; else it is rejected (and
+    logged, not told: the member answers on the site)."""
+    request = (FeedbackRequest.objects
+               .select_related("version__plan__community", "version__plan__author")
+               .filter(pk=target.request_id).first())
+    if request is None:
+        return _reject("gone", "the feedback request no longer exists")
+    plan = request.version.plan
+    access = plan_access(user, plan, community_access(user, plan.community))
+    if request.closed_at is not None or not may_answer_request(access, request, user.pk):
+        return _reject("not_allowed",
+                       f"{user.email} may not give feedback on request {request.pk} now")
+    try:
+        feedback = feedback_from_email(request=request, author=user, text=message.text)
+    except PlanRuleError as error:
+        return _reject("empty", str(error))
+    # ``member``: whose message it was, for its record; no notice.
+    return Outcome(posted=True, feedback=feedback, member=user)
 
 
 def _checked_files(files: tuple[InboundFile, ...]) -> tuple[list[CheckedFile], list[str]]:

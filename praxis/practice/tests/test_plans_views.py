@@ -286,3 +286,29 @@ def test_plan_pages_ask_a_constant_number_of_queries(cast, client, size,
     with django_assert_max_num_queries(16):
         assert client.get(reverse("practice:feedback", args=[slug, plan.pk, size])
                           ).status_code == 200
+
+
+def test_a_topic_page_lists_the_plans_it_inspired(cast, client):
+    topic = make_topic(cast.community)
+    services.share_plan(community=cast.community, author=cast.member,
+                        draft=draft(title="Reflective teaching workshop"), topics=[topic])
+    client.force_login(cast.steward)
+    page = client.get(reverse("topics:detail", args=[cast.community.slug, topic.slug]))
+    assert "Reflective teaching workshop" in page.content.decode()
+
+
+def test_home_shows_the_requests_asking_for_my_feedback_until_i_give_it(cast, client,
+                                                                        django_assert_max_num_queries):
+    for n in range(3):
+        plan = services.share_plan(community=cast.community, author=cast.member,
+                                   draft=draft(title=f"Micro-teaching {n}"))
+        services.ask_for_feedback(version=plan.versions.get(), asked_by=cast.member,
+                                  audience="chosen", questions="", chosen=[cast.steward])
+    client.force_login(cast.steward)
+    with django_assert_max_num_queries(20):
+        page = client.get(reverse("core:home")).content.decode()
+    assert "Asked for your feedback" in page and "Micro-teaching 2" in page
+    services.give_feedback(version=plan.versions.get(), author=cast.steward, works="Yes")
+    assert "Micro-teaching 2" not in client.get(reverse("core:home")).content.decode()
+    client.force_login(cast.facilitator)
+    assert "Asked for your feedback" not in client.get(reverse("core:home")).content.decode()

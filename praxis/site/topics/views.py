@@ -28,6 +28,7 @@ from praxis.discussions.services import DiscussionRuleError
 from praxis.library import services as library_services
 from praxis.library.forms import SeedArticleForm
 from praxis.library.models import Resource
+from praxis.practice.queries.plans import topic_plans
 from praxis.site.decorators import community_view, login_on_refusal
 from praxis.site.http import AuthenticatedHttpRequest, CountedPaginator, site_url
 from praxis.topics import queries, services
@@ -188,6 +189,7 @@ def topic_detail(request: HttpRequest, access: TopicAccess) -> HttpResponse:
         access, topic=topic, state=topic.state, questions=threads.questions,
         apply_thread=threads.apply_thread, announcements=threads.announcements, page=others,
         apply_prompt=topic.apply_prompt or services.default_apply_prompt(),
+        plans=topic_plans(topic),
     ))
 
 

@@ -87,7 +87,7 @@ class EntryForm(forms.Form):
         for prompt in prompts_of(reflection_model):
             name = PART_PREFIX + prompt.key
             self.fields[name] = forms.CharField(
-                label=prompt.heading, help_text=prompt.hint, required=False,
+                label=str(prompt.heading), help_text=str(prompt.hint), required=False,
                 max_length=PART_MAX,
                 widget=forms.Textarea(attrs={"rows": 5, "dir": "auto"}))
             self.part_names.append(name)

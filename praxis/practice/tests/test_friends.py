@@ -173,3 +173,32 @@ def test_the_friends_page_reads_in_a_bounded_number_of_queries(
     with django_assert_max_num_queries(12):
         assert client.get(reverse("practice:friends", args=[cast.community.slug])
                           ).status_code == 200
+
+
+def test_the_home_page_shows_invitations_and_friends_new_versions(
+        cast, client, make_cast, django_assert_max_num_queries):
+    from praxis.practice.models import PlanVersion, SessionPlan
+
+    friendship = _friends(cast)
+    stranger_plan = SessionPlan.objects.create(community=cast.community, author=cast.steward,
+                                               title="The steward's plan")
+    for plan_author, title in ((cast.facilitator, "Jigsaw reading"),
+                               (cast.steward, "The steward's plan")):
+        plan = (stranger_plan if plan_author == cast.steward else
+                SessionPlan.objects.create(community=cast.community, author=plan_author,
+                                           title=title))
+        for number in (1, 2):
+            PlanVersion.objects.create(plan=plan, number=number, title=title,
+                                       audience="teachers", duration_minutes=60, aims="Aims")
+    other = make_cast()
+    services.invite_friend(community=other.community, inviter=other.member,
+                           invitee=MembershipFactory(community=other.community,
+                                                     user=cast.member).user)
+    client.force_login(cast.member)
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("core:home")).content.decode()
+    assert page.count("Jigsaw reading") == 2
+    assert "The steward&#x27;s plan" not in page and "The steward's plan" not in page
+    assert f"/c/{other.community.slug}/friends/" in page
+    services.end_friendship(friendship=friendship, actor=cast.member)
+    assert "Jigsaw reading" not in client.get(reverse("core:home")).content.decode()

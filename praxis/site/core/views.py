@@ -14,6 +14,8 @@ from django.views.i18n import set_language as django_set_language
 from praxis.access import can_create_community, visible_communities
 from praxis.accounts.services import set_locale
 from praxis.communities import queries
+from praxis.practice.queries import diary as diary_queries
+from praxis.practice.queries.plans import asked_of
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +30,10 @@ def home(request: HttpRequest) -> HttpResponse:
     }
     if request.user.is_authenticated:
         context["memberships"] = queries.communities_of(request.user)
+        # Critical friends: invitations to answer, and their new plan versions.
+        context["friend_invitations"] = diary_queries.pending_invitations(request.user)
+        context["friend_versions"] = diary_queries.friends_new_versions(request.user)
+        context["feedback_asked"] = asked_of(request.user)  # session plans to give feedback on
     return render(request, "core/home.html", context)
 
 

@@ -20,7 +20,7 @@ from praxis.library.models import Resource
 # APA 7: up to 20 authors are listed; beyond, the first 19, an ellipsis, and the last.
 APA_MAX_AUTHORS = 20
 
-BIBTEX_TYPES = {
+BIBTEX_TYPES: dict[str, str] = {
     Resource.WorkType.ARTICLE: "article",
     Resource.WorkType.BOOK: "book",
     Resource.WorkType.CHAPTER: "incollection",
@@ -28,7 +28,7 @@ BIBTEX_TYPES = {
     Resource.WorkType.WEBPAGE: "misc",
     Resource.WorkType.OTHER: "misc",
 }
-RIS_TYPES = {
+RIS_TYPES: dict[str, str] = {
     Resource.WorkType.ARTICLE: "JOUR",
     Resource.WorkType.BOOK: "BOOK",
     Resource.WorkType.CHAPTER: "CHAP",
@@ -102,7 +102,8 @@ def apa_html(resource: Resource) -> SafeString:
     year = f"({resource.year})." if resource.year else "(n.d.)."
     title = resource.title.strip()
     italic_title = kind not in (Resource.WorkType.ARTICLE, Resource.WorkType.CHAPTER)
-    title_part = (_sentence(italic(title)) if italic_title else str(escape(_sentence(title))))
+    title_part = (italic(title) + _sentence(title)[len(title):] if italic_title
+                  else str(escape(_sentence(title))))
     authors = resource.author_list
     # No author: the title moves to the author's place.
     parts = ([str(escape(_sentence(apa_authors(authors)))), year, title_part] if authors

@@ -130,7 +130,8 @@ class Resource(models.Model):
 
     @property
     def has_structured_citation(self) -> bool:
-        return bool(self.authors.strip() or self.year or self.source)
+        return bool(self.authors.strip() or self.year or self.source.strip()
+                    or self.publisher.strip() or self.doi.strip())
 
 
 class ResourceRead(models.Model):

@@ -66,6 +66,7 @@ def reads_by_member(community: Community, *, start: datetime,
 
 
 def has_read(resource: Resource, user_id: int | None) -> bool:
-    return bool(user_id) and ResourceRead.objects.filter(resource=resource,
-                                                         user_id=user_id).exists()
+    if user_id is None:
+        return False
+    return ResourceRead.objects.filter(resource=resource, user_id=user_id).exists()
 

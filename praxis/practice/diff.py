@@ -7,7 +7,7 @@ import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from praxis.practice.models import PlanStage, PlanVersion
 
@@ -140,7 +140,8 @@ def compare(old: PlanVersion, new: PlanVersion, old_stages: Sequence[PlanStage],
             new_stages: Sequence[PlanStage]) -> Comparison:
     """What changed between two versions, field by field and stage by stage."""
     def label(name: str) -> str:
-        return str(PlanVersion._meta.get_field(name).verbose_name)
+        found: Any = PlanVersion._meta.get_field(name)
+        return str(found.verbose_name)
 
     fields = [
         FieldChange(label("title"), word_diff(old.title, new.title)),

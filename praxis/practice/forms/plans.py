@@ -40,10 +40,9 @@ class PlanForm(forms.ModelForm):
 
     def __init__(self, *args: Any, community: Community, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["topics"].queryset = (Topic.objects.filter(community=community)
-                                          .order_by("-starts_at", "pk"))
+        self.fields["topics"].queryset = (  # type: ignore[attr-defined]
+            Topic.objects.filter(community=community).order_by("-starts_at", "pk"))
         self.fields["duration_minutes"].widget.attrs.update({"min": 1, "max": 600})
-        self.fields["duration_minutes"].min_value = 1
 
     def clean_upload(self) -> Any:
         upload = self.cleaned_data.get("upload")
@@ -73,7 +72,7 @@ class VersionForm(PlanForm):
     def __init__(self, *args: Any, community: Community, feedback: Sequence[Feedback] = (),
                  **kwargs: Any) -> None:
         super().__init__(*args, community=community, **kwargs)
-        field = self.fields["answers"]
+        field: Any = self.fields["answers"]
         field.queryset = (Feedback.objects.filter(pk__in=[item.pk for item in feedback])
                           .select_related("version").order_by("created_at", "pk"))
         labels = {item.pk: _feedback_label(item) for item in feedback}
@@ -102,7 +101,7 @@ class StageForm(forms.Form):
     materials = forms.CharField(label=_("Materials"), required=False, max_length=500)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if not (cleaned.get("activity") or "").strip():
             if cleaned.get("materials") or cleaned.get("minutes"):
                 self.add_error("activity", _("Say what happens in this stage, or clear the "
@@ -198,7 +197,7 @@ class FeedbackRequestForm(forms.Form):
     def __init__(self, *args: Any, people: Sequence[User], friends: set[int],
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["chosen"]
+        field: Any = self.fields["chosen"]
         field.queryset = User.objects.filter(pk__in=[person.pk for person in people])
         order = {person.pk: index for index, person in enumerate(people)}
         # The choices in the given order (friends first), each friend marked so.
@@ -210,7 +209,7 @@ class FeedbackRequestForm(forms.Form):
         self.has_friends = bool(friends)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         audience = cleaned.get("audience")
         if audience == FeedbackRequest.Audience.CHOSEN and not cleaned.get("chosen"):
             self.add_error("chosen", _("Choose at least one member to ask."))
@@ -231,7 +230,7 @@ class FeedbackForm(forms.ModelForm):
                    "question": forms.Textarea(attrs={"rows": 2})}
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if not any((cleaned.get(name) or "").strip() for name in ("works", "change",
                                                                    "question")):
             raise ValidationError(_("Write what works, what to change or a question."))

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from praxis.accounts.models import AnyUser, User
+from praxis.accounts.models import User
 from praxis.communities.models import Community, Membership
 from praxis.practice.models import Feedback, FeedbackRequest, PlanVersion, SessionPlan
 from praxis.topics.models import Topic
@@ -128,7 +128,7 @@ def plan_feedback(plan: SessionPlan, feedback_id: int) -> Feedback | None:
             .select_related("version").first())
 
 
-def askable_members(community: Community, user: AnyUser, friends: set[int]) -> list[User]:
+def askable_members(community: Community, user: User, friends: set[int]) -> list[User]:
     """The members an author may ask by name: critical friends first, then by name."""
     people = list(User.objects.filter(memberships__community=community, is_active=True)
                   .exclude(pk=user.pk).order_by("display_name", "pk"))

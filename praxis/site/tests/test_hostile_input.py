@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 from praxis.accounts.models import User
 from praxis.communities.models import Community, Invitation
 from praxis.discussions.tests.factories import make_thread, make_topic, reply
+from praxis.library import services as library
+from praxis.library.models import Resource
 
 # What has broken pages before, and what breaks parsers: superscript and Arabic-Indic
 # digits, NULs, overlong numbers, signs, whitespace, very long words.
@@ -33,6 +35,8 @@ def world(cast):
     thread = make_thread(topic, cast.facilitator)
     post = reply(thread, cast.member, body="A reply")
     slug = cast.community.slug
+    resource = library.add_link(community=cast.community, added_by=cast.member, title="Loop",
+                                url="https://example.org", tags=["CLT"])
     # Each page with the query parameters it reads (and one it does not).
     cast.pages = {
         "/": ["x"], "/search/": ["q", "page", "community", "kind", "any"],
@@ -49,6 +53,12 @@ def world(cast):
         "/accounts/login/": ["next"], "/accounts/signup/": ["next"],
         "/accounts/data/": ["x"], "/accounts/erase/": ["x"], "/accounts/erased/": ["x"],
         f"/c/{slug}/privacy/": ["x"],
+        "/diary/": ["page"], "/diary/new/": ["model"], f"/c/{slug}/reflections/": ["page"],
+        f"/c/{slug}/friends/": ["x"],
+        f"/c/{slug}/library/": ["x"], f"/c/{slug}/library/all/": ["page"],
+        f"/c/{slug}/library/topics/": ["page"], f"/c/{slug}/library/add/": ["x"],
+        f"/c/{slug}/library/tags/clt/": ["page"],
+        resource.get_absolute_url(): ["x"], resource.get_absolute_url() + "edit/": ["x"],
     }
     cast.thread, cast.post = thread, post
     return cast
@@ -115,8 +125,19 @@ def test_forms_refuse_what_they_cannot_take_and_change_nothing(world, client, ti
         client.post(reverse("discussions:flag", args=[slug, world.post.pk]), {"reason": body}),
         client.post(reverse("accounts:signup"), {"display_name": name, "email": emails,
                                                  "password": body, "locale": title}),
+        client.post(reverse("practice:entry_new") + "?model=gibbs",
+                    {"model": name, "written_on": title, "visibility": name,
+                     "community": emails, "part_description": body}),
+        client.post(reverse("practice:friend_invite", args=[slug]),
+                    {"invitee": name, "message": body}),
     ]
-    answers = [reply_answer, invite_answer, settings_answer, *others]
+    resources = Resource.objects.count()
+    library_answer = client.post(reverse("library:add", args=[slug]), {
+        "kind": name, "url": emails, "title": title, "work_type": name, "authors": body,
+        "year": title, "doi": name, "licence": emails, "tags": body})
+    if library_answer.status_code != 302:
+        assert Resource.objects.count() == resources
+    answers = [reply_answer, invite_answer, settings_answer, library_answer, *others]
     assert all(answer.status_code < 500 for answer in answers)
     # Each refused form leaves what it would have changed as it was.
     if reply_answer.status_code != 302:

@@ -19,8 +19,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from praxis.demo import communities as communities_demo
+from praxis.demo import diary as diary_demo
 from praxis.demo import discussions as discussions_demo
 from praxis.demo import notifications as notifications_demo
+from praxis.demo import practice as practice_demo
 from praxis.demo import privacy as privacy_demo
 from praxis.demo import topics as topics_demo
 from praxis.demo.communities import DEFAULT_SEED, DEMO_PASSWORD, DemoContext
@@ -31,6 +33,8 @@ BUILDERS: list[Callable[[DemoContext], None]] = [
     discussions_demo.build,
     notifications_demo.build,
     privacy_demo.build,
+    practice_demo.build,
+    diary_demo.build,
 ]
 # Run in reverse order by --reset, so later apps clear their data before the communities go.
 CLEANERS: list[Callable[[], None]] = [

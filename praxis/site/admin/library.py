@@ -12,15 +12,19 @@ from praxis.site.admin.communities import StewardScopedAdmin
 
 @admin.register(Resource)
 class ResourceAdmin(StewardScopedAdmin):
-    list_display = ["title", "community", "kind", "original_name", "size", "created_at"]
-    list_filter = ["kind", "community"]
-    search_fields = ["title", "citation", "url", "original_name"]
+    list_display = ["title", "community", "kind", "year", "licence", "created_at"]
+    list_filter = ["kind", "licence", "community"]
+    search_fields = ["title", "authors", "citation", "tag_names", "url", "original_name"]
     list_select_related = ["community"]
     # The file itself is not linked: it is served only through the permission-checked pages.
-    fields = ["community", "kind", "title", "citation", "url", "original_name",
-              "content_type", "size", "added_by", "created_at"]
-    readonly_fields = ["community", "kind", "url", "original_name", "content_type",
-                       "size", "added_by", "created_at"]
+    # Tags are set on the site's form (one row per community); the reading log is not shown
+    # here: who read what is counted on the pages, never listed by name.
+    fields = ["community", "kind", "title", "work_type", "authors", "year", "source",
+              "publisher", "volume", "issue", "pages", "doi", "licence", "citation",
+              "tag_names", "url", "original_name", "content_type", "size", "added_by",
+              "created_at"]
+    readonly_fields = ["community", "kind", "tag_names", "url", "original_name",
+                       "content_type", "size", "added_by", "created_at"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

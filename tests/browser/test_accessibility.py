@@ -9,6 +9,8 @@ from praxis.accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
 from praxis.communities import services
 from praxis.communities.models import Community, JoinRequest, Membership
 from praxis.communities.tests.factories import CohortFactory, MembershipFactory
+from praxis.practice.services.plans import post_version, share_plan
+from praxis.practice.tests.plan_factories import draft as plan_draft
 
 FAILING_IMPACTS = {"serious", "critical"}
 PHONE = {"width": 375, "height": 812}
@@ -97,6 +99,12 @@ def test_main_pages_have_no_serious_accessibility_violations(
         key: anonymous_pages[key] for key in ("home-anonymous", "login", "signup", "invitation")
     }, screenshot)
 
+    # Session plans (issue 18): the steward's own plan, in two versions.
+    plan = share_plan(community=community.community, author=community.steward,
+                      draft=plan_draft())
+    post_version(plan=plan, draft=plan_draft(title="Feedback that trainees use"),
+                 change_note="Shorter input")
+    plans = f"/c/{slug}/plans/"
     steward = new_context(javascript=True).new_page()
     log_in(steward, community.steward.email, DEFAULT_PASSWORD)
     steward_pages = {
@@ -111,6 +119,14 @@ def test_main_pages_have_no_serious_accessibility_violations(
         "settings": f"/c/{slug}/settings/",
         "create-community": "/communities/new/",
         "member-edit": f"/c/{slug}/members/{member_id}/",
+        "plans": plans, "plan-share": f"{plans}new/", "plan": f"{plans}{plan.pk}/",
+        "plan-compare": f"{plans}{plan.pk}/compare/?from=1&to=2",
+        "plan-new-version": f"{plans}{plan.pk}/new-version/",
+        "plan-ask": f"{plans}{plan.pk}/v2/ask/",
+        "diary": "/diary/",
+        "diary-entry-new": "/diary/new/?model=gibbs",
+        "reflections": f"/c/{slug}/reflections/",
+        "critical-friends": f"/c/{slug}/friends/",
     }
     problems += visit_all(steward, "en", steward_pages, screenshot)
 
@@ -118,7 +134,8 @@ def test_main_pages_have_no_serious_accessibility_violations(
     problems += visit_all(steward, "fa", {
         key: steward_pages[key]
         for key in ("home", "profile", "community-home", "members", "invitations",
-                    "join-requests", "member-edit")
+                    "join-requests", "member-edit", "plans", "plan", "plan-compare",
+                    "diary-entry-new", "critical-friends")
     }, screenshot)
 
     outsider = new_context(javascript=True).new_page()

@@ -14,6 +14,8 @@ from praxis.communities.models import Community, Invitation
 from praxis.discussions.tests.factories import make_thread, make_topic, reply
 from praxis.library import services as library
 from praxis.library.models import Resource
+from praxis.practice.services import plans
+from praxis.practice.tests.plan_factories import draft as plan_draft
 
 # What has broken pages before, and what breaks parsers: superscript and Arabic-Indic
 # digits, NULs, overlong numbers, signs, whitespace, very long words.
@@ -37,6 +39,11 @@ def world(cast):
     slug = cast.community.slug
     resource = library.add_link(community=cast.community, added_by=cast.member, title="Loop",
                                 url="https://example.org", tags=["CLT"])
+    plan = plans.share_plan(community=cast.community, author=cast.steward, draft=plan_draft())
+    plans.post_version(plan=plan, draft=plan_draft(title="Second"), change_note="Shorter")
+    plan_request = plans.ask_for_feedback(version=plan.versions.get(number=2),
+                                          asked_by=cast.steward, audience="community",
+                                          questions="")
     # Each page with the query parameters it reads (and one it does not).
     cast.pages = {
         "/": ["x"], "/search/": ["q", "page", "community", "kind", "any"],
@@ -59,7 +66,13 @@ def world(cast):
         f"/c/{slug}/library/topics/": ["page"], f"/c/{slug}/library/add/": ["x"],
         f"/c/{slug}/library/tags/clt/": ["page"],
         resource.get_absolute_url(): ["x"], resource.get_absolute_url() + "edit/": ["x"],
+        f"/c/{slug}/plans/": ["page"], f"/c/{slug}/plans/new/": ["x"],
+        plan.get_absolute_url(): ["x"], f"/c/{slug}/plans/{plan.pk}/compare/": ["from", "to"],
+        f"/c/{slug}/plans/{plan.pk}/new-version/": ["answers"],
+        f"/c/{slug}/plans/{plan.pk}/v2/feedback/": ["request"],
+        f"/c/{slug}/plans/{plan.pk}/v2/ask/": ["x"],
     }
+    cast.plan, cast.plan_request = plan, plan_request
     cast.thread, cast.post = thread, post
     return cast
 
@@ -130,6 +143,13 @@ def test_forms_refuse_what_they_cannot_take_and_change_nothing(world, client, ti
                      "community": emails, "part_description": body}),
         client.post(reverse("practice:friend_invite", args=[slug]),
                     {"invitee": name, "message": body}),
+        client.post(reverse("practice:plan_create", args=[slug]), {
+            "title": title, "audience": name, "duration_minutes": title, "aims": body,
+            "stages-TOTAL_FORMS": name, "stages-INITIAL_FORMS": "0",
+            "stages-0-minutes": title, "stages-0-activity": body,
+            "stages-0-interaction": name}),
+        client.post(reverse("practice:request_create", args=[slug, world.plan.pk, 2]),
+                    {"audience": name, "chosen": title, "questions": body}),
     ]
     resources = Resource.objects.count()
     library_answer = client.post(reverse("library:add", args=[slug]), {

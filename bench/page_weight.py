@@ -102,6 +102,10 @@ def main_pages() -> list[Page]:
              .order_by("-n_threads", "-starts_at").first())
     thread = Thread.objects.filter(community__slug=slug).order_by("-post_count", "pk").first()
     assert topic is not None and thread is not None, "load the demo first (seed_demo)"
+    from praxis.practice.models import SessionPlan
+
+    plan = (SessionPlan.objects.filter(community__slug=slug).annotate(n=Count("versions"))
+            .order_by("-n", "pk").first())
     pages: list[tuple[str, str, list[object], str]] = [
         ("home", "core:home", [], "member"),
         ("community home", "communities:detail", [slug], "member"),
@@ -124,7 +128,11 @@ def main_pages() -> list[Page]:
         ("invitations", "communities:invitations", [slug], "steward"),
         ("join requests", "communities:join_requests", [slug], "steward"),
         ("log in", "accounts:login", [], "anonymous"),
+        ("session plans", "practice:plans", [slug], "member"),
     ]
+    if plan is not None:
+        pages += [("session plan", "practice:plan", [slug, plan.pk], "member"),
+                  ("plan versions compared", "practice:compare", [slug, plan.pk], "member")]
     found = []
     for name, url_name, args, who in pages:
         try:

@@ -21,6 +21,7 @@ from django.utils import timezone
 from praxis.demo import communities as communities_demo
 from praxis.demo import diary as diary_demo
 from praxis.demo import discussions as discussions_demo
+from praxis.demo import library as library_demo
 from praxis.demo import notifications as notifications_demo
 from praxis.demo import practice as practice_demo
 from praxis.demo import privacy as privacy_demo
@@ -31,6 +32,7 @@ BUILDERS: list[Callable[[DemoContext], None]] = [
     communities_demo.build,
     topics_demo.build,
     discussions_demo.build,
+    library_demo.build,
     notifications_demo.build,
     privacy_demo.build,
     practice_demo.build,
@@ -40,6 +42,7 @@ BUILDERS: list[Callable[[DemoContext], None]] = [
 CLEANERS: list[Callable[[], None]] = [
     communities_demo.delete,
     notifications_demo.delete,
+    library_demo.delete,
 ]
 
 

@@ -12,7 +12,7 @@ from typing import Any, Literal
 from praxis.practice.models import PlanStage, PlanVersion
 
 Mark = Literal["same", "removed", "added"]
-_WORDS = re.compile(r"\s+|[^\s]+")
+_WORDS = re.compile(r"\S+\s*|\s+")
 
 
 @dataclass(frozen=True)

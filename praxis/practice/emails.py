@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from praxis.accounts.models import User
 from praxis.core.email import absolute_url, render_text
-from praxis.core.templatetags.praxis import isolate
+from praxis.core.templatetags.praxis import isolate, localnumber
 from praxis.notifications.emails import (
     RenderedEmail,
     _host,
@@ -56,7 +56,7 @@ def render_request_email(user: User, request: FeedbackRequest, *,
         }
         subject = _("[%(community)s] Feedback asked: %(title)s (v%(number)s)") % {
             "community": isolate(community.name), "title": isolate(version.title),
-            "number": version.number}
+            "number": localnumber(version.number)}
         text = render_text("practice/email/feedback_request.txt", context)
         html = render_to_string("practice/email/feedback_request.html", context)
     headers = _list_headers(unsubscribe,
@@ -85,7 +85,7 @@ def render_feedback_email(user: User, feedback: Feedback) -> RenderedEmail:
         }
         subject = _("[%(community)s] Feedback on %(title)s (v%(number)s)") % {
             "community": isolate(community.name), "title": isolate(version.title),
-            "number": version.number}
+            "number": localnumber(version.number)}
         text = render_text("practice/email/feedback_given.txt", context)
         html = render_to_string("practice/email/feedback_given.html", context)
     headers = _list_headers(unsubscribe,

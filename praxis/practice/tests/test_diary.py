@@ -205,3 +205,17 @@ def test_diary_pages_read_in_a_bounded_number_of_queries(
     with django_assert_max_num_queries(12):
         page = client.get(reverse("practice:reflections", args=[cast.community.slug]))
     assert page.content.decode().count('class="card entry"') == 6
+
+
+def test_the_form_offers_only_plans_of_the_author_s_communities(cast, client, make_cast):
+    own = plan_version(cast.community, cast.steward, title="Observation cycle")
+    other = make_cast()
+    plan_version(other.community, other.steward, title="Secret plan elsewhere")
+    client.force_login(cast.member)
+    page = client.get(reverse("practice:entry_new")).content.decode()
+    assert "Observation cycle" in page and "Secret plan elsewhere" not in page
+    response = client.post(reverse("practice:entry_new"), {
+        "model": "free", "written_on": "2026-03-01", "visibility": "private",
+        "part_text": "a", "plan_version": PlanVersion.objects.exclude(pk=own.pk).get().pk})
+    assert response.status_code == 400
+    assert not JournalEntry.objects.exists()

@@ -130,6 +130,14 @@ def main_pages() -> list[Page]:
         ("log in", "accounts:login", [], "anonymous"),
         ("session plans", "practice:plans", [slug], "member"),
     ]
+    from praxis.library.models import Resource
+
+    resource = (Resource.objects.filter(community__slug=slug, seeded_topics__isnull=False)
+                .order_by("pk").first())
+    pages += [("library", "library:home", [slug], "member"),
+              ("add a resource", "library:add", [slug], "member")]
+    if resource is not None:
+        pages += [("resource page", "library:resource", [slug, resource.pk], "member")]
     if plan is not None:
         pages += [("session plan", "practice:plan", [slug, plan.pk], "member"),
                   ("plan versions compared", "practice:compare", [slug, plan.pk], "member")]

@@ -9,6 +9,7 @@ from praxis.accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
 from praxis.communities import services
 from praxis.communities.models import Community, JoinRequest, Membership
 from praxis.communities.tests.factories import CohortFactory, MembershipFactory
+from praxis.library.services import add_link, record_read
 from praxis.practice.services.plans import post_version, share_plan
 from praxis.practice.tests.plan_factories import draft as plan_draft
 
@@ -105,6 +106,12 @@ def test_main_pages_have_no_serious_accessibility_violations(
     post_version(plan=plan, draft=plan_draft(title="Feedback that trainees use"),
                  change_note="Shorter input")
     plans = f"/c/{slug}/plans/"
+    # The library (issue 18): a resource with its citation, tags and a reading.
+    resource = add_link(community=community.community, added_by=community.steward,
+                        title="Reflective practice", url="https://example.org/r",
+                        details={"authors": "Farrell, Thomas S. C.", "year": 2016},
+                        tags=["reflection"])
+    record_read(resource=resource, reader=community.member)
     steward = new_context(javascript=True).new_page()
     log_in(steward, community.steward.email, DEFAULT_PASSWORD)
     steward_pages = {
@@ -127,6 +134,9 @@ def test_main_pages_have_no_serious_accessibility_violations(
         "diary-entry-new": "/diary/new/?model=gibbs",
         "reflections": f"/c/{slug}/reflections/",
         "critical-friends": f"/c/{slug}/friends/",
+        "library": f"/c/{slug}/library/", "library-add": f"/c/{slug}/library/add/",
+        "library-resource": resource.get_absolute_url(),
+        "library-tag": f"/c/{slug}/library/tags/reflection/",
     }
     problems += visit_all(steward, "en", steward_pages, screenshot)
 
@@ -135,7 +145,7 @@ def test_main_pages_have_no_serious_accessibility_violations(
         key: steward_pages[key]
         for key in ("home", "profile", "community-home", "members", "invitations",
                     "join-requests", "member-edit", "plans", "plan", "plan-compare",
-                    "diary-entry-new", "critical-friends")
+                    "diary-entry-new", "critical-friends", "library", "library-resource")
     }, screenshot)
 
     outsider = new_context(javascript=True).new_page()

@@ -159,3 +159,27 @@ def test_each_page_asks_a_bounded_number_of_queries(cast, client, name,
                else _url(name, cast, resources[0] if name == "resource" else None))
         with django_assert_max_num_queries(12):
             assert client.get(url).status_code == 200
+
+
+def test_a_file_is_corrected_without_asking_for_a_web_address(cast, client):
+    resource = services.add_file(community=cast.community, added_by=cast.member,
+                                 upload=SimpleUploadedFile("a.pdf", PDF))
+    client.force_login(cast.facilitator)
+    response = client.post(_url("edit", cast, resource), _link_form(url=""))
+    assert response.status_code == 302
+    resource.refresh_from_db()
+    assert (resource.kind, resource.url, resource.authors) == (
+        "file", "", "Farrell, Thomas S. C.")
+
+
+def test_the_search_page_finds_a_resource_by_its_author_and_leads_to_its_page(cast, client):
+    resource = services.add_link(community=cast.community, added_by=cast.member,
+                                 title="Through the lens of a critical friend",
+                                 url="https://example.org/c",
+                                 details={"authors": "Costa, Arthur L.\nKallick, Bena"},
+                                 tags=["critical friends"])
+    client.force_login(cast.member)
+    url = reverse("discussions:community_search", args=[cast.community.slug])
+    for query in ("kallick", "critical friends"):
+        page = client.get(url, {"q": query, "kind": "resource"}).content.decode()
+        assert f'href="{resource.get_absolute_url()}"' in page, query

@@ -58,6 +58,7 @@ def test_a_steward_corrects_a_resource_title_but_not_its_file(cast, staff_stewar
     url = reverse("admin:library_resource_change", args=[resource.pk])
     assert client.get(url).status_code == 200
     response = client.post(url, {"title": "Loop input", "citation": "Woodward (2003)",
+                                 "work_type": "article", "licence": "link-only",
                                  "url": "https://evil.example.org"})
     assert response.status_code == 302
     resource.refresh_from_db()

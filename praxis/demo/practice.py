@@ -12,6 +12,8 @@ from django.db.models import Q
 from praxis.accounts.models import User
 from praxis.communities.models import Membership
 from praxis.demo.communities import DemoContext
+from praxis.notifications import services as notification_services
+from praxis.notifications.models import OutboundEmail
 from praxis.practice.models import (
     Feedback,
     FeedbackRequest,
@@ -266,6 +268,11 @@ def build(ctx: DemoContext) -> None:
         change_note="بخش معرفی کوتاه شد و یک جمع‌بندی گروهی اضافه شد.", answers=[shorter])
     _date(ctx, plan, {1: 18, 2: 9}, {shorter.pk: 16}, {})
 
+    # The demo shows email that went out: the requests and the news of feedback.
+    notification_services.settle(
+        OutboundEmail.objects.filter(kind=OutboundEmail.Kind.PLAN_FEEDBACK,
+                                     status=OutboundEmail.Status.QUEUED),
+        status=OutboundEmail.Status.SENT, sent_at=ctx.now, attempts=1)
     count = SessionPlan.objects.filter(community=community).count()
     ctx.summary.append(
         f"Session plans: {count} plans in {community.name}, with versions that answer "

@@ -52,6 +52,12 @@ def render_request_email(user: User, request: FeedbackRequest, *,
             "settings_url": settings_url(), "unsubscribe_url": unsubscribe,
             "can_reply_by_email": bool(reply_to), "rtl": translation.get_language_bidi(),
             "reply_marker": reply_marker(),
+            "headline": (_("Your critical friend %(name)s asks for your feedback on a session "
+                           "plan.") if is_friend else
+                         _("%(name)s asks for your feedback on a session plan."))
+            % {"name": isolate(asker)},
+            "why": _("You get this because a member of the community asked for your "
+                     "feedback."),
             "headings": (_("What works:"), _("What to change:"), _("Question:")),
         }
         subject = _("[%(community)s] Feedback asked: %(title)s (v%(number)s)") % {
@@ -78,7 +84,9 @@ def render_feedback_email(user: User, feedback: Feedback) -> RenderedEmail:
         context = {
             "user": user, "feedback": feedback, "version": version, "plan": plan,
             "community": community,
-            "giver": str(feedback.author or _("A member")),
+            "headline": _("%(name)s gave feedback on your session plan.") % {
+                "name": isolate(str(feedback.author or _("A member")))},
+            "why": _("You get this because you shared this session plan for feedback."),
             "plan_url": absolute_url(None, plan.get_absolute_url()) + f"#feedback-{feedback.pk}",
             "settings_url": settings_url(), "unsubscribe_url": unsubscribe,
             "rtl": translation.get_language_bidi(),

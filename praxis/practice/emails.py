@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from praxis.accounts.models import User
 from praxis.core.email import absolute_url, render_text
@@ -22,6 +23,12 @@ from praxis.notifications.emails import (
 )
 from praxis.notifications.tokens import UnsubscribeScope, feedback_reply_address
 from praxis.practice.models import Feedback, FeedbackRequest
+
+# The headings a request's email asks people to write their reply under; the reply intake
+# splits a reply on them (``services.plans.split_reply``).
+HEADING_TEXTS = {"works": gettext_noop("What works:"),
+                 "change": gettext_noop("What to change:"),
+                 "question": gettext_noop("Question:")}
 
 
 def _version_url(version_path: str) -> str:
@@ -58,7 +65,7 @@ def render_request_email(user: User, request: FeedbackRequest, *,
             % {"name": isolate(asker)},
             "why": _("You get this because a member of the community asked for your "
                      "feedback."),
-            "headings": (_("What works:"), _("What to change:"), _("Question:")),
+            "headings": [_(text) for text in HEADING_TEXTS.values()],
         }
         subject = _("[%(community)s] Feedback asked: %(title)s (v%(number)s)") % {
             "community": isolate(community.name), "title": isolate(version.title),

@@ -11,10 +11,11 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from praxis.accounts.models import User
@@ -23,6 +24,7 @@ from praxis.library.validators import validate_document
 from praxis.notifications.models import Mode, OutboundEmail, Subscription
 from praxis.notifications.services import owe
 from praxis.practice import emails
+from praxis.practice.emails import HEADING_TEXTS
 from praxis.practice.models import (
     Feedback,
     FeedbackRequest,
@@ -259,18 +261,25 @@ def give_feedback(*, version: PlanVersion, author: User, works: str = "", change
     return feedback
 
 
-# The headings a request's email asks people to write under, in both languages.
+# The headings a request's email asks people to write under (``emails.HEADING_TEXTS``) are
+# read in every language the site speaks, as its catalogue words them; and some Persian forms
+# people write by themselves.
 HEADINGS = {
     "works": ("what works", "چه چیزی خوب است", "چه خوب است", "نقاط قوت"),
     "change": ("what to change", "چه چیزی را تغییر دهم", "چه را تغییر دهم", "پیشنهاد تغییر"),
     "question": ("question", "a question", "پرسش", "سؤال", "سوال"),
 }
-_HEADING = re.compile(
-    r"^[ \t>*_#]*(?P<name>" + "|".join(
-        re.escape(name) for names in HEADINGS.values() for name in
-        sorted(names, key=len, reverse=True)) + r")[ \t*_]*[:\uff1a][ \t*_]*(?P<rest>.*)$",
-    re.IGNORECASE | re.MULTILINE,
-)
+_COLONS = ":\uff1a"
+
+
+def _heading_names() -> dict[str, str]:
+    """Each heading's words (lower case, without the colon) -> the feedback part it names."""
+    names = {name.lower(): part for part, found in HEADINGS.items() for name in found}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            for part, text in HEADING_TEXTS.items():
+                names.setdefault(_(text).strip().rstrip(_COLONS).strip().lower(), part)
+    return names
 
 
 def split_reply(text: str) -> dict[str, str]:
@@ -278,8 +287,13 @@ def split_reply(text: str) -> dict[str, str]:
     works:", "What to change:", "Question:" or their Persian forms); what comes before the
     first heading, or a reply without them, goes to ``comment``."""
     parts = {"works": "", "change": "", "question": "", "comment": ""}
-    by_name = {name.lower(): part for part, names in HEADINGS.items() for name in names}
-    matches = list(_HEADING.finditer(text))
+    by_name = _heading_names()
+    heading = re.compile(
+        r"^[ \t>*_#]*(?P<name>" + "|".join(
+            re.escape(name) for name in sorted(by_name, key=len, reverse=True))
+        + r")[ \t*_]*[" + _COLONS + r"][ \t*_]*(?P<rest>.*)$",
+        re.IGNORECASE | re.MULTILINE)
+    matches = list(heading.finditer(text))
     parts["comment"] = text[:matches[0].start()].strip() if matches else text.strip()
     for index, match in enumerate(matches):
         end = matches[index + 1].start() if index + 1 < len(matches) else len(text)

@@ -312,3 +312,15 @@ def test_home_shows_the_requests_asking_for_my_feedback_until_i_give_it(cast, cl
     assert "Micro-teaching 2" not in client.get(reverse("core:home")).content.decode()
     client.force_login(cast.facilitator)
     assert "Asked for your feedback" not in client.get(reverse("core:home")).content.decode()
+
+
+def test_answer_it_in_a_new_version_ticks_that_feedback(cast, client):
+    plan = services.share_plan(community=cast.community, author=cast.member, draft=draft())
+    feedback = services.give_feedback(version=plan.versions.get(), author=cast.steward,
+                                      change="Too much input")
+    client.force_login(cast.member)
+    page = client.get(plan.get_absolute_url()).content.decode()
+    link = reverse("practice:version_create", args=[cast.community.slug, plan.pk])
+    assert f"{link}?answers={feedback.pk}" in page
+    form = client.get(f"{link}?answers={feedback.pk}").content.decode()
+    assert f'value="{feedback.pk}"' in form and "checked" in form

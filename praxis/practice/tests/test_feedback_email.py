@@ -154,3 +154,12 @@ def test_someone_not_asked_or_no_longer_a_member_is_refused(cast, version):
                      "What works: late", message_id="<a3@mail.example.org>")
     assert receive(closed, channel="pipe").reason == "not_allowed"
     assert not Feedback.objects.exists()
+
+
+def test_an_old_address_gives_no_feedback(cast, version, settings):
+    request = services.ask_for_feedback(version=version, asked_by=cast.member,
+                                        audience="community", questions="")
+    old = feedback_reply_address(request.pk, cast.steward.pk, day=1)
+    outcome = receive(written(cast.steward.email, old, "What works: all"), channel="pipe")
+    assert (outcome.posted, outcome.reason) == (False, "expired_token")
+    assert not Feedback.objects.exists()

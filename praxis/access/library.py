@@ -53,10 +53,6 @@ class LibraryAccess:
         return self.reader_id is not None and resource.added_by_id == self.reader_id
 
 
-def library_access(access: CommunityAccess) -> LibraryAccess:
-    return LibraryAccess(community_access=access)
-
-
 def access_library(user: AnyUser, slug: str, *, need: LibraryNeed = "read") -> LibraryAccess:
     """A community's library for this person, or a refusal (404 / 403 as for communities)."""
     found = LibraryAccess(community_access=access_community(user, slug, need="see"))

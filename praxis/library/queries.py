@@ -64,9 +64,3 @@ def reads_by_member(community: Community, *, start: datetime,
     )
     return {row["user_id"]: row["reads"] for row in rows}
 
-
-def has_read(resource: Resource, user_id: int | None) -> bool:
-    if user_id is None:
-        return False
-    return ResourceRead.objects.filter(resource=resource, user_id=user_id).exists()
-

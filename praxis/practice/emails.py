@@ -2,6 +2,8 @@
 with the feedback) and the news of feedback given, rendered when owed in the reader's
 language and time zone."""
 
+from datetime import datetime
+
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -107,4 +109,52 @@ def render_feedback_email(user: User, feedback: Feedback) -> RenderedEmail:
                             one_line(f"{community.name} <{community.slug}.{_host()}>"))
     headers["Message-ID"] = f"<plan-feedback-{feedback.pk}@{_host()}>"
     return RenderedEmail(subject=one_line(subject), body_text=text, body_html=html,
+                         headers=headers)
+
+
+def _feedback_refusal(why: str, request: FeedbackRequest | None) -> str:
+    """Why feedback sent by email was not kept, in plain words; ``why`` is the reply
+    intake's reason."""
+    if why == "empty":
+        return _("We found no words of yours outside the quoted email, so no feedback was "
+                 "kept. Write your feedback above the quoted text, or give it on the site.")
+    if why == "gone" or request is None:
+        return _("The session plan or its request for feedback no longer exists, so your "
+                 "feedback has nowhere to go.")
+    names = {"title": isolate(request.version.title),
+             "community": isolate(request.version.plan.community.name)}
+    reasons = {
+        "expired": _("You answered a request for feedback that is too old to be answered "
+                     "by email. Give your feedback on the site instead."),
+        "closed": _("The author has closed this request for feedback on “%(title)s”.")
+        % names,
+        "too_long": _("Your email is longer than feedback by email can be. Give your "
+                      "feedback on the site, in its parts."),
+    }
+    return reasons.get(why, _("You may not give feedback on “%(title)s” in %(community)s "
+                              "now.") % names)
+
+
+def render_refused_feedback(user: User, why: str, text: str, *,
+                            request: FeedbackRequest | None, can_read: bool,
+                            received_at: datetime, in_reply_to: str = "") -> RenderedEmail:
+    """Tells a member that the feedback they sent by email was not kept, and why, with their
+    words quoted back so that nothing is lost (as ``render_refused_reply`` does for posts)."""
+    with as_reader(user):
+        url = ""
+        if can_read and request is not None:
+            version = request.version
+            url = absolute_url(None, reverse(
+                "practice:feedback",
+                args=[version.plan.community.slug, version.plan_id, version.number]))
+        context = {"user": user, "reason": _feedback_refusal(why, request), "text": text,
+                   "url": url, "received_at": received_at, "settings_url": settings_url(),
+                   "rtl": translation.get_language_bidi()}
+        subject = _("Your feedback could not be kept")
+        body_text = render_text("practice/email/feedback_refused.txt", context)
+        body_html = render_to_string("practice/email/feedback_refused.html", context)
+    headers = {"Auto-Submitted": "auto-replied"}
+    if in_reply_to:
+        headers["In-Reply-To"] = headers["References"] = f"<{one_line(in_reply_to)}>"
+    return RenderedEmail(subject=one_line(subject), body_text=body_text, body_html=body_html,
                          headers=headers)

@@ -306,8 +306,6 @@ def split_reply(text: str) -> dict[str, str]:
 def feedback_from_email(*, request: FeedbackRequest, author: User, text: str) -> Feedback:
     """Feedback given by replying to a request's email (the door has said the sender was
     asked); its text is split by the headings."""
-    limits = {"works": 4000, "change": 4000, "question": 2000, "comment": 8000}
-    parts = {part: words[:limits[part]] for part, words in split_reply(text).items()}
     return give_feedback(version=request.version, author=author, request=request,
-                         source=Feedback.Source.EMAIL, **parts)
+                         source=Feedback.Source.EMAIL, **split_reply(text))
 

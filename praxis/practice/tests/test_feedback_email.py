@@ -10,7 +10,7 @@ import pytest
 from praxis.accounts.tests.factories import UserFactory
 from praxis.communities.tests.factories import MembershipFactory
 from praxis.notifications.inbound import parse_message
-from praxis.notifications.models import InboundEmail
+from praxis.notifications.models import InboundEmail, OutboundEmail
 from praxis.notifications.tokens import (
     ForgedToken,
     feedback_reply_address,
@@ -162,4 +162,58 @@ def test_an_old_address_gives_no_feedback(cast, version, settings):
     old = feedback_reply_address(request.pk, cast.steward.pk, day=1)
     outcome = receive(written(cast.steward.email, old, "What works: all"), channel="pipe")
     assert (outcome.posted, outcome.reason) == (False, "expired_token")
+    assert not Feedback.objects.exists()
+
+
+def told(person) -> list:
+    """The emails telling ``person`` that feedback they sent was not kept."""
+    return list(OutboundEmail.objects.filter(user=person,
+                                             kind=OutboundEmail.Kind.REPLY_REFUSED))
+
+
+def test_the_member_refused_is_told_why_with_their_words(cast, version):
+    request = services.ask_for_feedback(version=version, asked_by=cast.member,
+                                        audience="chosen", questions="",
+                                        chosen=[cast.steward])
+    # Someone never asked is refused and told so.
+    raw = written(cast.facilitator.email,
+                  feedback_reply_address(request.pk, cast.facilitator.pk), "Works: x",
+                  message_id="<a4@mail.example.org>")
+    receive(raw, channel="pipe")
+    [notice] = told(cast.facilitator)
+    assert "may not give feedback" in notice.body_text
+    # Once the author closes the request, the person asked is told that, with their words.
+    services.close_request(request=request)
+    raw = written(cast.steward.email, feedback_reply_address(request.pk, cast.steward.pk),
+                  "What works: the warmer, late but heartfelt")
+    receive(raw, channel="pipe")
+    receive(raw, channel="pipe")  # delivered twice: told once
+    [notice] = told(cast.steward)
+    assert notice.subject == "Your feedback could not be kept"
+    assert "closed this request" in notice.body_text
+    assert "the warmer, late but heartfelt" in notice.body_text
+    assert f"/plans/{version.plan_id}/v1/feedback/" in notice.body_text
+    assert notice.headers["Auto-Submitted"] == "auto-replied"
+    assert not Feedback.objects.exists()
+
+
+def test_an_old_or_overlong_reply_is_told_and_a_forger_is_not(cast, version):
+    request = services.ask_for_feedback(version=version, asked_by=cast.member,
+                                        audience="community", questions="")
+    old = feedback_reply_address(request.pk, cast.steward.pk, day=1)
+    receive(written(cast.steward.email, old, "What works: all"), channel="pipe")
+    [notice] = told(cast.steward)
+    assert "too old to be answered by email" in notice.body_text
+    long_text = "What works: " + "the stages flow. " * 1200
+    receive(written(cast.facilitator.email,
+                    feedback_reply_address(request.pk, cast.facilitator.pk), long_text,
+                    message_id="<a5@mail.example.org>"), channel="pipe")
+    [notice] = told(cast.facilitator)
+    assert "longer than feedback by email can be" in notice.body_text
+    assert "the stages flow." in notice.body_text
+    # Someone writing from another address with a member's feedback address: no notice.
+    receive(written("stranger@example.net",
+                    feedback_reply_address(request.pk, cast.outsider.pk), "What works: x",
+                    message_id="<a6@mail.example.org>"), channel="pipe")
+    assert not told(cast.outsider)
     assert not Feedback.objects.exists()

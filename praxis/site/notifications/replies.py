@@ -44,8 +44,13 @@ from praxis.notifications.tokens import (
     ReplyTarget,
     find_reply_target,
 )
+from praxis.practice import emails as practice_emails
 from praxis.practice.models import Feedback, FeedbackRequest
 from praxis.practice.services.plans import PlanRuleError, feedback_from_email
+
+# Feedback by email longer than this is refused (and told, with its text): the web form
+# takes at most 18,000 characters in all.
+MAX_FEEDBACK_EMAIL_CHARS = 18_000
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +63,9 @@ class Outcome:
     post: Post | None = None
     duplicate: bool = False
     feedback: Feedback | None = None  # feedback on a session plan, for a request's address
+    # A refused reply to a feedback request's address, and the request if it still exists.
+    for_feedback: bool = False
+    request: FeedbackRequest | None = None
     # A rejection the member is told of: the verified member, why in a word for the notice
     # (the door's PostRefusal, or "gone", "expired", "empty"), the post
     # they answered if it is still there, and whether they may still read it.
@@ -126,11 +134,17 @@ def _tell_member(message: InboundMessage, raw: bytes, outcome: Outcome) -> None:
     """Owes the member an email saying their reply was not posted, with its text; in the
     transaction that records the message."""
     assert outcome.member is not None
-    rendered = emails.render_refused_reply(
-        outcome.member, outcome.notice, message.text or message.full_text, parent=outcome.parent,
-        can_read=outcome.can_read, received_at=timezone.now(),
-        in_reply_to=message.message_id[:300],
-        files=[clean_name(found.name) for found in message.files])
+    if outcome.for_feedback:
+        rendered = practice_emails.render_refused_feedback(
+            outcome.member, outcome.notice, message.text or message.full_text,
+            request=outcome.request, can_read=outcome.can_read, received_at=timezone.now(),
+            in_reply_to=message.message_id[:300])
+    else:
+        rendered = emails.render_refused_reply(
+            outcome.member, outcome.notice, message.text or message.full_text,
+            parent=outcome.parent, can_read=outcome.can_read, received_at=timezone.now(),
+            in_reply_to=message.message_id[:300],
+            files=[clean_name(found.name) for found in message.files])
     # No post: the notice must go even though the member may no longer see the post.
     services.owe(key=notice_key(outcome.member, message, raw),
                   kind=OutboundEmail.Kind.REPLY_REFUSED, user=outcome.member, post=None,
@@ -208,6 +222,8 @@ def _told_if_theirs(outcome: Outcome, message: InboundMessage, raw: bytes,
     member = _verified_member(message, raw, target)
     if not isinstance(member, User) or _already_posted(message):
         return outcome
+    if target.request_id:
+        return _feedback_refused(outcome, member, notice, _feedback_request(target.request_id))
     return _refused(outcome, member, notice, _parent(target))
 
 
@@ -262,24 +278,48 @@ def _post_reply(message: InboundMessage, raw: bytes) -> Outcome:
     return Outcome(posted=True, post=post)
 
 
+def _feedback_request(request_id: int) -> FeedbackRequest | None:
+    return (FeedbackRequest.objects
+            .select_related("version__plan__community", "version__plan__author")
+            .filter(pk=request_id).first())
+
+
+def _feedback_refused(outcome: Outcome, user: User, notice: str,
+                      request: FeedbackRequest | None) -> Outcome:
+    """A refused reply to a feedback request, to be told to the member who sent it, with
+    whether they may still read the plan (for its link)."""
+    can_read = request is not None and plan_access(
+        user, request.version.plan,
+        community_access(user, request.version.plan.community)).can_read
+    return replace(outcome, member=user, notice=notice, for_feedback=True, request=request,
+                   can_read=can_read)
+
+
 def _give_feedback(message: InboundMessage, target: ReplyTarget, user: User) -> Outcome:
     """A reply to a feedback request's email becomes feedback on the version it asked about,
-    if the door says its sender was asked and may give feedback; else it is rejected (and
-    logged, not told: the member answers on the site)."""
-    request = (FeedbackRequest.objects
-               .select_related("version__plan__community", "version__plan__author")
-               .filter(pk=target.request_id).first())
+    if the door says its sender was asked and may give feedback; else it is rejected and the
+    member is told why, with their words."""
+    request = _feedback_request(target.request_id)
     if request is None:
-        return _reject("gone", "the feedback request no longer exists")
+        return _feedback_refused(_reject("gone", "the feedback request no longer exists"),
+                                 user, "gone", None)
     plan = request.version.plan
     access = plan_access(user, plan, community_access(user, plan.community))
-    if request.closed_at is not None or not may_answer_request(access, request, user.pk):
-        return _reject("not_allowed",
-                       f"{user.email} may not give feedback on request {request.pk} now")
+    if request.closed_at is not None:
+        return _feedback_refused(_reject("not_allowed", f"request {request.pk} is closed"),
+                                 user, "closed", request)
+    if not may_answer_request(access, request, user.pk):
+        return _feedback_refused(
+            _reject("not_allowed",
+                    f"{user.email} may not give feedback on request {request.pk} now"),
+            user, "not_allowed", request)
+    if len(message.text) > MAX_FEEDBACK_EMAIL_CHARS:
+        return _feedback_refused(_reject("too_long", f"{len(message.text)} characters"),
+                                 user, "too_long", request)
     try:
         feedback = feedback_from_email(request=request, author=user, text=message.text)
     except PlanRuleError as error:
-        return _reject("empty", str(error))
+        return _feedback_refused(_reject("empty", str(error)), user, "empty", request)
     # ``member``: whose message it was, for its record; no notice.
     return Outcome(posted=True, feedback=feedback, member=user)
 

@@ -137,7 +137,7 @@ def _requests(user: User, absolute: Absolute) -> Iterator[Row]:
 REQUESTS = Section(
     key="feedback_requests", order=63,
     title=_("Feedback you asked for"),
-    fields=(PLAN, URL, COMMUNITY, Field("audience", _("asked")),
+    fields=(PLAN, URL, COMMUNITY, Field("audience", _("who was asked")),
             Field("questions", _("focus questions"), "long"), Field("asked", _("people asked")),
             Field("created_at", _("asked on"), "when"), Field("closed_at", _("closed"), "when")),
     rows=_requests,

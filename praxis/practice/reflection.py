@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from praxis.practice.models.diary import ReflectionModel
 
@@ -32,7 +33,8 @@ PROMPTS: dict[str, tuple[Prompt, ...]] = {
         Prompt("now_what", _("Now what?"), _("What will you do next time?")),
     ),
     ReflectionModel.GIBBS: (
-        Prompt("description", _("Description"), _("What happened?")),
+        Prompt("description", pgettext_lazy("the first stage of Gibbs' cycle", "Description"),
+               _("What happened?")),
         Prompt("feelings", _("Feelings"), _("What were you thinking and feeling?")),
         Prompt("evaluation", _("Evaluation"), _("What was good and bad about it?")),
         Prompt("analysis", _("Analysis"), _("What sense can you make of it?")),

@@ -13,6 +13,7 @@ LOCALE = Path(__file__).resolve().parents[2] / "locale" / "fa" / "LC_MESSAGES"
 @dataclass
 class Entry:
     msgid: str = ""
+    context: str | None = None  # msgctxt, for a word that means two things
     translations: dict[str, str] = field(default_factory=dict)
     fuzzy: bool = False
 
@@ -28,6 +29,9 @@ def _po_entries() -> list[Entry]:
             entry, target = Entry(), ""
         elif line.startswith("#,") and "fuzzy" in line:
             entry.fuzzy = True
+        elif line.startswith("msgctxt "):
+            target = ""
+            entry.context = ast.literal_eval(line[8:])
         elif line.startswith("msgid "):
             target = "msgid"
             entry.msgid = ast.literal_eval(line[6:])
@@ -56,7 +60,8 @@ def test_the_compiled_catalogue_matches_the_source():
         catalogue = gettext.GNUTranslations(compiled)
     stale = [entry.msgid for entry in _po_entries()
              if "msgstr" in entry.translations
-             and catalogue.gettext(entry.msgid) != entry.translations["msgstr"]]
+             and (catalogue.pgettext(entry.context, entry.msgid) if entry.context is not None
+                  else catalogue.gettext(entry.msgid)) != entry.translations["msgstr"]]
     assert stale == []
 
 

@@ -29,10 +29,11 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from bench import community_pages, page_weight, peer, thread_page
+    from bench import community_pages, page_weight, peer, practice_pages, thread_page
 
     benches = {"community_pages": community_pages.run, "thread_page": thread_page.run,
-               "page_weight": page_weight.run, "peer": peer.run}
+               "page_weight": page_weight.run, "peer": peer.run,
+               "practice_pages": practice_pages.run}
     # Not by default: `make bench-peer` installs the peer forum into its own venv.
     optional = {"peer"}
     # `python -m bench thread_page` runs only the benchmarks named.

@@ -49,9 +49,11 @@ class PlanPage:
 
     @property
     def unanswered(self) -> list[Feedback]:
-        """Feedback not yet acted upon, for the author's next version."""
+        """Feedback no version answers yet, for the author's next version to name: whether
+        the author marked it acted upon or not (a mark is their note; a version naming it is
+        the evidence that it led to a change)."""
         return [item for group in self.feedback for item in group.feedback
-                if item.acted_on_at is None]
+                if not item.answered_in.all()]
 
 
 def _feedback_of(plan: SessionPlan) -> QuerySet[Feedback]:

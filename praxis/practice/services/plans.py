@@ -163,7 +163,11 @@ def post_version(*, plan: SessionPlan, draft: PlanDraft, change_note: str,
 
 @transaction.atomic
 def mark_acted_upon(*, feedback: Feedback, acted: bool = True) -> Feedback:
-    """The author says they acted on a piece of feedback (or takes it back)."""
+    """The author says they acted on a piece of feedback (or takes it back, unless a version
+    answers it)."""
+    if not acted and feedback.answered_in.exists():
+        raise PlanRuleError(_("A version of the plan answers this feedback: it stays acted "
+                              "upon."))
     feedback.acted_on_at = timezone.now() if acted else None
     feedback.save(update_fields=["acted_on_at"])
     return feedback

@@ -9,6 +9,7 @@ from praxis.discussions.tests import samples
 from praxis.notifications.models import Mode, OutboundEmail, Subscription
 from praxis.practice import diff
 from praxis.practice.models import Feedback, FeedbackRequest, Friendship, PlanVersion
+from praxis.practice.queries import plans as queries
 from praxis.practice.services import plans as services
 from praxis.practice.tests.plan_factories import STAGES, draft, share
 
@@ -72,6 +73,24 @@ def test_a_new_version_answers_feedback_and_marks_it_acted_upon(cast):
     assert list(feedback.answered_in.all()) == [v2]
     plan.refresh_from_db()
     assert plan.title == "Feedback that trainees use"
+
+
+def test_feedback_marked_acted_upon_can_still_be_named_by_the_next_version(cast):
+    plan = share(cast.community, cast.member)
+    feedback = services.give_feedback(version=plan.versions.get(), author=cast.facilitator,
+                                      change="Cut the video to one clip.")
+    services.mark_acted_upon(feedback=feedback)
+    page = queries.plan_page(plan)
+    assert page.unanswered == [feedback]  # a mark is a note; the version is the evidence
+    v2 = services.post_version(plan=plan, draft=draft(), change_note="One clip",
+                               answers=[feedback])
+    assert list(feedback.answered_in.all()) == [v2]
+    assert queries.plan_page(plan).unanswered == []
+    # Once a version answers it, it cannot be unmarked.
+    with pytest.raises(services.PlanRuleError):
+        services.mark_acted_upon(feedback=feedback, acted=False)
+    feedback.refresh_from_db()
+    assert feedback.acted_on_at is not None
 
 
 def test_a_version_cannot_answer_another_plans_feedback(cast):

@@ -229,9 +229,13 @@ def feedback_acted(request: HttpRequest, access: PlanAccess, feedback_id: int) -
     if feedback is None:
         raise Http404
     acted = request.POST.get("acted") != "no"
-    services.mark_acted_upon(feedback=feedback, acted=acted)
-    messages.success(request, _("Marked as acted upon.") if acted
-                     else _("No longer marked as acted upon."))
+    try:
+        services.mark_acted_upon(feedback=feedback, acted=acted)
+    except services.PlanRuleError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Marked as acted upon.") if acted
+                         else _("No longer marked as acted upon."))
     return redirect(f"{access.plan.get_absolute_url()}#feedback-{feedback.pk}")
 
 

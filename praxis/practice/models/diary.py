@@ -4,8 +4,11 @@ A private entry is its author's alone: no steward, facilitator, site admin or re
 it, anywhere (the door in ``praxis.access.diary`` is the one place that says who may read an
 entry)."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.db.models.deletion import Collector
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -62,6 +65,15 @@ class ReflectionModel(models.TextChoices):
     KOLB = "kolb", _("Kolb's learning cycle")
 
 
+def keep_entries_private(collector: Collector, field: models.Field, sub_objs: Any,
+                         using: str) -> None:
+    """A community that is deleted takes nothing from its members' diaries: their entries
+    stay, private (a shared entry needs a community; visibility is set first for that)."""
+    collector.add_field_update(JournalEntry._meta.get_field("visibility"),
+                               JournalEntry.Visibility.PRIVATE, sub_objs)
+    collector.add_field_update(field, None, sub_objs)
+
+
 class JournalEntry(models.Model):
     """One reflection on a training session, private unless its author shares it."""
 
@@ -74,7 +86,7 @@ class JournalEntry(models.Model):
                                related_name="journal_entries")
     # The community an entry is shared in (friends are friends in a community); may be
     # empty for a private entry.
-    community = models.ForeignKey("communities.Community", on_delete=models.CASCADE,
+    community = models.ForeignKey("communities.Community", on_delete=keep_entries_private,
                                   null=True, blank=True, related_name="journal_entries")
     written_on = models.DateField(_("date"), default=timezone.localdate)
     title = models.CharField(_("title"), max_length=200, blank=True)

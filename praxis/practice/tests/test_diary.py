@@ -219,3 +219,12 @@ def test_the_form_offers_only_plans_of_the_author_s_communities(cast, client, ma
         "part_text": "a", "plan_version": PlanVersion.objects.exclude(pk=own.pk).get().pk})
     assert response.status_code == 400
     assert not JournalEntry.objects.exists()
+
+
+def test_a_deleted_community_leaves_its_members_diaries_whole_and_private(cast):
+    entries = [write(cast.member, visibility=visibility, community=cast.community)
+               for visibility in (PRIVATE, FRIENDS, COMMUNITY)]
+    cast.community.delete()
+    kept = JournalEntry.objects.filter(pk__in=[entry.pk for entry in entries])
+    assert kept.count() == 3
+    assert set(kept.values_list("visibility", "community")) == {(PRIVATE, None)}

@@ -4,6 +4,7 @@ rules are the services' (``services.diary``)."""
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from praxis.accounts.models import User
@@ -30,11 +31,14 @@ class InviteFriendForm(forms.Form):
         help_text=_("Why you would like to review each other's plans."),
     )
 
-    def __init__(self, *args: Any, candidates: list[User], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, candidates: list[User], invitable: QuerySet[User],
+                 **kwargs: Any) -> None:
+        """``candidates``: the members the list shows; ``invitable``: all whom the form
+        accepts (a member found by name need not be among the first shown)."""
         super().__init__(*args, **kwargs)
         field = self.fields["invitee"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = User.objects.filter(pk__in=[person.pk for person in candidates])
+        field.queryset = invitable
         # The choices come from the list already read: no query to draw them.
         field.choices = [("", field.empty_label), *((person.pk, str(person))
                                                     for person in candidates)]

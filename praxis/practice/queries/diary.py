@@ -23,6 +23,8 @@ class FriendsBoard:
     incoming: list[Friendship]
     outgoing: list[Friendship]
     candidates: list[User]
+    # More members could be invited than the list shows: the page offers to find them by name.
+    more_candidates: bool = False
 
 
 def _live(user_id: int) -> QuerySet[Friendship]:
@@ -31,26 +33,39 @@ def _live(user_id: int) -> QuerySet[Friendship]:
         status__in=[Friendship.Status.INVITED, Friendship.Status.ACCEPTED])
 
 
-def friends_board(user: User, community: Community) -> FriendsBoard:
+def invitable_members(user: User, community: Community) -> QuerySet[User]:
+    """Whom a member may choose to invite: the community's other active members (the
+    service refuses those invited or befriended already)."""
+    return (User.objects.filter(memberships__community=community, is_active=True)
+            .exclude(pk=user.pk))
+
+
+def friends_board(user: User, community: Community, search: str = "") -> FriendsBoard:
+    """``search``: part of a name, to find one member among more than the list shows."""
     live = list(_live(user.pk).filter(community=community)
                 .select_related("inviter", "invitee").order_by("-created_at", "-pk"))
     taken = {user.pk} | {f.other(user.pk) for f in live}
-    candidates = list(
-        User.objects.filter(memberships__community=community, is_active=True)
-        .exclude(pk__in=taken).only("id", "display_name", "email")
-        .order_by("display_name", "pk")[:CANDIDATES_SHOWN])
+    found = invitable_members(user, community).exclude(pk__in=taken)
+    if search:
+        found = found.filter(display_name__icontains=search)
+    candidates = list(found.only("id", "display_name", "email")
+                      .order_by("display_name", "pk")[:CANDIDATES_SHOWN + 1])
     accepted = Friendship.Status.ACCEPTED
     return FriendsBoard(
         friends=[f for f in live if f.status == accepted],
         incoming=[f for f in live if f.status != accepted and f.invitee_id == user.pk],
         outgoing=[f for f in live if f.status != accepted and f.inviter_id == user.pk],
-        candidates=candidates,
+        candidates=candidates[:CANDIDATES_SHOWN],
+        more_candidates=len(candidates) > CANDIDATES_SHOWN,
     )
 
 
 def pending_invitations(user: User) -> list[Friendship]:
-    """Invitations waiting for this person's answer, in every community (the home page)."""
-    return list(Friendship.objects.filter(invitee=user, status=Friendship.Status.INVITED)
+    """Invitations waiting for this person's answer, in every community they still belong
+    to (the home page)."""
+    communities = Membership.objects.filter(user=user).values("community_id")
+    return list(Friendship.objects.filter(invitee=user, status=Friendship.Status.INVITED,
+                                          community_id__in=communities)
                 .select_related("inviter", "community").order_by("-created_at", "-pk")[:20])
 
 

@@ -142,11 +142,12 @@ def asked_of(user: User, limit: int = 5) -> list[FeedbackRequest]:
     member of) that they have not answered yet, newest first: for their home page."""
     if not user.is_authenticated:
         return []
+    # Only in communities they still belong to: one they left keeps its plans to itself.
     communities = Membership.objects.filter(user=user).values("community_id")
-    asking = (Q(asked=user) | Q(audience=FeedbackRequest.Audience.COMMUNITY,
-                                version__plan__community_id__in=communities))
+    asking = Q(asked=user) | Q(audience=FeedbackRequest.Audience.COMMUNITY)
     requests = list(
-        FeedbackRequest.objects.filter(asking, closed_at__isnull=True)
+        FeedbackRequest.objects.filter(asking, closed_at__isnull=True,
+                                       version__plan__community_id__in=communities)
         .exclude(asked_by=user).exclude(version__feedback__author=user)
         .select_related("version__plan__community", "asked_by")
         .order_by("-created_at").distinct()[:limit])

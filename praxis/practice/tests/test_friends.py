@@ -202,3 +202,39 @@ def test_the_home_page_shows_invitations_and_friends_new_versions(
     assert f"/c/{other.community.slug}/friends/" in page
     services.end_friendship(friendship=friendship, actor=cast.member)
     assert "Jigsaw reading" not in client.get(reverse("core:home")).content.decode()
+
+
+def test_a_member_beyond_the_shown_list_is_found_by_name_and_invited(cast, client,
+                                                                      monkeypatch):
+    from praxis.practice.queries import diary as diary_queries
+
+    monkeypatch.setattr(diary_queries, "CANDIDATES_SHOWN", 2)
+    last = MembershipFactory(community=cast.community, user__display_name="Zahra Yazdani").user
+    slug = cast.community.slug
+    client.force_login(cast.member)
+    page = client.get(reverse("practice:friends", args=[slug])).content.decode()
+    assert "Zahra Yazdani" not in page and 'name="q"' in page  # not listed, but findable
+    found = client.get(reverse("practice:friends", args=[slug]), {"q": "yazd"})
+    assert "Zahra Yazdani" in found.content.decode()
+    response = client.post(reverse("practice:friend_invite", args=[slug]), {"invitee": last.pk})
+    assert response.status_code == 302
+    assert Friendship.objects.get().invitee == last
+
+
+def test_the_home_page_forgets_a_community_its_member_has_left(cast, client):
+    from praxis.communities.services import remove_member
+    from praxis.practice.services import plans as plan_services
+    from praxis.practice.tests.plan_factories import share
+
+    plan = share(cast.community, cast.facilitator, title="Jigsaw reading")
+    plan_services.ask_for_feedback(version=plan.versions.get(), asked_by=cast.facilitator,
+                                   audience="chosen", questions="", chosen=[cast.member])
+    services.invite_friend(community=cast.community, inviter=cast.steward,
+                           invitee=cast.member)
+    client.force_login(cast.member)
+    home = client.get(reverse("core:home")).content.decode()
+    assert "Jigsaw reading" in home and cast.steward.display_name in home
+    remove_member(membership=cast.member.memberships.get(community=cast.community),
+                  actor=cast.member)
+    home = client.get(reverse("core:home")).content.decode()
+    assert "Jigsaw reading" not in home and cast.steward.display_name not in home

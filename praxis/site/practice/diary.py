@@ -269,10 +269,13 @@ def reflections(request: AuthenticatedHttpRequest, access: CommunityAccess) -> H
 
 def _friends_page(request: AuthenticatedHttpRequest, access: CommunityAccess,
                   form: InviteFriendForm | None = None, status: int = 200) -> HttpResponse:
-    board = queries.friends_board(request.user, access.community)
-    form = form or InviteFriendForm(candidates=board.candidates)
+    search = request.GET.get("q", "").strip()[:100]
+    board = queries.friends_board(request.user, access.community, search)
+    form = form or InviteFriendForm(
+        candidates=board.candidates,
+        invitable=queries.invitable_members(request.user, access.community))
     return render(request, "practice/friends_list.html", _community_context(
-        access, "friends", board=board, form=form), status=status)
+        access, "friends", board=board, form=form, search=search), status=status)
 
 
 @require_GET
@@ -285,7 +288,8 @@ def friends(request: AuthenticatedHttpRequest, access: CommunityAccess) -> HttpR
 @members_view
 def friend_invite(request: AuthenticatedHttpRequest, access: CommunityAccess) -> HttpResponse:
     board = queries.friends_board(request.user, access.community)
-    form = InviteFriendForm(request.POST, candidates=board.candidates)
+    form = InviteFriendForm(request.POST, candidates=board.candidates,
+                            invitable=queries.invitable_members(request.user, access.community))
     if form.is_valid():
         try:
             services.invite_friend(community=access.community, inviter=request.user,

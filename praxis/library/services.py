@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +19,7 @@ from django.utils.text import slugify
 
 from praxis.accounts.models import User
 from praxis.communities.models import Community
+from praxis.library import queries
 from praxis.library.models import Resource, ResourceRead, Tag
 from praxis.library.validators import validate_document
 
@@ -143,8 +145,12 @@ def record_read(*, resource: Resource, reader: User) -> None:
     """Notes that a member opened a resource today: once a day per member and resource
     (opening it again the same day changes nothing, whatever the race)."""
     now = timezone.now()
+    day = timezone.localdate(now)
+    if ResourceRead.objects.filter(resource=resource, user=reader, day=day).exists():
+        return
     ResourceRead.objects.bulk_create(
-        [ResourceRead(resource=resource, user=reader, day=timezone.localdate(now),
-                      opened_at=now)],
+        [ResourceRead(resource=resource, user=reader, day=day, opened_at=now)],
         ignore_conflicts=True,
     )
+    # A new reader may change the month's most read list: it is counted afresh.
+    cache.delete(queries.most_read_key(resource.community))

@@ -156,3 +156,22 @@ def test_most_read_counts_different_members_in_the_past_month(cast):
     start = timezone.now() - timedelta(days=60)
     assert queries.reads_by_member(cast.community, start=start, end=timezone.now()) == {
         cast.member.pk: 3, cast.facilitator.pk: 1, cast.steward.pk: 1}
+
+
+def test_the_month_s_most_read_is_counted_once_until_a_new_reader_comes(
+        cast, django_assert_num_queries):
+    from praxis.library import queries
+
+    first, second = (
+        services.add_link(community=cast.community, added_by=cast.steward, title=title,
+                          url="https://example.org") for title in ("First", "Second"))
+    services.record_read(resource=first, reader=cast.member)
+    assert [r.title for r in queries.most_read(cast.community)] == ["First"]
+    with django_assert_num_queries(1):  # the resources listed; the count is kept
+        assert [r.readers for r in queries.most_read(cast.community)] == [1]
+    services.record_read(resource=second, reader=cast.member)
+    services.record_read(resource=second, reader=cast.facilitator)
+    assert [(r.title, r.readers) for r in queries.most_read(cast.community)] == [
+        ("Second", 2), ("First", 1)]
+    services.delete_resource(resource=second)
+    assert [r.title for r in queries.most_read(cast.community)] == ["First"]

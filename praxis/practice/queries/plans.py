@@ -1,6 +1,7 @@
 """Reading session plans for the pages: each function a constant number of queries, whatever
 the number of plans, versions, stages and feedback."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -12,11 +13,27 @@ from praxis.topics.models import Topic
 
 
 def community_plans(community: Community) -> QuerySet[SessionPlan]:
-    """A community's plans, newest version first, with their counts (one query a page)."""
+    """A community's plans, newest version first (its index serves a page of them); a page's
+    counts come from ``with_counts``."""
     return (SessionPlan.objects.filter(community=community).select_related("author")
-            .annotate(version_count=Count("versions", distinct=True),
-                      feedback_count=Count("versions__feedback", distinct=True))
             .order_by("-updated_at", "-pk"))
+
+
+def with_counts(plans: Iterable[SessionPlan]) -> list[SessionPlan]:
+    """One page of plans with ``version_count`` and ``feedback_count``: two grouped queries
+    over that page's plans only, so a list of thousands of plans costs what a list of ten
+    does."""
+    plans = list(plans)
+    ids = [plan.pk for plan in plans]
+    versions = dict(PlanVersion.objects.filter(plan_id__in=ids).values("plan_id")
+                    .annotate(n=Count("pk")).values_list("plan_id", "n"))
+    feedback = dict(Feedback.objects.filter(version__plan_id__in=ids)
+                    .values("version__plan_id").annotate(n=Count("pk"))
+                    .values_list("version__plan_id", "n"))
+    for plan in plans:
+        plan.version_count = versions.get(plan.pk, 0)  # type: ignore[attr-defined]
+        plan.feedback_count = feedback.get(plan.pk, 0)  # type: ignore[attr-defined]
+    return plans
 
 
 def topic_plans(topic: Topic, limit: int = 20) -> list[SessionPlan]:

@@ -79,7 +79,8 @@ def _version(access: PlanAccess, number: int) -> PlanVersion:
 def plan_list(request: HttpRequest, access: CommunityAccess) -> HttpResponse:
     page = Paginator(queries.community_plans(access.community),
                      PLANS_PER_PAGE).get_page(request.GET.get("page"))
-    for plan in page:
+    page.object_list = queries.with_counts(page.object_list)
+    for plan in page.object_list:
         plan.community = access.community
     return render(request, "practice/plan_list.html", {
         "access": access, "community": access.community, "tab": "plans", "page": page,

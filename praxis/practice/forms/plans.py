@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
@@ -195,10 +196,12 @@ class FeedbackRequestForm(forms.Form):
     )
 
     def __init__(self, *args: Any, people: Sequence[User], friends: set[int],
-                 **kwargs: Any) -> None:
+                 askable: QuerySet[User], **kwargs: Any) -> None:
+        """``people``: the members listed; ``askable``: all whom the form accepts (a member
+        found by name need not be among those listed first)."""
         super().__init__(*args, **kwargs)
         field: Any = self.fields["chosen"]
-        field.queryset = User.objects.filter(pk__in=[person.pk for person in people])
+        field.queryset = askable
         order = {person.pk: index for index, person in enumerate(people)}
         # The choices in the given order (friends first), each friend marked so.
         field.choices = [

@@ -147,11 +147,29 @@ def plan_feedback(plan: SessionPlan, feedback_id: int) -> Feedback | None:
             .select_related("version").first())
 
 
-def askable_members(community: Community, user: User, friends: set[int]) -> list[User]:
-    """The members an author may ask by name: critical friends first, then by name."""
-    people = list(User.objects.filter(memberships__community=community, is_active=True)
-                  .exclude(pk=user.pk).order_by("display_name", "pk"))
-    return sorted(people, key=lambda person: person.pk not in friends)
+ASKABLE_SHOWN = 200
+
+
+def askable(community: Community, user: User) -> QuerySet[User]:
+    """Whom an author may ask by name: the community's other active members."""
+    return (User.objects.filter(memberships__community=community, is_active=True)
+            .exclude(pk=user.pk))
+
+
+def askable_members(community: Community, user: User, friends: set[int],
+                    search: str = "") -> tuple[list[User], bool]:
+    """The members the request form lists: critical friends first, then by name, at most
+    ``ASKABLE_SHOWN`` (``search``, part of a name, finds the others); and whether there are
+    more than it lists."""
+    found = askable(community, user)
+    if search:
+        found = found.filter(display_name__icontains=search)
+    people = list(found.exclude(pk__in=friends).order_by("display_name", "pk")
+                  [:ASKABLE_SHOWN + 1])
+    more = len(people) > ASKABLE_SHOWN
+    friends_listed = list(askable(community, user).filter(pk__in=friends)
+                          .order_by("display_name", "pk")) if friends and not search else []
+    return friends_listed + people[:ASKABLE_SHOWN], more
 
 
 def asked_of(user: User, limit: int = 5) -> list[FeedbackRequest]:

@@ -324,3 +324,21 @@ def test_answer_it_in_a_new_version_ticks_that_feedback(cast, client):
     assert f"{link}?answers={feedback.pk}" in page
     form = client.get(f"{link}?answers={feedback.pk}").content.decode()
     assert f'value="{feedback.pk}"' in form and "checked" in form
+
+
+def test_a_member_beyond_the_listed_ones_is_found_by_name_and_asked(cast, client,
+                                                                    monkeypatch):
+    from praxis.communities.tests.factories import MembershipFactory as Member
+    from praxis.practice.queries import plans as plan_queries
+
+    monkeypatch.setattr(plan_queries, "ASKABLE_SHOWN", 2)
+    last = Member(community=cast.community, user__display_name="Zahra Yazdani").user
+    plan = services.share_plan(community=cast.community, author=cast.member, draft=draft())
+    url = reverse("practice:request_create", args=[cast.community.slug, plan.pk, 1])
+    client.force_login(cast.member)
+    page = client.get(url).content.decode()
+    assert "Zahra Yazdani" not in page and 'name="q"' in page
+    assert "Zahra Yazdani" in client.get(url, {"q": "yazd"}).content.decode()
+    response = client.post(url, {"audience": "chosen", "questions": "", "chosen": [last.pk]})
+    assert response.status_code == 302
+    assert list(plan.versions.get().feedback_requests.get().asked.all()) == [last]

@@ -248,9 +248,11 @@ def request_create(request: AuthenticatedHttpRequest, access: PlanAccess,
                    number: int) -> HttpResponse:
     version = _version(access, number)
     friends = friend_ids(request.user.pk, access.community)
-    people = queries.askable_members(access.community, request.user, friends)
-    initial = {"audience": "friends"} if friends else {}
+    search = request.GET.get("q", "").strip()[:100]
+    people, more = queries.askable_members(access.community, request.user, friends, search)
+    initial = {"audience": "chosen" if search else "friends" if friends else "community"}
     form = FeedbackRequestForm(request.POST or None, people=people, friends=friends,
+                               askable=queries.askable(access.community, request.user),
                                initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -264,7 +266,7 @@ def request_create(request: AuthenticatedHttpRequest, access: PlanAccess,
             messages.success(request, _("Your request for feedback is sent."))
             return redirect(access.plan)
     return render(request, "practice/feedback_request_form.html", _context(
-        access, version=version, form=form,
+        access, version=version, form=form, search=search, more_members=more,
     ), status=400 if request.method == "POST" else 200)
 
 

@@ -1,14 +1,19 @@
 """What the library keeps about a person: the resources they added and their reading log
 (``core.personal_data``), and what goes of it when they erase their account
-(``accounts.hooks.account_erased``). Registered in ``LibraryConfig.ready``."""
+(``accounts.hooks.account_erased``): the reading log always; the files they uploaded if
+they chose to remove their posts, as a removed post's attached files go. Registered in
+``LibraryConfig.ready``."""
 
 from collections.abc import Iterator
 
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
 from praxis.accounts.hooks import Erasure
 from praxis.accounts.models import User
+from praxis.communities.models import Community
 from praxis.core.personal_data import Absolute, Field, Row, Section
+from praxis.library import queries, services
 from praxis.library.models import Resource, ResourceRead
 
 
@@ -39,8 +44,9 @@ ADDED = Section(
     ),
     rows=_added,
     purpose=_("To share something to read with a community, and say who shared it."),
-    retention=_("Until you or the community's facilitators remove it; when you erase your "
-                "account it stays, added by a \"Former member\"."),
+    retention=_("Until you or the community's facilitators remove it. When you erase your "
+                "account a link stays, added by a \"Former member\"; a file you uploaded "
+                "stays so too, or goes if you choose to remove your posts."),
     seen_by=_("Whoever may read the community."),
 )
 
@@ -74,5 +80,17 @@ SECTIONS = (ADDED, READS)
 
 def forget_erased_member(erasure: Erasure) -> None:
     """Registered on ``accounts.hooks.account_erased``: the person's reading log goes. What
-    they added stays for the community, added by their anonymous account (decision 35)."""
-    ResourceRead.objects.filter(user=erasure.user).delete()
+    they added stays for the community, added by their anonymous account (decision 35),
+    except, if they chose to remove their posts, the files they uploaded: those go with
+    their resources (and the stored files once the erasure is committed), as a removed
+    post's attachments do. A link names someone else's work and stays."""
+    reads = ResourceRead.objects.filter(user=erasure.user)
+    communities = list(Community.objects.filter(
+        pk__in=reads.values("resource__community_id").distinct()).only("pk", "created_at"))
+    reads.delete()
+    # Their readings no longer count in the month's most read lists.
+    cache.delete_many([queries.most_read_key(community) for community in communities])
+    if not erasure.keep_posts:
+        uploads = Resource.objects.filter(added_by=erasure.user, kind=Resource.Kind.FILE)
+        for resource in list(uploads.order_by("pk")):
+            services.delete_resource(resource=resource)

@@ -1,27 +1,35 @@
 """What practice keeps about a person: the session plans they shared and their versions, the
 feedback they gave and asked for, their critical friendships and their reflection diary
 (``core.personal_data``); and what becomes of it when they erase their account
-(``accounts.hooks.account_erased``): the diary and the friendships go, the plans and the
-feedback stay, shown as by a former member (decision 35). Registered in
-``PracticeConfig.ready``.
+(``accounts.hooks.account_erased``): the diary and the friendships go; the plans and the
+feedback stay, shown as by a former member, or go, as the person chose for their posts
+(decision 35, ``remove_plans_and_feedback_of``). Registered in ``PracticeConfig.ready``.
 
 The diary section holds every entry of the person's own, private ones included: the export
 is theirs alone. Nobody else's export names an entry of someone else (a friend's shared
 entry is not the reader's data)."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
-from django.db.models import Q
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone, translation
+from django.utils.html import escape
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from praxis.accounts.hooks import Erasure
 from praxis.accounts.models import User
 from praxis.core.personal_data import Absolute, Field, Row, Section
+from praxis.notifications.models import OutboundEmail
 from praxis.practice.models import (
     Feedback,
     FeedbackRequest,
     Friendship,
     JournalEntry,
+    PlanStage,
     PlanVersion,
     SessionPlan,
 )
@@ -50,8 +58,10 @@ PLANS = Section(
             Field("updated_at", _("last version"), "when")),
     rows=_plans,
     purpose=_("To let members learn from each other's sessions and give feedback on them."),
-    retention=_("As long as the community keeps them. When you erase your account they "
-                "stay, shown as by a former member."),
+    retention=_("As long as the community keeps them. When you erase your account you "
+                "choose, as for your posts: they stay, shown as by a former member, or they "
+                "go (a plan others gave feedback on keeps its titles, as a note that you "
+                "removed it)."),
     seen_by=_("The community's members."),
 )
 
@@ -115,8 +125,9 @@ FEEDBACK = Section(
     rows=_feedback,
     purpose=_("To help the plan's author improve their session; the next version may name "
               "it as the feedback it answers."),
-    retention=_("As long as the plan. When you erase your account it stays, shown as by a "
-                "former member."),
+    retention=_("As long as the plan. When you erase your account you choose, as for your "
+                "posts: it stays, shown as by a former member, or it goes (feedback the "
+                "author acted on stays as a note that you removed it)."),
     seen_by=_("The plan's author and the community's members."),
 )
 
@@ -216,11 +227,103 @@ DIARY = Section(
 SECTIONS = (PLANS, VERSIONS, FEEDBACK, REQUESTS, FRIENDSHIPS, DIARY)
 
 
+# ------------------------------------------------------------------------------ erasure
+
+def _in_each_language(words: Callable[[], str]) -> str:
+    """A note stored once and read by everyone, so it says it in each language the site
+    speaks, one line each (plain text: the pages show it as written)."""
+    lines: list[str] = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            line = words()
+        if line not in lines:
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def removed_plan_text() -> str:
+    """What a removed plan that others gave feedback on says in place of its aims."""
+    return _in_each_language(lambda: gettext("This session plan was removed by its author."))
+
+
+def removed_feedback_text() -> str:
+    """What removed feedback that its plan's author acted on says in place of its words."""
+    return _in_each_language(lambda: gettext("This feedback was removed by its author."))
+
+
+def _delete_files(names: list[str]) -> None:
+    storage = PlanVersion._meta.get_field("original_file").storage  # type: ignore[union-attr]
+    for name in names:
+        storage.delete(name)
+
+
+def remove_plans_and_feedback_of(user: User) -> None:
+    """Removes what a person wrote in practice, as discussions removes posts
+    (``discussions.personal_data.remove_posts_of``).
+
+    Feedback they gave goes, unless the plan's author acted on it (marked it, or a later
+    version answers it): that keeps its place, as the evidence that feedback led to a
+    change, with its words replaced by a note that its author removed it.
+
+    A plan of theirs nobody else gave feedback on goes whole (versions, stages, requests).
+    One others gave feedback on stays, as a thread others wrote in keeps its opening post:
+    its versions keep their numbers, titles, audience and length (the feedback is tied to
+    them), and lose their aims (a note instead), level, what changed, stages and original
+    file; their requests for feedback lose their questions and close.
+
+    The emails that carry their feedback or their requests go, and the stored original
+    files once the transaction is committed."""
+    given = Feedback.objects.filter(author=user)
+    acted = given.filter(Q(acted_on_at__isnull=False)
+                         | Exists(PlanVersion.objects.filter(answers=OuterRef("pk"))))
+    feedback_keys = [f"plan_feedback:{pk}" for pk in given.values_list("pk", flat=True)]
+    given.exclude(pk__in=acted.values("pk")).delete()
+    acted.update(works="", change="", question="", comment=removed_feedback_text())
+
+    plans = SessionPlan.objects.filter(author=user)
+    files = sorted(set(PlanVersion.objects.filter(plan__in=plans).exclude(original_file="")
+                       .values_list("original_file", flat=True)))
+    request_ids = list(FeedbackRequest.objects.filter(
+        Q(asked_by=user) | Q(version__plan__in=plans)).values_list("pk", flat=True))
+    others_wrote = Exists(Feedback.objects.filter(version__plan=OuterRef("pk"))
+                          .exclude(author=user))
+    plans.exclude(others_wrote).delete()
+    kept = plans.filter(others_wrote)
+    PlanStage.objects.filter(version__plan__in=kept).delete()
+    PlanVersion.objects.filter(plan__in=kept).update(
+        aims=removed_plan_text(), level="", change_note="", original_file="",
+        original_name="", content_type="", size=0)
+    FeedbackRequest.objects.filter(pk__in=request_ids).update(
+        questions="", closed_at=Coalesce("closed_at", timezone.now()))
+
+    emails = Q(key__in=feedback_keys)
+    for pk in request_ids:
+        emails |= Q(key__startswith=f"plan_request:{pk}:")
+    OutboundEmail.objects.filter(kind=OutboundEmail.Kind.PLAN_FEEDBACK).filter(emails).delete()
+    # The files go once the rows are gone for good.
+    transaction.on_commit(lambda: _delete_files(files))
+
+
+def _forget_invitation_emails(user: User) -> None:
+    """The emails that told someone of the person's invitations to be critical friends
+    carry its message; they go with the invitations (``notifications`` has already taken
+    the person's name out of those still to be sent)."""
+    invited = (Friendship.objects.filter(inviter=user).exclude(message="")
+               .values_list("invitee_id", "message"))
+    for invitee_id, message in invited.iterator(chunk_size=BATCH):
+        OutboundEmail.objects.filter(kind=OutboundEmail.Kind.NOTICE, user_id=invitee_id).filter(
+            Q(body_text__contains=message) | Q(body_html__contains=escape(message))).delete()
+
+
 def forget_erased_member(erasure: Erasure) -> None:
     """Registered on ``accounts.hooks.account_erased``: their diary and their friendships
     (with invitations either way) go; their plans, versions, requests and feedback stay with
-    the anonymised account, shown as by a former member."""
+    the anonymised account, shown as by a former member, or go, as they chose for their
+    posts (``remove_plans_and_feedback_of``)."""
     user = erasure.user
     JournalEntry.objects.filter(author=user).delete()
+    _forget_invitation_emails(user)
     Friendship.objects.filter(inviter=user).delete()
     Friendship.objects.filter(invitee=user).delete()
+    if not erasure.keep_posts:
+        remove_plans_and_feedback_of(user)

@@ -5,12 +5,13 @@ import io
 import json
 import zipfile
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.apps import apps
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -34,10 +35,25 @@ from praxis.discussions.models import (
     Thread,
     ThreadRead,
 )
+from praxis.discussions.tests import samples
 from praxis.discussions.tests.factories import make_thread, make_topic, opener, reply
 from praxis.interop import services as interop_services
 from praxis.interop.models import FeedToken
+from praxis.library import services as library_services
+from praxis.library.models import Resource, ResourceRead
 from praxis.notifications.models import DigestCursor, OutboundEmail, Subscription
+from praxis.practice.models import (
+    Feedback,
+    FeedbackRequest,
+    Friendship,
+    JournalEntry,
+    PlanStage,
+    PlanVersion,
+    SessionPlan,
+)
+from praxis.practice.services import diary as diary_services
+from praxis.practice.services import plans as plan_services
+from praxis.practice.tests.plan_factories import draft
 from praxis.topics.models import ProposalSupport, Topic
 from praxis.topics.tests.factories import ProposalFactory
 
@@ -60,6 +76,105 @@ class Story:
     chain_start: Post  # a post of theirs that only their own reply answered
     own_thread: Thread  # a thread the leaver started, which nobody answered
     opened: Thread  # a thread the leaver started, where someone else wrote a post of their own
+    practice: "Practice"
+
+
+@dataclass
+class Practice:
+    """What the leaver did in practice and the library (``_practice_and_library``)."""
+
+    plan: SessionPlan  # two versions, an original file; the facilitator gave feedback on it
+    lonely_plan: SessionPlan  # nobody gave feedback on it; an original file of its own
+    acted_on: Feedback  # the leaver's feedback that the facilitator's next version answers
+    unanswered: Feedback  # the leaver's feedback nobody acted on
+    link: Resource
+    upload: Resource
+    files: list[str]  # the stored names of the files the leaver uploaded
+
+
+# Words only the leaver wrote, each once: a dump holding one still holds what they wrote.
+WRITTEN = {
+    "aims": "Wombataims: trainees notice their own feedback moves.",
+    "stage": "Wombatstage: trainees rehearse the feedback talk",
+    "materials": "Wombatmaterials cue cards",
+    "level": "Wombatlevel novice mentors",
+    "change_note": "Wombatchange: shorter rehearsal, after the feedback.",
+    "lonely": "Wombatlonely plan",
+    "questions": "Wombatquestion: is the rehearsal long enough?",
+    "works": "Wombatworks: the video clip is well chosen.",
+    "change": "Wombatchangeit: give trainees the checklist first.",
+    "question": "Wombatquery: how long is the debrief?",
+    "file": "wombat-original-plan.pdf",
+    "article": "Wombatarticle on loop input",
+    "article_file": "wombat-article.pdf",
+}
+# Words that go whatever the leaver chose: their diary and their friendships.
+PRIVATE = {
+    "private": "Wombatdiary private: the second stage lost them",
+    "friends": "Wombatdiary friends: the jigsaw took too long",
+    "community": "Wombatdiary community: the podcast clip worked",
+    "invitation": "Wombatfriend: shall we read each other's plans?",
+}
+# Titles that stay as a note (decision 35: thread titles others answered stay).
+PLAN_TITLE = "Loop input for novice trainers"
+LINK_TITLE = "Woodward on loop input"
+
+
+def _practice_and_library(cast: Cast, leaver: User) -> Practice:
+    """The leaver shares two plans (one the facilitator gives feedback on, which the
+    leaver's second version answers), asks a member for feedback, gives feedback on the
+    facilitator's plan, has a critical friend and an invitation, writes a diary entry of
+    each visibility, adds a link and a file to the library and reads."""
+    community = cast.community
+    plan = plan_services.share_plan(
+        community=community, author=leaver,
+        draft=draft(PLAN_TITLE, aims=WRITTEN["aims"], level=WRITTEN["level"],
+                    stages=[plan_services.StageDraft(20, WRITTEN["stage"], "pairs",
+                                                     WRITTEN["materials"])]),
+        upload=samples.upload(WRITTEN["file"], samples.pdf()))
+    first = plan.versions.get()
+    theirs = plan_services.give_feedback(version=first, author=cast.facilitator,
+                                         works="The stages flow.", change="Time the talk.")
+    second = plan_services.post_version(
+        plan=plan, draft=draft(PLAN_TITLE, aims=WRITTEN["aims"], level=WRITTEN["level"]),
+        change_note=WRITTEN["change_note"], answers=[theirs])
+    plan_services.ask_for_feedback(version=second, asked_by=leaver, audience="chosen",
+                                   questions=WRITTEN["questions"], chosen=[cast.member])
+    lonely_plan = plan_services.share_plan(
+        community=community, author=leaver, draft=draft(WRITTEN["lonely"]),
+        upload=samples.upload("wombat-lonely.pdf", samples.pdf()))
+    facilitators = plan_services.share_plan(community=community, author=cast.facilitator,
+                                            draft=draft("Observing a lesson"))
+    on_theirs = facilitators.versions.get()
+    acted_on = plan_services.give_feedback(version=on_theirs, author=leaver,
+                                           works=WRITTEN["works"], change=WRITTEN["change"])
+    unanswered = plan_services.give_feedback(version=on_theirs, author=leaver,
+                                             question=WRITTEN["question"])
+    plan_services.post_version(plan=facilitators, draft=draft("Observing a lesson"),
+                               change_note="Shorter, as suggested.", answers=[acted_on])
+    friendship = diary_services.invite_friend(community=community, inviter=leaver,
+                                              invitee=cast.member,
+                                              message=PRIVATE["invitation"])
+    diary_services.answer_invitation(friendship=friendship, actor=cast.member, accept=True)
+    diary_services.invite_friend(community=community, inviter=cast.facilitator, invitee=leaver)
+    for visibility in ("private", "friends", "community"):
+        diary_services.create_entry(author=leaver, draft=diary_services.EntryDraft(
+            written_on=date(2026, 3, 1), visibility=visibility, title=f"Wombat {visibility}",
+            parts={"text": PRIVATE[visibility]}, community=community,
+            plan_version=second if visibility == "private" else None))
+    link = library_services.add_link(community=community, added_by=leaver, title=LINK_TITLE,
+                                     url="https://example.org/woodward")
+    upload = library_services.add_file(
+        community=community, added_by=leaver, title=WRITTEN["article"],
+        upload=samples.upload(WRITTEN["article_file"], samples.pdf()))
+    read = library_services.add_link(community=community, added_by=cast.facilitator,
+                                     title="Read by the leaver", url="https://example.org/r")
+    for resource in (read, upload):
+        library_services.record_read(resource=resource, reader=leaver)
+    files = sorted({first.original_file.name, lonely_plan.versions.get().original_file.name,
+                    upload.file.name})
+    return Practice(plan=plan, lonely_plan=lonely_plan, acted_on=acted_on,
+                    unanswered=unanswered, link=link, upload=upload, files=files)
 
 
 @pytest.fixture
@@ -120,7 +235,7 @@ def story(cast, media) -> Story:
         object_id="1", object_repr=f"{NAME} @ {cast.community}", action_flag=CHANGE)
     return Story(cast=cast, leaver=leaver, topic=topic, thread=thread, answered=answered,
                  lonely=lonely, chain_start=chain_start, own_thread=own_thread,
-                 opened=opened)
+                 opened=opened, practice=_practice_and_library(cast, leaver))
 
 
 def _logged_in(user: User, **kwargs) -> Client:
@@ -147,7 +262,9 @@ def test_the_export_holds_each_section_as_json_and_a_readable_page(story):
     for key in ("profile", "memberships", "invitations", "join_requests", "topic_proposals",
                 "topics_facilitated", "posts", "post_revisions", "reactions", "flags",
                 "reading", "email_choices", "emails", "replies_by_email", "feed_tokens",
-                "security_log"):
+                "security_log", "session_plans", "plan_versions", "plan_feedback",
+                "feedback_requests", "critical_friends", "reflection_diary",
+                "library_resources", "library_reading"):
         assert key in keys
         assert {f"json/{key}.json", f"html/{key}.html"} <= names
         json.loads(archive.read(f"json/{key}.json"))  # every file parses
@@ -180,6 +297,28 @@ def test_the_export_holds_the_members_posts_with_where_they_are(story):
     assert len(reactions) == 1
     security = json.loads(archive.read("json/security_log.json"))["rows"]
     assert any(event["address"] == "203.0.113.7" for event in security)
+
+
+def test_the_export_holds_the_members_plans_feedback_diary_and_library(story):
+    archive = _export(_logged_in(story.leaver))
+
+    def rows(key: str) -> str:
+        return archive.read(f"json/{key}.json").decode()
+
+    assert PLAN_TITLE in rows("session_plans") and WRITTEN["lonely"] in rows("session_plans")
+    versions = rows("plan_versions")
+    for key in ("aims", "stage", "materials", "change_note", "file"):
+        assert WRITTEN[key] in versions, key
+    feedback = rows("plan_feedback")
+    assert all(WRITTEN[key] in feedback for key in ("works", "change", "question"))
+    assert "The stages flow." not in feedback  # given to them, not by them
+    assert WRITTEN["questions"] in rows("feedback_requests")
+    assert PRIVATE["invitation"] in rows("critical_friends")
+    diary = rows("reflection_diary")
+    assert all(PRIVATE[key] in diary for key in ("private", "friends", "community"))
+    resources = rows("library_resources")
+    assert LINK_TITLE in resources and WRITTEN["article_file"] in resources
+    assert "Read by the leaver" in rows("library_reading")
 
 
 def test_the_export_leaves_out_other_peoples_private_data(story):
@@ -237,6 +376,10 @@ def _nothing_names_the_leaver(story: Story) -> None:
         assert trace.lower() not in dump.lower(), trace
     page = _logged_in(story.cast.member).get(story.thread.get_absolute_url())
     assert NAME not in page.content.decode()
+    for plan in SessionPlan.objects.all():
+        page = _logged_in(story.cast.member).get(plan.get_absolute_url())
+        assert page.status_code == 200
+        assert NAME not in page.content.decode()
 
 
 @pytest.mark.parametrize("choice", ["keep", "remove"])
@@ -310,6 +453,88 @@ def test_erasing_and_removing_posts_keeps_only_what_others_answered(story):
     assert "removed by its author" in page
     assert "Thank you, that helps." in page  # others' replies stay
     assert "A lonely reply nobody answered." not in page
+
+
+def _stored(name: str) -> bool:
+    return default_storage.exists(name)
+
+
+@pytest.mark.parametrize("choice", ["keep", "remove"])
+def test_erasing_forgets_the_diary_friendships_and_reading_either_way(
+        story, choice, django_capture_on_commit_callbacks):
+    leaver = story.leaver
+    with django_capture_on_commit_callbacks(execute=True):
+        _erase(_logged_in(leaver), choice)
+    assert not JournalEntry.objects.filter(author=leaver).exists()
+    assert not Friendship.objects.filter(inviter=leaver).exists()
+    assert not Friendship.objects.filter(invitee=leaver).exists()
+    assert not ResourceRead.objects.filter(user=leaver).exists()
+    dump = _snapshot()
+    for words in (*PRIVATE.values(), "Wombat private", "Wombat friends", "Wombat community"):
+        assert words not in dump, words
+    # What others wrote on the leaver's plan stays, whatever they chose.
+    assert Feedback.objects.filter(author=story.cast.facilitator,
+                                   version__plan=story.practice.plan).exists()
+
+
+def test_erasing_and_keeping_posts_keeps_plans_feedback_and_uploads(
+        story, django_capture_on_commit_callbacks):
+    practice = story.practice
+    with django_capture_on_commit_callbacks(execute=True):
+        _erase(_logged_in(story.leaver), "keep")
+    dump = _snapshot()
+    for key, words in WRITTEN.items():
+        assert words in dump, key
+    assert SessionPlan.objects.filter(author=story.leaver).count() == 2
+    assert Feedback.objects.filter(author=story.leaver).count() == 2
+    assert all(_stored(name) for name in practice.files)
+    page = _logged_in(story.cast.member).get(practice.plan.get_absolute_url()).content.decode()
+    assert "Former member" in page and WRITTEN["aims"] in page
+
+
+def test_erasing_and_removing_posts_removes_plans_feedback_and_uploads(
+        story, django_capture_on_commit_callbacks):
+    leaver, practice = story.leaver, story.practice
+    with django_capture_on_commit_callbacks(execute=True):
+        _erase(_logged_in(leaver), "remove")
+    dump = _snapshot()
+    for key, words in WRITTEN.items():
+        assert words not in dump, key
+    # The plan others gave feedback on keeps its place and titles, as a note; the other goes.
+    assert not SessionPlan.objects.filter(pk=practice.lonely_plan.pk).exists()
+    versions = PlanVersion.objects.filter(plan=practice.plan)
+    assert [(v.number, v.title) for v in versions] == [(1, PLAN_TITLE), (2, PLAN_TITLE)]
+    for version in versions:
+        assert "removed by its author" in version.aims
+        assert (version.level, version.change_note, version.original_file.name,
+                version.original_name) == ("", "", "", "")
+    assert not PlanStage.objects.filter(version__plan=practice.plan).exists()
+    assert versions.get(number=2).answers.filter(author=story.cast.facilitator).exists()
+    request = FeedbackRequest.objects.get(asked_by=leaver)
+    assert request.questions == "" and request.closed_at is not None
+    # Feedback the facilitator's next version answers stays as a note; the rest goes.
+    assert list(Feedback.objects.filter(author=leaver)) == [practice.acted_on]
+    acted_on = Feedback.objects.get(pk=practice.acted_on.pk)
+    assert (acted_on.works, acted_on.change, acted_on.question) == ("", "", "")
+    assert "removed by its author" in acted_on.comment
+    assert not Feedback.objects.filter(pk=practice.unanswered.pk).exists()
+    # The files they uploaded go, from the library and from disk; the link stays.
+    assert not Resource.objects.filter(pk=practice.upload.pk).exists()
+    assert Resource.objects.filter(pk=practice.link.pk, added_by=leaver).exists()
+    assert not any(_stored(name) for name in practice.files)
+    # The pages still read, with the note in place of the plan.
+    member = _logged_in(story.cast.member)
+    slug = story.cast.community.slug
+    for url in (practice.plan.get_absolute_url(), versions.get(number=1).get_absolute_url(),
+                reverse("practice:compare", args=[slug, practice.plan.pk]) + "?from=1&to=2"):
+        page = member.get(url)
+        assert page.status_code == 200, url
+        assert NAME not in page.content.decode()
+    page = member.get(practice.plan.get_absolute_url()).content.decode()
+    assert "This session plan was removed by its author." in page
+    assert "The stages flow." in page  # the facilitator's feedback on it stays
+    page = member.get(acted_on.version.plan.get_absolute_url()).content.decode()
+    assert "This feedback was removed by its author." in page
 
 
 @pytest.mark.parametrize("choice", ["keep", "remove"])

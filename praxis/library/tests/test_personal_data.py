@@ -3,11 +3,15 @@
 import io
 import zipfile
 
+import pytest
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from praxis.accounts import services as account_services
-from praxis.library import services
+from praxis.library import queries, services
 from praxis.library.models import Resource, ResourceRead
+from praxis.library.tests.documents import PDF
 
 
 def _export(client, person) -> zipfile.ZipFile:
@@ -51,3 +55,34 @@ def test_erasure_removes_the_reading_log_and_keeps_what_was_added_anonymously(ca
     assert kept.added_by_id == cast.member.pk
     kept.added_by.refresh_from_db()
     assert cast.member.email not in str(kept.added_by)
+
+
+def _upload(cast, title):
+    return services.add_file(community=cast.community, added_by=cast.member, title=title,
+                             upload=SimpleUploadedFile("article.pdf", PDF))
+
+
+@pytest.mark.parametrize("keep_posts", [True, False])
+def test_erasure_removes_uploaded_files_only_if_the_member_removes_their_posts(
+        cast, keep_posts, django_capture_on_commit_callbacks):
+    upload = _upload(cast, "My own upload")
+    link = services.add_link(community=cast.community, added_by=cast.member, title="A link",
+                             url="https://example.org/a")
+    others = services.add_file(community=cast.community, added_by=cast.facilitator,
+                               title="Theirs", upload=SimpleUploadedFile("b.pdf", PDF))
+    stored = upload.file.name
+    with django_capture_on_commit_callbacks(execute=True):
+        account_services.erase_account(user=cast.member, keep_posts=keep_posts)
+    assert Resource.objects.filter(pk=upload.pk).exists() == keep_posts
+    assert default_storage.exists(stored) == keep_posts
+    assert Resource.objects.filter(pk__in=[link.pk, others.pk]).count() == 2
+    assert default_storage.exists(others.file.name)
+
+
+def test_erasure_drops_the_month_s_most_read_list_it_counted_in(cast):
+    resource = services.add_link(community=cast.community, added_by=cast.steward,
+                                 title="Read", url="https://example.org/a")
+    services.record_read(resource=resource, reader=cast.member)
+    assert [r.readers for r in queries.most_read(cast.community)] == [1]
+    account_services.erase_account(user=cast.member, keep_posts=True)
+    assert queries.most_read(cast.community) == []

@@ -13,7 +13,9 @@ from praxis.site.admin.communities import StewardScopedAdmin
 @admin.register(Resource)
 class ResourceAdmin(StewardScopedAdmin):
     list_display = ["title", "community", "kind", "year", "licence", "created_at"]
-    list_filter = ["kind", "licence", "community"]
+    # Only communities with resources in this (steward-scoped) list: a private community the
+    # steward does not run is not named in the sidebar.
+    list_filter = ["kind", "licence", ("community", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title", "authors", "citation", "tag_names", "url", "original_name"]
     list_select_related = ["community"]
     # The file itself is not linked: it is served only through the permission-checked pages.

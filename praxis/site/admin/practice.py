@@ -16,7 +16,9 @@ from praxis.site.admin.communities import ReadOnlyStewardAdmin
 class SessionPlanAdmin(ReadOnlyStewardAdmin):
     superusers_may_delete = True
     list_display = ["title", "community", "author", "created_at", "updated_at"]
-    list_filter = ["community"]
+    # Only communities with plans in this (steward-scoped) list: a private community the
+    # steward does not run is not named in the sidebar.
+    list_filter = [("community", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title"]
     list_select_related = ["community", "author"]
 

@@ -177,6 +177,9 @@ class EraseAccountForm(forms.Form):
             (REMOVE, _("Remove them: replies others made to them stay, under a note that "
                        "the post was removed by its author")),
         ],
+        help_text=_("The same goes for your session plans, the feedback you gave and the "
+                    "files you added to a library. Your reflection diary is erased "
+                    "whatever you choose."),
     )
     password = forms.CharField(
         label=_("Your password"), strip=False,

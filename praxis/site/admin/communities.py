@@ -129,7 +129,7 @@ class CommunityAdmin(StewardScopedAdmin):
 class MembershipAdmin(StewardScopedAdmin):
     form = MembershipAdminForm
     list_display = ["user", "community", "role", "tier", "joined_at"]
-    list_filter = ["role", "tier", "community"]
+    list_filter = ["role", "tier", ("community", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["user__email", "user__display_name", "community__name"]
     autocomplete_fields = ["user"]
     list_select_related = ["user", "community"]
@@ -158,7 +158,7 @@ class MembershipAdmin(StewardScopedAdmin):
 @admin.register(Cohort)
 class CohortAdmin(StewardScopedAdmin):
     list_display = ["name", "community", "year"]
-    list_filter = ["community", "year"]
+    list_filter = [("community", admin.RelatedOnlyFieldListFilter), "year"]
     search_fields = ["name"]
     filter_horizontal = ["members", "trainers"]
     list_select_related = ["community"]
@@ -176,7 +176,7 @@ class CohortAdmin(StewardScopedAdmin):
 class InvitationAdmin(StewardScopedAdmin):
     list_display = ["email", "community", "role", "created_at", "expires_at", "accepted_at",
                     "revoked_at"]
-    list_filter = ["community", "role"]
+    list_filter = [("community", admin.RelatedOnlyFieldListFilter), "role"]
     search_fields = ["email"]
     readonly_fields = ["token_hash", "created_at", "accepted_at", "accepted_by", "invited_by"]
     list_select_related = ["community"]
@@ -189,7 +189,7 @@ class InvitationAdmin(StewardScopedAdmin):
 @admin.register(JoinRequest)
 class JoinRequestAdmin(StewardScopedAdmin):
     list_display = ["user", "community", "status", "created_at", "decided_at"]
-    list_filter = ["status", "community"]
+    list_filter = ["status", ("community", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["user__email", "user__display_name"]
     readonly_fields = ["created_at", "decided_at", "decided_by"]
     list_select_related = ["user", "community"]

@@ -33,7 +33,7 @@ class ReadOnlyInline(admin.TabularInline):
 class ThreadAdmin(ReadOnlyStewardAdmin):
     list_display = ["title", "topic", "kind", "post_count", "last_post_at", "is_locked",
                     "is_pinned"]
-    list_filter = ["community", "kind", "is_locked"]
+    list_filter = [("community", admin.RelatedOnlyFieldListFilter), "kind", "is_locked"]
     search_fields = ["title"]
     list_select_related = ["topic"]
     date_hierarchy = "created_at"
@@ -55,7 +55,7 @@ class AttachmentInline(ReadOnlyInline):
 class PostAdmin(ReadOnlyStewardAdmin):
     community_path = "thread__community"
     list_display = ["__str__", "created_at", "edited_at", "is_hidden"]
-    list_filter = ["thread__community", "is_hidden"]
+    list_filter = [("thread__community", admin.RelatedOnlyFieldListFilter), "is_hidden"]
     search_fields = ["body", "author__display_name", "author__email"]
     list_select_related = ["author", "thread"]
     date_hierarchy = "created_at"
@@ -75,5 +75,5 @@ class FlagAdmin(ReadOnlyStewardAdmin):
 @admin.register(ModerationAction)
 class ModerationActionAdmin(ReadOnlyStewardAdmin):
     list_display = ["created_at", "actor", "action", "thread", "reason"]
-    list_filter = ["action", "community"]
+    list_filter = ["action", ("community", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["actor", "thread"]

@@ -17,7 +17,7 @@ class TopicAdmin(ReadOnlyStewardAdmin):
     superusers_may_delete = True
     list_display = ["title", "community", "starts_at", "apply_from", "ends_at", "archived_at",
                     "synthesis_published_at"]
-    list_filter = ["community"]
+    list_filter = [("community", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title", "summary", "synthesis"]
     date_hierarchy = "starts_at"
     list_select_related = ["community"]
@@ -39,7 +39,7 @@ class ProposalSupportInline(admin.TabularInline):
 class TopicProposalAdmin(ReadOnlyStewardAdmin):
     superusers_may_delete = True
     list_display = ["title", "community", "proposed_by", "status", "created_at", "decided_at"]
-    list_filter = ["status", "community"]
+    list_filter = ["status", ("community", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title", "rationale", "proposed_by__display_name", "proposed_by__email"]
     list_select_related = ["community", "proposed_by"]
     inlines = [ProposalSupportInline]

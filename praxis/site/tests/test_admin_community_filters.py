@@ -1,18 +1,21 @@
-"""The back office's "by community" filter on session plans and library resources names only
-the communities the steward runs: never a private community they are not in."""
+"""The back office's "by community" filters (session plans, library resources, memberships,
+topics) name only the communities the steward runs: never a private community they are not
+in."""
 
 import pytest
 from django.urls import reverse
 
 from praxis.communities.models import Community
 from praxis.communities.tests.factories import CommunityFactory, MembershipFactory
+from praxis.discussions.tests.factories import make_topic
 from praxis.library import services as library
 from praxis.practice.tests.plan_factories import share
 
 pytestmark = pytest.mark.django_db
 
 HIDDEN = "Hushhush Circle of Mentors"
-PAGES = ("admin:practice_sessionplan_changelist", "admin:library_resource_changelist")
+PAGES = ("admin:practice_sessionplan_changelist", "admin:library_resource_changelist",
+         "admin:communities_membership_changelist", "admin:topics_topic_changelist")
 
 
 @pytest.fixture
@@ -32,6 +35,7 @@ def world(cast):
         share(community, author, title=f"A plan in {community.name}")
         library.add_link(community=community, added_by=author, title=f"Read in {community.name}",
                          url="https://example.org/read")
+        make_topic(community=community, title=f"A topic in {community.name}")
     return cast, second
 
 

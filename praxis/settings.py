@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "praxis.interop",
     "praxis.notifications",
     "praxis.practice",
+    "praxis.impact",
     "praxis.site",
     "praxis.demo",
     "django_tasks",

@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("praxis.site.interop.urls")),
     path("", include("praxis.site.notifications.urls")),
     path("", include("praxis.site.practice.urls")),
+    path("", include("praxis.site.impact.urls")),
 ]

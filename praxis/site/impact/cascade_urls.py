@@ -1,0 +1,3 @@
+"""Filled in by the cascade part."""
+
+urlpatterns: list[object] = []

@@ -6,6 +6,8 @@ topic it came from still reaches the first cycle.
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -81,3 +83,104 @@ def stories_of(community_id: int, user_id: int) -> QuerySet[ValueStory]:
     """A member's own stories in a community, drafts first, then the newest."""
     return (ValueStory.objects.filter(community_id=community_id, author_id=user_id)
             .order_by("status", "-updated_at", "-pk"))
+
+
+# What a member may pick as a story's sources -------------------------------------------------
+
+PICK_LIMIT = 30
+
+
+@dataclass(frozen=True)
+class SourceChoices:
+    """The most recent ``PICK_LIMIT`` of each kind a member has seen in a community, plus
+    whatever the story already names (so a draft never loses a pick that has aged out)."""
+
+    topics: list[Any]
+    posts: list[Any]
+    resources: list[Any]
+    versions: list[Any]
+    feedback: list[Any]
+
+
+def _recent(queryset: QuerySet[Any], order: str, kept: Iterable[int]) -> list[Any]:
+    recent = list(queryset.order_by(order, "-pk")[:PICK_LIMIT])
+    seen = {item.pk for item in recent}
+    missing = [pk for pk in kept if pk not in seen]
+    if missing:
+        recent += list(queryset.filter(pk__in=missing[:PICK_LIMIT]))
+    return recent
+
+
+def source_choices(community_id: int, user_id: int,
+                   story: ValueStory | None = None) -> SourceChoices:
+    """Five bounded queries (ten at most for a draft with old picks)."""
+    from praxis.discussions.models import Post, ThreadRead
+    from praxis.library.models import Resource, ResourceRead
+    from praxis.practice.models import Feedback, PlanVersion
+    from praxis.topics.models import Topic
+
+    def kept(field: str) -> list[int]:
+        if story is None or story.pk is None:
+            return []
+        return [int(pk) for pk in getattr(story, field).values_list("pk", flat=True)]
+
+    read_threads = ThreadRead.objects.filter(user_id=user_id).values("thread_id")
+    posts = (Post.objects.filter(thread__community_id=community_id, is_hidden=False)
+             .filter(Q(thread_id__in=read_threads) | Q(author_id=user_id))
+             .select_related("author", "thread"))
+    opened = ResourceRead.objects.filter(user_id=user_id).values("resource_id")
+    feedback = (Feedback.objects.filter(version__plan__community_id=community_id)
+                .filter(Q(author_id=user_id) | Q(version__plan__author_id=user_id))
+                .select_related("author", "version"))
+    return SourceChoices(
+        topics=_recent(Topic.objects.filter(community_id=community_id), "-created_at",
+                       kept("source_topics")),
+        posts=_recent(posts, "-created_at", kept("source_posts")),
+        resources=_recent(Resource.objects.filter(community_id=community_id,
+                                                  pk__in=opened), "-created_at",
+                          kept("source_resources")),
+        versions=_recent(PlanVersion.objects.filter(plan__community_id=community_id),
+                         "-created_at", kept("source_versions")),
+        feedback=_recent(feedback, "-created_at", kept("source_feedback")),
+    )
+
+
+@dataclass(frozen=True)
+class StorySources:
+    topics: list[Any]
+    posts: list[Any]
+    resources: list[Any]
+    versions: list[Any]
+    feedback: list[Any]
+
+    def __bool__(self) -> bool:
+        return any((self.topics, self.posts, self.resources, self.versions, self.feedback))
+
+
+def sources_of(story: ValueStory) -> StorySources:
+    """What a story came from, as shown on its page (five queries). Hidden posts stay out.
+    Every source is of the story's community: its row is reused for their addresses."""
+    community = story.community
+    found = StorySources(
+        topics=list(story.source_topics.all()),
+        posts=list(story.source_posts.filter(is_hidden=False)
+                   .select_related("author", "thread")),
+        resources=list(story.source_resources.all()),
+        versions=list(story.source_versions.select_related("plan")),
+        feedback=list(story.source_feedback.select_related("author", "version")),
+    )
+    for item in (*found.topics, *found.resources):
+        item.community = community
+    for post in found.posts:
+        post.thread.community = community
+    for version in found.versions:
+        version.plan.community = community
+    return found
+
+
+def evidence_of(story: ValueStory) -> list[Any]:
+    evidence = list(story.evidence.select_related("plan_version__plan"))
+    for item in evidence:
+        if item.plan_version is not None:
+            item.plan_version.plan.community = story.community
+    return evidence

@@ -1,7 +1,9 @@
 """Signed addresses and links that act for a member without a session.
 
 Reply addresses: ``reply+p<post>u<user>d<day>k<mac>@<PRAXIS_REPLY_DOMAIN>`` to answer a post,
-``reply+f<request>u<user>d<day>k<mac>@...`` to give feedback on a session plan, all lower case
+``reply+f<request>u<user>d<day>k<mac>@...`` to give feedback on a session plan,
+``reply+s<promise>u<user>d<day>k<mac>@...`` to tell what happened after a promise to use
+something in one's training (it becomes a draft story), all lower case
 and digits because mail servers may change the case of an address's local part. The MAC (80
 bits of HMAC-SHA256 under SECRET_KEY) binds the post replied to, the member who may reply and
 the day the address was made; it works for PRAXIS_REPLY_DAYS days, so an address that leaks
@@ -22,7 +24,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 
 REPLY_SALT = "praxis.notifications.reply"
 UNSUBSCRIBE_SALT = "praxis.notifications.unsubscribe"
-REPLY_LOCAL = re.compile(r"^reply\+([pf])(\d{1,18})u(\d{1,18})d(\d{1,6})k([0-9a-f]{20})$")
+REPLY_LOCAL = re.compile(r"^reply\+([pfs])(\d{1,18})u(\d{1,18})d(\d{1,6})k([0-9a-f]{20})$")
 
 
 def _reply_mac(post_id: int, user_id: int, day: int, kind: str = "p") -> str:
@@ -55,14 +57,26 @@ def feedback_reply_address(request_id: int, user_id: int, *, day: int | None = N
     return f"reply+f{request_id}u{user_id}d{day}k{mac}@{settings.PRAXIS_REPLY_DOMAIN}"
 
 
+def promise_reply_address(promise_id: int, user_id: int, *, day: int | None = None) -> str:
+    """The address a member replies to, to tell what happened after a promise to use a post
+    in their training (the reply becomes a draft story); "" when replies by email are off."""
+    if not settings.PRAXIS_REPLY_DOMAIN:
+        return ""
+    day = _today() if day is None else day
+    mac = _reply_mac(promise_id, user_id, day, "s")
+    return f"reply+s{promise_id}u{user_id}d{day}k{mac}@{settings.PRAXIS_REPLY_DOMAIN}"
+
+
 @dataclass(frozen=True)
 class ReplyTarget:
     """What a reply address answers: a post (``post_id``) or, for the feedback kind, a
-    feedback request (``request_id``, with ``post_id`` 0)."""
+    feedback request (``request_id``, with ``post_id`` 0), or for the story kind, a use
+    promise (``promise_id``, with ``post_id`` 0)."""
 
     post_id: int
     user_id: int
     request_id: int = 0
+    promise_id: int = 0
 
 
 class ForgedToken(Exception):
@@ -92,8 +106,12 @@ def find_reply_target(recipients: tuple[str, ...]) -> ReplyTarget | None:
                                               int(match[4]), match[5])
         if not constant_time_compare(mac, _reply_mac(object_id, user_id, day, kind)):
             raise ForgedToken(address)
-        target = (ReplyTarget(post_id=object_id, user_id=user_id) if kind == "p"
-                  else ReplyTarget(post_id=0, user_id=user_id, request_id=object_id))
+        if kind == "p":
+            target = ReplyTarget(post_id=object_id, user_id=user_id)
+        elif kind == "s":
+            target = ReplyTarget(post_id=0, user_id=user_id, promise_id=object_id)
+        else:
+            target = ReplyTarget(post_id=0, user_id=user_id, request_id=object_id)
         if _today() - day > settings.PRAXIS_REPLY_DAYS:
             raise ExpiredToken(address, target)
         return target

@@ -16,6 +16,7 @@ from praxis.accounts.services import set_locale
 from praxis.communities import queries
 from praxis.practice.queries import diary as diary_queries
 from praxis.practice.queries.plans import asked_of
+from praxis.site.impact.promises import home_promises
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context["friend_invitations"] = diary_queries.pending_invitations(request.user)
         context["friend_versions"] = diary_queries.friends_new_versions(request.user)
         context["feedback_asked"] = asked_of(request.user)  # session plans to give feedback on
+        context["promises_to_tell"] = home_promises(request.user)  # sessions now past
     return render(request, "core/home.html", context)
 
 

@@ -23,7 +23,7 @@ from praxis.access import (
 )
 from praxis.accounts.models import User
 from praxis.discussions import moderation
-from praxis.discussions.models import ModerationAction, Post, Thread
+from praxis.discussions.models import ModerationAction, Post, Reaction, Thread
 from praxis.discussions.moderation import ModerationRuleError
 from praxis.site.decorators import View, login_on_refusal
 from praxis.site.http import AuthenticatedHttpRequest, safe_next
@@ -81,11 +81,16 @@ def react(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
     access, post = access_post(request.user, slug, post_id)
     if not request.user.is_authenticated:
         raise PermissionDenied
+    kind = request.POST.get("kind", "")
     try:
-        moderation.toggle_reaction(access=access, user=request.user, post=post,
-                                   kind=request.POST.get("kind", ""))
+        given = moderation.toggle_reaction(access=access, user=request.user, post=post,
+                                           kind=kind)
     except ModerationRuleError as error:
         messages.error(request, str(error))
+    else:
+        if given and kind == Reaction.Kind.WILL_USE:
+            # Decision 45: the next page offers to give the session's date (a promise).
+            return redirect(reverse("impact:promise_new", args=[slug]) + f"?post={post.pk}")
     return redirect(Post.address(slug, post.pk))
 
 

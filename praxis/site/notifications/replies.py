@@ -1,6 +1,7 @@
 """Reply by email: a message to a reply address becomes a post under its sender's name, in the
 thread of the post it answers (or, to a feedback request's address, feedback on the session
-plan version it asked about), or is rejected with a logged reason and changes nothing.
+plan version it asked about; to a promise's address, a draft story of what happened in the
+training session it promised), or is rejected with a logged reason and changes nothing.
 
 A rejected reply from the very member its address was made for (the address verifies, the
 sender is that member, vouched for by our mail server when one is named) is told to the
@@ -35,6 +36,9 @@ from praxis.discussions.attachments import (
 )
 from praxis.discussions.models import Post
 from praxis.discussions.services import publish_post
+from praxis.impact import promise_emails
+from praxis.impact.models import UsePromise, ValueStory
+from praxis.impact.promises import APPLIED_MAX_LENGTH, draft_story, still_member
 from praxis.notifications import emails, services
 from praxis.notifications.inbound import InboundFile, InboundMessage, Rejected, parse_message
 from praxis.notifications.models import InboundEmail, OutboundEmail
@@ -73,6 +77,11 @@ class Outcome:
     notice: str = ""
     parent: Post | None = None
     can_read: bool = False
+    # A reply to a promise's address: the draft story it made or added to; or, refused,
+    # the promise if it still exists.
+    story: ValueStory | None = None
+    for_story: bool = False
+    promise: UsePromise | None = None
 
 
 def max_inbound_bytes() -> int:
@@ -134,7 +143,12 @@ def _tell_member(message: InboundMessage, raw: bytes, outcome: Outcome) -> None:
     """Owes the member an email saying their reply was not posted, with its text; in the
     transaction that records the message."""
     assert outcome.member is not None
-    if outcome.for_feedback:
+    if outcome.for_story:
+        rendered = promise_emails.render_refused_story(
+            outcome.member, outcome.notice, message.text or message.full_text,
+            promise=outcome.promise, received_at=timezone.now(),
+            in_reply_to=message.message_id[:300])
+    elif outcome.for_feedback:
         rendered = practice_emails.render_refused_feedback(
             outcome.member, outcome.notice, message.text or message.full_text,
             request=outcome.request, can_read=outcome.can_read, received_at=timezone.now(),
@@ -224,6 +238,8 @@ def _told_if_theirs(outcome: Outcome, message: InboundMessage, raw: bytes,
         return outcome
     if target.request_id:
         return _feedback_refused(outcome, member, notice, _feedback_request(target.request_id))
+    if target.promise_id:
+        return _story_refused(outcome, member, notice, _promise(target))
     return _refused(outcome, member, notice, _parent(target))
 
 
@@ -256,6 +272,8 @@ def _post_reply(message: InboundMessage, raw: bytes) -> Outcome:
         return Outcome(posted=False, reason="duplicate", duplicate=True)
     if target.request_id:
         return _give_feedback(message, target, user)
+    if target.promise_id:
+        return _tell_story(message, target, user)
     parent = _parent(target)
     if parent is None:
         return _refused(_reject("gone", "the post replied to no longer exists"), user, "gone",
@@ -349,3 +367,37 @@ def _tell_files_refused(member: User, post: Post, refused: list[str]) -> None:
                 body_template="notifications/email/files_refused.txt",
                 context={"post": post, "thread": post.thread, "refused": refused,
                          "post_url": emails.post_url(post)})
+
+
+def _promise(target: ReplyTarget) -> UsePromise | None:
+    return (UsePromise.objects.select_related("community", "story")
+            .filter(pk=target.promise_id, user_id=target.user_id).first())
+
+
+def _story_refused(outcome: Outcome, user: User, notice: str,
+                   promise: UsePromise | None) -> Outcome:
+    return replace(outcome, member=user, notice=notice, for_story=True, promise=promise)
+
+
+def _tell_story(message: InboundMessage, target: ReplyTarget, user: User) -> Outcome:
+    """A reply to a promise's invitation becomes (or adds to) the draft story of what
+    happened, while its sender is still a member and the story is not told; else it is
+    rejected and the member is told why, with their words. Nothing more is emailed: their
+    home page shows the draft to finish."""
+    promise = _promise(target)
+    if promise is None:
+        return _story_refused(_reject("gone", "the promise no longer exists"), user, "gone",
+                              None)
+    if not still_member(promise):
+        return _story_refused(
+            _reject("not_allowed", f"{user.email} is no longer a member of "
+                                   f"{promise.community.slug}"), user, "not_member", promise)
+    if promise.story is not None and promise.story.status != ValueStory.Status.DRAFT:
+        return _story_refused(_reject("not_allowed", f"promise {promise.pk}'s story is told"),
+                              user, "told", promise)
+    if len(message.text) > APPLIED_MAX_LENGTH:
+        return _story_refused(_reject("too_long", f"{len(message.text)} characters"),
+                              user, "too_long", promise)
+    story = draft_story(promise=promise, applied=message.text)
+    # ``member``: whose message it was, for its record; no notice.
+    return Outcome(posted=True, story=story, member=user)

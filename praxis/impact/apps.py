@@ -13,3 +13,12 @@ class ImpactConfig(AppConfig):
 
         if invite_promised_now not in PERIODIC:
             PERIODIC.append(invite_promised_now)
+        # What impact keeps of a person, and forgets when they erase their account (stories
+        # part: praxis.impact.personal_data).
+        from praxis.accounts.hooks import account_erased
+        from praxis.core.personal_data import sections
+        from praxis.impact import personal_data
+
+        for section in personal_data.SECTIONS:
+            sections.register(section)
+        account_erased.register(personal_data.forget_erased_member)

@@ -26,6 +26,8 @@ def access_promises(user: AnyUser, slug: str) -> CommunityAccess:
 
 def access_promise(user: AnyUser, access: CommunityAccess, promise_id: int) -> UsePromise:
     """One of this person's own promises in this community, or Http404."""
+    if user.pk is None:
+        raise Http404
     promise = (UsePromise.objects.select_related("post__thread__topic", "story", "community")
                .filter(pk=promise_id, user_id=user.pk, community=access.community).first())
     if promise is None:

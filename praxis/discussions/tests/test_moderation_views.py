@@ -115,10 +115,16 @@ def test_signing_in_to_react_brings_a_visitor_back_to_the_post(cast, client):
 def test_reacting_toggles_and_returns_to_the_post(cast, client):
     discussion = make_discussion(cast)
     client.force_login(cast.member)
+    response = client.post(_url("react", discussion), {"kind": "helpful"})
+    assert response["Location"] == f"/c/{discussion.slug}/posts/{discussion.post.pk}/"
+    # "I will use this" leads on to give the session's date (decision 45).
+    response = client.post(_url("react", discussion), {"kind": "will_use"})
+    assert response["Location"] == (f"/c/{discussion.slug}/impact/promises/new/"
+                                    f"?post={discussion.post.pk}")
+    assert Reaction.objects.filter(user=cast.member, kind="will_use").count() == 1
     response = client.post(_url("react", discussion), {"kind": "will_use"})
     assert response["Location"] == f"/c/{discussion.slug}/posts/{discussion.post.pk}/"
-    assert Reaction.objects.filter(user=cast.member, kind="will_use").count() == 1
-    client.post(_url("react", discussion), {"kind": "will_use"})
+    client.post(_url("react", discussion), {"kind": "helpful"})
     assert not Reaction.objects.exists()
 
 

@@ -9,6 +9,7 @@ from praxis.site.admin import (  # noqa: F401  (each module registers its model 
     communities,
     core,
     discussions,
+    impact,
     library,
     notifications,
     practice,

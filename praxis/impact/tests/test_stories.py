@@ -155,7 +155,7 @@ def test_sources_offered_are_what_the_member_has_seen_most_recent_first_and_boun
     choices = queries.source_choices(cast.community.pk, cast.member.pk)
     assert opener(read) in choices.posts and opener(unread) not in choices.posts
     assert topic in choices.topics
-    for n in range(queries.PICK_LIMIT + 3):
+    for _n in range(queries.PICK_LIMIT + 3):
         make_topic(cast.community)
     choices = queries.source_choices(cast.community.pk, cast.member.pk)
     assert len(choices.topics) == queries.PICK_LIMIT
@@ -164,7 +164,7 @@ def test_sources_offered_are_what_the_member_has_seen_most_recent_first_and_boun
 def test_a_draft_keeps_a_pick_that_has_aged_out_of_the_list(cast):
     old = make_topic(cast.community)
     story = tell(cast.community, cast.member, tell=False, sources={"source_topics": [old]})
-    for n in range(queries.PICK_LIMIT + 1):
+    for _n in range(queries.PICK_LIMIT + 1):
         make_topic(cast.community)
     assert old not in queries.source_choices(cast.community.pk, cast.member.pk).topics
     assert old in queries.source_choices(cast.community.pk, cast.member.pk, story).topics

@@ -12,6 +12,7 @@ person kept their posts. An acknowledgement they gave is kept without their name
 """
 
 from collections.abc import Iterator
+from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -161,7 +162,12 @@ def _delete_stories(stories: QuerySet[ValueStory]) -> None:
     stories.delete()
     if files:
         storage = StoryEvidence._meta.get_field("file").storage  # type: ignore[union-attr]
-        transaction.on_commit(lambda: [storage.delete(name) for name in files])
+        transaction.on_commit(lambda: _delete_files(storage, files))
+
+
+def _delete_files(storage: Any, names: list[str]) -> None:
+    for name in names:
+        storage.delete(name)
 
 
 def forget_erased_member(erasure: Erasure) -> None:

@@ -167,7 +167,14 @@ def acknowledge(*, story: ValueStory, by: User) -> ValueStory:
 @transaction.atomic
 def delete_story(*, story: ValueStory) -> None:
     """Deletes a story with its evidence and their files (after the commit)."""
-    for evidence in story.evidence.exclude(file=""):
-        name, storage = evidence.file.name, evidence.file.storage
-        transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
+    names = [str(name) for name in story.evidence.exclude(file="")
+             .values_list("file", flat=True)]
+    storage = StoryEvidence._meta.get_field("file").storage  # type: ignore[union-attr]
     story.delete()
+    if names:
+        transaction.on_commit(lambda: _delete_files(storage, names))
+
+
+def _delete_files(storage: Any, names: list[str]) -> None:
+    for name in names:
+        storage.delete(name)

@@ -24,9 +24,9 @@ class ValueStoryAdmin(ReadOnlyStewardAdmin):
     list_display = ["__str__", *STORY_FACTS]
     list_filter = ["status", "visibility", ("community", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["community"]
-    fields = STORY_FACTS
+    fields = STORY_FACTS  # type: ignore[assignment]
     readonly_fields = STORY_FACTS
-    search_fields: list[str] = []  # no search: it would match a private story's words
+    # No search: it would match a private story's words.
 
     def get_search_results(self, request: HttpRequest, queryset: Any,
                            search_term: str) -> tuple[Any, bool]:

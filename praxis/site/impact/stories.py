@@ -75,9 +75,9 @@ def story_list(request: HttpRequest, access: CommunityAccess) -> HttpResponse:
     for story in page.object_list:
         story.community = access.community
     mine: list[ValueStory] = []
-    if can_tell_stories(access):
+    if can_tell_stories(access) and user_id is not None:
         mine = _with_cycles(list(queries.stories_of(access.community.pk,
-                                                    request.user.pk)[:MINE_SHOWN]))
+                                                    user_id)[:MINE_SHOWN]))
         for story in mine:
             story.community = access.community
     return render(request, "impact/story_list.html", {

@@ -135,7 +135,9 @@ def main_pages() -> list[Page]:
     resource = (Resource.objects.filter(community__slug=slug, seeded_topics__isnull=False)
                 .order_by("pk").first())
     pages += [("library", "library:home", [slug], "member"),
-              ("add a resource", "library:add", [slug], "member")]
+              ("add a resource", "library:add", [slug], "member"),
+              ("impact dashboard", "impact:dashboard", [slug], "steward"),
+              ("my impact", "impact:my_dashboard", [slug], "member")]
     if resource is not None:
         pages += [("resource page", "library:resource", [slug, resource.pk], "member")]
     if plan is not None:

@@ -112,7 +112,7 @@ def _has_source() -> Q:
     for relation in (ValueStory.source_topics, ValueStory.source_posts,
                      ValueStory.source_resources, ValueStory.source_versions,
                      ValueStory.source_feedback):
-        reached |= Exists(relation.through.objects.filter(valuestory_id=OuterRef("pk")))
+        reached |= Q(Exists(relation.through.objects.filter(valuestory_id=OuterRef("pk"))))
     return reached
 
 

@@ -1,6 +1,8 @@
 """axe-core on every main page, in English and (for some) Persian; and no sideways scrolling
 on a phone. axe injects its own script, so these pages are opened with JavaScript on."""
 
+from datetime import date, timedelta
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core import mail
@@ -112,6 +114,13 @@ def test_main_pages_have_no_serious_accessibility_violations(
                         details={"authors": "Farrell, Thomas S. C.", "year": 2016},
                         tags=["reflection"])
     record_read(resource=resource, reader=community.member)
+    # Promises (issue 19): the steward promised to use a post; the session has passed.
+    from praxis.discussions.tests.factories import make_thread, make_topic, opener
+    from praxis.impact.promises import make_promise
+
+    promised = opener(make_thread(make_topic(community.community), community.facilitator))
+    make_promise(user=community.steward, community=community.community, post=promised,
+                 session_date=date.today() - timedelta(days=2), note="Loop input on day 2")
     steward = new_context(javascript=True).new_page()
     log_in(steward, community.steward.email, DEFAULT_PASSWORD)
     steward_pages = {
@@ -137,6 +146,10 @@ def test_main_pages_have_no_serious_accessibility_violations(
         "library": f"/c/{slug}/library/", "library-add": f"/c/{slug}/library/add/",
         "library-resource": resource.get_absolute_url(),
         "library-tag": f"/c/{slug}/library/tags/reflection/",
+        "impact-dashboard": f"/c/{slug}/impact/dashboard/",
+        "impact-mine": f"/c/{slug}/impact/dashboard/mine/",
+        "promises": f"/c/{slug}/impact/promises/",
+        "promise-new": f"/c/{slug}/impact/promises/new/?post={promised.pk}",
     }
     problems += visit_all(steward, "en", steward_pages, screenshot)
 
@@ -145,7 +158,8 @@ def test_main_pages_have_no_serious_accessibility_violations(
         key: steward_pages[key]
         for key in ("home", "profile", "community-home", "members", "invitations",
                     "join-requests", "member-edit", "plans", "plan", "plan-compare",
-                    "diary-entry-new", "critical-friends", "library", "library-resource")
+                    "diary-entry-new", "critical-friends", "library", "library-resource",
+                    "impact-dashboard", "promises", "promise-new")
     }, screenshot)
 
     outsider = new_context(javascript=True).new_page()

@@ -71,6 +71,11 @@ def world(cast):
         f"/c/{slug}/plans/{plan.pk}/new-version/": ["answers"],
         f"/c/{slug}/plans/{plan.pk}/v2/feedback/": ["request"],
         f"/c/{slug}/plans/{plan.pk}/v2/ask/": ["x"],
+        f"/c/{slug}/impact/dashboard/": ["start", "end", "cohort", "tier", "topic", "format"],
+        f"/c/{slug}/impact/dashboard/mine/": ["start", "end", "topic", "format"],
+        f"/c/{slug}/impact/cascade/": ["since", "until", "cohort"],
+        f"/c/{slug}/impact/cascade/events/": ["mine", "page"],
+        f"/c/{slug}/impact/cascade/events/new/": ["x"],
     }
     cast.plan, cast.plan_request = plan, plan_request
     cast.thread, cast.post = thread, post

@@ -137,7 +137,8 @@ def main_pages() -> list[Page]:
     pages += [("library", "library:home", [slug], "member"),
               ("add a resource", "library:add", [slug], "member"),
               ("impact dashboard", "impact:dashboard", [slug], "steward"),
-              ("my impact", "impact:my_dashboard", [slug], "member")]
+              ("my impact", "impact:my_dashboard", [slug], "member"),
+              ("my promises", "impact:promises", [slug], "member")]
     if resource is not None:
         pages += [("resource page", "library:resource", [slug, resource.pk], "member")]
     if plan is not None:

@@ -150,6 +150,9 @@ def test_main_pages_have_no_serious_accessibility_violations(
         "impact-mine": f"/c/{slug}/impact/dashboard/mine/",
         "promises": f"/c/{slug}/impact/promises/",
         "promise-new": f"/c/{slug}/impact/promises/new/?post={promised.pk}",
+        "cascade": f"/c/{slug}/impact/cascade/",
+        "cascade-events": f"/c/{slug}/impact/cascade/events/",
+        "cascade-event-new": f"/c/{slug}/impact/cascade/events/new/",
     }
     problems += visit_all(steward, "en", steward_pages, screenshot)
 
@@ -159,7 +162,8 @@ def test_main_pages_have_no_serious_accessibility_violations(
         for key in ("home", "profile", "community-home", "members", "invitations",
                     "join-requests", "member-edit", "plans", "plan", "plan-compare",
                     "diary-entry-new", "critical-friends", "library", "library-resource",
-                    "impact-dashboard", "promises", "promise-new")
+                    "impact-dashboard", "promises", "promise-new", "cascade",
+                    "cascade-event-new")
     }, screenshot)
 
     outsider = new_context(javascript=True).new_page()

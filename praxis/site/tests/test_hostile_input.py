@@ -76,6 +76,7 @@ def world(cast):
         f"/c/{slug}/impact/cascade/": ["since", "until", "cohort"],
         f"/c/{slug}/impact/cascade/events/": ["mine", "page"],
         f"/c/{slug}/impact/cascade/events/new/": ["x"],
+        f"/c/{slug}/impact/promises/": ["x"], f"/c/{slug}/impact/promises/new/": ["post"],
     }
     cast.plan, cast.plan_request = plan, plan_request
     cast.thread, cast.post = thread, post

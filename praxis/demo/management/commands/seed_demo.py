@@ -21,10 +21,12 @@ from django.utils import timezone
 from praxis.demo import communities as communities_demo
 from praxis.demo import diary as diary_demo
 from praxis.demo import discussions as discussions_demo
+from praxis.demo import impact as impact_demo
 from praxis.demo import library as library_demo
 from praxis.demo import notifications as notifications_demo
 from praxis.demo import practice as practice_demo
 from praxis.demo import privacy as privacy_demo
+from praxis.demo import promises as promises_demo
 from praxis.demo import topics as topics_demo
 from praxis.demo.communities import DEFAULT_SEED, DEMO_PASSWORD, DemoContext
 
@@ -37,6 +39,8 @@ BUILDERS: list[Callable[[DemoContext], None]] = [
     privacy_demo.build,
     practice_demo.build,
     diary_demo.build,
+    impact_demo.build,
+    promises_demo.build,
 ]
 # Run in reverse order by --reset, so later apps clear their data before the communities go.
 CLEANERS: list[Callable[[], None]] = [

@@ -138,7 +138,17 @@ def main_pages() -> list[Page]:
               ("add a resource", "library:add", [slug], "member"),
               ("impact dashboard", "impact:dashboard", [slug], "steward"),
               ("my impact", "impact:my_dashboard", [slug], "member"),
-              ("my promises", "impact:promises", [slug], "member")]
+              ("cascade tree", "impact:cascade", [slug], "member"),
+              ("cascade events", "impact:cascade_events", [slug], "member"),
+              ("my promises", "impact:promises", [slug], "member"),
+              ("impact stories", "impact:stories", [slug], "member"),
+              ("tell a story", "impact:story_create", [slug], "member")]
+    from praxis.impact.models import ValueStory
+
+    story = (ValueStory.objects.filter(community__slug=slug, status="told",
+                                       visibility="community").order_by("pk").first())
+    if story is not None:
+        pages += [("value story", "impact:story", [slug, story.pk], "member")]
     if resource is not None:
         pages += [("resource page", "library:resource", [slug, resource.pk], "member")]
     if plan is not None:

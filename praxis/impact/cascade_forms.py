@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from praxis.accounts.models import User
 from praxis.communities.models import Cohort, Community
@@ -95,8 +96,10 @@ class EventForm(forms.ModelForm):
 
 
 class TreeFilterForm(forms.Form):
-    since = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    until = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    since = forms.DateField(label=pgettext_lazy("date window", "From"), required=False,
+                            widget=DateInput())
+    until = forms.DateField(label=pgettext_lazy("date window", "To"), required=False,
+                            widget=DateInput())
     cohort = forms.ModelChoiceField(label=_("Cohort"), queryset=Cohort.objects.none(),
                                     required=False, empty_label=_("All members"))
 

@@ -9,6 +9,7 @@ their stories. A date window keeps events held in it and stories of sessions hel
 """
 
 import datetime
+from typing import Any
 from dataclasses import dataclass, field
 
 from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum, prefetch_related_objects
@@ -118,7 +119,8 @@ def _events(community: Community, window: Window) -> QuerySet[CascadeEvent]:
     return events
 
 
-def _tiered(events: QuerySet[CascadeEvent], community: Community) -> QuerySet[CascadeEvent]:
+def _tiered(events: QuerySet[CascadeEvent], community: Community) -> Any:
+    """The events with their trainer's tier (a subquery: the same one query)."""
     tier = Membership.objects.filter(community=community, user=OuterRef("trainer_id"))
     return events.annotate(tier=Subquery(tier.values("tier")[:1]))
 
@@ -144,7 +146,8 @@ def _applied_by_topic(community: Community, window: Window) -> dict[int, int]:
 def cascade_tree(community: Community, window: Window = Window()) -> Tree:
     """The tree: seven aggregate queries."""
     labels = dict(Tier.choices)
-    levels = {tier: Level(tier=tier, label=str(labels[tier])) for tier in TIERS}
+    levels: dict[str, Level] = {str(tier): Level(tier=str(tier), label=str(labels[tier]))
+                                for tier in TIERS}
     unplaced = Level(tier=NO_TIER, label=str(_("Tier not given")))
 
     def level(tier: str | None) -> Level:

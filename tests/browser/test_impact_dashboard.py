@@ -2,6 +2,8 @@
 narrows the numbers to a cohort with the filter form, downloads them as CSV, and reads the
 page in Persian; a member opens their own. The hand-counted world is the unit tests'."""
 
+from pathlib import Path
+
 import pytest
 
 from praxis.accounts.tests.factories import DEFAULT_PASSWORD
@@ -47,7 +49,7 @@ def test_a_steward_filters_the_dashboard_and_downloads_it_on_a_phone(new_context
 
     with page.expect_download() as download:
         main.get_by_role("link", name="Download these numbers (CSV)").click()
-    body = open(download.value.path(), encoding="utf-8-sig").read()
+    body = Path(download.value.path()).read_text(encoding="utf-8-sig")
     assert body.splitlines()[0] == "panel,key,value"
     assert "cascade,people,42" in body
 

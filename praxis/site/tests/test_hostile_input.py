@@ -77,6 +77,7 @@ def world(cast):
         f"/c/{slug}/impact/cascade/events/": ["mine", "page"],
         f"/c/{slug}/impact/cascade/events/new/": ["x"],
         f"/c/{slug}/impact/promises/": ["x"], f"/c/{slug}/impact/promises/new/": ["post"],
+        f"/c/{slug}/impact/": ["page"], f"/c/{slug}/impact/stories/new/": ["x"],
     }
     cast.plan, cast.plan_request = plan, plan_request
     cast.thread, cast.post = thread, post
@@ -156,6 +157,9 @@ def test_forms_refuse_what_they_cannot_take_and_change_nothing(world, client, ti
             "stages-0-interaction": name}),
         client.post(reverse("practice:request_create", args=[slug, world.plan.pk, 2]),
                     {"audience": name, "chosen": title, "questions": body}),
+        client.post(reverse("impact:story_create", args=[slug]), {
+            "title": title, "potential": body, "session_date": name, "trainee_count": title,
+            "visibility": name, "source_topics": emails, "tell": ""}),
     ]
     resources = Resource.objects.count()
     library_answer = client.post(reverse("library:add", args=[slug]), {

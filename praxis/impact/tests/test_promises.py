@@ -449,7 +449,7 @@ def test_my_promises_page_runs_a_bounded_number_of_queries(full_cast, post, clie
                                                            django_assert_max_num_queries):
     _many(full_cast, post, count)
     client.force_login(full_cast.member)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(9):
         assert client.get(reverse("impact:promises",
                                   args=[full_cast.community.slug])).status_code == 200
 

@@ -74,3 +74,8 @@ def test_a_member_opens_their_own_numbers(new_context, world, log_in, screenshot
     assert main.get_by_label("Cohort").count() == 0
     assert fits_the_phone(page)
     screenshot(page, "impact-mine-phone-en")
+    page.locator(".lang-switch button[value=fa]").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert fits_the_phone(page)
+    screenshot(page, "impact-mine-phone-fa")

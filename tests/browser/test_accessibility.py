@@ -121,6 +121,15 @@ def test_main_pages_have_no_serious_accessibility_violations(
     promised = opener(make_thread(make_topic(community.community), community.facilitator))
     make_promise(user=community.steward, community=community.community, post=promised,
                  session_date=date.today() - timedelta(days=2), note="Loop input on day 2")
+    # Stories (issue 19): the steward told one, with trainees' comments.
+    from praxis.impact.stories import StoryDraft, add_evidence, save_story
+
+    story = save_story(community=community.community, author=community.steward, tell=True,
+                       draft=StoryDraft(title="Loop input in my course", visibility="community",
+                                        potential="Model what you teach.",
+                                        applied="Gave instructions as trainees should.",
+                                        trainee_count=18))
+    add_evidence(story=story, kind="comments", text="We did it before we knew it.")
     steward = new_context(javascript=True).new_page()
     log_in(steward, community.steward.email, DEFAULT_PASSWORD)
     steward_pages = {
@@ -153,6 +162,9 @@ def test_main_pages_have_no_serious_accessibility_violations(
         "cascade": f"/c/{slug}/impact/cascade/",
         "cascade-events": f"/c/{slug}/impact/cascade/events/",
         "cascade-event-new": f"/c/{slug}/impact/cascade/events/new/",
+        "stories": f"/c/{slug}/impact/", "story-new": f"/c/{slug}/impact/stories/new/",
+        "story": story.get_absolute_url(),
+        "story-edit": f"/c/{slug}/impact/stories/{story.pk}/edit/",
     }
     problems += visit_all(steward, "en", steward_pages, screenshot)
 
@@ -163,7 +175,7 @@ def test_main_pages_have_no_serious_accessibility_violations(
                     "join-requests", "member-edit", "plans", "plan", "plan-compare",
                     "diary-entry-new", "critical-friends", "library", "library-resource",
                     "impact-dashboard", "promises", "promise-new", "cascade",
-                    "cascade-event-new")
+                    "cascade-event-new", "stories", "story-new", "story")
     }, screenshot)
 
     outsider = new_context(javascript=True).new_page()

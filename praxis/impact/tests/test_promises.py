@@ -460,3 +460,32 @@ def test_the_home_block_is_one_query(full_cast, post, count, django_assert_num_q
     with django_assert_num_queries(1):
         rows = promise_queries.to_tell(full_cast.member)
     assert len(rows) == min(count, promise_queries.HOME_LIMIT)
+
+
+def test_the_invitation_is_in_the_members_language_with_solar_dates(full_cast, post,
+                                                                     reply_domain):
+    full_cast.member.locale = "fa"
+    full_cast.member.save()
+    promise = passed(promise_of(full_cast, post, note="ورودی حلقه‌ای"))
+    promises.invite_due()
+    email = OutboundEmail.objects.get(user=full_cast.member)
+    from django.utils import translation
+
+    from praxis.core.templatetags.praxis import when
+
+    with translation.override("fa"):
+        shown = when(promise.session_date)
+    assert shown in email.body_text and 'dir="rtl"' in email.body_html
+    assert "ورودی حلقه‌ای" in email.body_text
+    assert "<script" not in email.body_html
+
+
+def test_a_hostile_note_is_escaped_everywhere(full_cast, post, client, reply_domain):
+    promise = passed(promise_of(full_cast, post, note="<script>alert(1)</script>"))
+    promises.invite_due()
+    assert "<script>alert" not in OutboundEmail.objects.get().body_html
+    client.force_login(full_cast.member)
+    for url in ("/", reverse("impact:promises", args=[full_cast.community.slug])):
+        page = client.get(url).content.decode()
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert" not in page
+    assert promise.note.startswith("<script>")

@@ -489,3 +489,17 @@ def test_a_hostile_note_is_escaped_everywhere(full_cast, post, client, reply_dom
         page = client.get(url).content.decode()
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert" not in page
     assert promise.note.startswith("<script>")
+
+
+def test_the_mail_servers_pipe_says_a_story_was_kept(invited, full_cast, monkeypatch,
+                                                     capsys):
+    import io
+    import sys
+
+    from django.core.management import call_command
+
+    raw = addressed("gmail_en", promise_reply_address(invited.pk, full_cast.member.pk))
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(raw)))
+    call_command("receive_email")
+    invited.refresh_from_db()
+    assert capsys.readouterr().out.strip() == f"story {invited.story_id}"

@@ -36,6 +36,10 @@ class Command(BaseCommand):
             sys.exit(EX_TEMPFAIL)
         if outcome.posted and outcome.post is not None:
             self.stdout.write(f"posted {outcome.post.pk}")
+        elif outcome.posted and outcome.story is not None:  # a promise's draft story
+            self.stdout.write(f"story {outcome.story.pk}")
+        elif outcome.posted and outcome.feedback is not None:
+            self.stdout.write(f"feedback {outcome.feedback.pk}")
         elif outcome.duplicate:
             self.stdout.write("already posted")
         else:

@@ -5,14 +5,15 @@ Every number comes from a constant number of aggregate queries, whatever the siz
 community: no loop over members or events touches the database.
 
 A filter by cohort keeps the cohort's members: their places in the tree, their events and
-their stories. A date window keeps events held in it and stories of sessions held in it.
+their stories. A date window keeps events held in it and stories of sessions held in it (a
+story without a session date, by the day it was told).
 """
 
 import datetime
-from typing import Any
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum, prefetch_related_objects
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum, prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 
 from praxis.communities.models import Cohort, Community, Membership
@@ -28,6 +29,11 @@ TIERS = [Tier.CONSULTANT, Tier.MASTER_TRAINER, Tier.TRAINER, Tier.TEACHER]
 EDGES = [(Tier.CONSULTANT, Tier.MASTER_TRAINER, Audience.TRAINERS),
          (Tier.MASTER_TRAINER, Tier.TRAINER, Audience.TRAINERS),
          (Tier.TRAINER, Tier.TEACHER, Audience.TEACHERS)]
+
+# The table's column headings, in the order of ``Audience``.
+REACHED: dict[str, object] = {Audience.TEACHERS: _("Teachers reached"),
+                              Audience.TRAINERS: _("Trainers reached"),
+                              Audience.COLLEAGUES: _("Colleagues reached")}
 
 
 @dataclass(frozen=True)
@@ -59,9 +65,9 @@ class Level:
     def audience_cells(self) -> list[dict[str, object]]:
         """People reached in each audience, in the order of ``Audience``."""
         cells: list[dict[str, object]] = []
-        for value, label in Audience.choices:
+        for value in Audience.values:
             reach = self.by_audience.get(value, Reach())
-            cells.append({"value": value, "label": label, "events": reach.events,
+            cells.append({"value": value, "label": REACHED[value], "events": reach.events,
                           "people": reach.people})
         return cells
 
@@ -132,10 +138,15 @@ def _applied_by_topic(community: Community, window: Window) -> dict[int, int]:
                                   valuestory__author__isnull=False,
                                   topic__community=community).exclude(
         valuestory__applied__regex=r"^\s*$")
+    # A story's date is its session's, else the day it was told.
     if window.since:
-        rows = rows.filter(valuestory__session_date__gte=window.since)
+        rows = rows.filter(Q(valuestory__session_date__gte=window.since)
+                           | Q(valuestory__session_date__isnull=True,
+                               valuestory__told_at__date__gte=window.since))
     if window.until:
-        rows = rows.filter(valuestory__session_date__lte=window.until)
+        rows = rows.filter(Q(valuestory__session_date__lte=window.until)
+                           | Q(valuestory__session_date__isnull=True,
+                               valuestory__told_at__date__lte=window.until))
     if window.cohort is not None:
         rows = rows.filter(valuestory__author__in=Membership.objects.filter(
             cohorts=window.cohort).values("user_id"))

@@ -182,3 +182,19 @@ def test_the_page_asks_a_bounded_number_of_queries(client, world,
     url = reverse("impact:cascade", args=[world.cast.community.slug])
     with django_assert_max_num_queries(16):
         assert client.get(url + f"?cohort={world.cohort.pk}").status_code == 200
+
+
+def test_a_story_without_a_session_date_counts_by_the_day_it_was_told(world):
+    from django.utils import timezone
+
+    from praxis.impact.tests.cascade_world import _story
+
+    _story(world.cast.community, world.people["teacher2"], applied="Reflection every session",
+           topics=[world.topics["T3"]])
+    today = timezone.localdate()
+    inside = cascade_tree(world.cast.community, Window(since=today, until=today))
+    before = cascade_tree(world.cast.community,
+                          Window(until=today - datetime.timedelta(days=1)))
+    applied = {t.topic.pk: t.applied for t in inside.topics}
+    assert applied[world.topics["T3"].pk] == 1
+    assert {t.topic.pk: t.applied for t in before.topics}[world.topics["T3"].pk] == 0

@@ -78,6 +78,7 @@ def tree(request: HttpRequest, access: CommunityAccess) -> HttpResponse:
     found = queries.cascade_tree(access.community, window)
     return render(request, "impact/cascade_tree.html", _context(
         access, tree=found, drawing=svg.draw(found), form=form, window=window,
+        reached_headings=list(queries.REACHED.values()),
         can_record=can_record_events(access),
     ), status=status)
 

@@ -14,9 +14,10 @@ and the recent events draw on the community's topics, readings and plans. Each c
 course is recorded once, by its first trainer, so the reach is not counted twice."""
 
 from datetime import date
+from typing import Any
 
 from praxis.accounts.models import User
-from praxis.communities.models import Membership
+from praxis.communities.models import Community, Membership
 from praxis.demo.communities import PEOPLE_DOMAIN, DemoContext
 from praxis.impact.models import CascadeEvent, StoryEvidence, ValueStory
 from praxis.library.models import Resource
@@ -32,7 +33,7 @@ COMMUNITY = ValueStory.Visibility.COMMUNITY
 
 # (author key, days ago, status, visibility, topic titles, reading titles, the story's parts,
 #  trainees' comments as evidence, acknowledged by the facilitator)
-STORIES = [
+STORIES: list[tuple[Any, ...]] = [
     ("member", 34, TOLD, COMMUNITY, ["Loop input"], ["Loop input"], {
         "title": "Loop input in my TTC course",
         "immediate": "The loop input topic and Maryam's post on 'teaching the way you want "
@@ -120,7 +121,7 @@ STORIES = [
 
 # Recent events drawing on the community (trainer key, days ago, kind, audience, people,
 # topic titles, reading titles, names Ali's plan, notes)
-RECENT_EVENTS = [
+RECENT_EVENTS: list[tuple[Any, ...]] = [
     ("member", 30, "course", "teachers", 18, ["Loop input"], ["Loop input"], True,
      "TTC course for novice teachers in Kashan: loop input in the session on instructions."),
     ("member", 9, "workshop", "teachers", 16, ["Dealing with difficult participants"], [],
@@ -163,8 +164,12 @@ def _people(ctx: DemoContext) -> dict[str, User]:
     return people
 
 
-def _by_title(model: type, community: object, titles: list[str]) -> list[object]:
-    return list(model.objects.filter(community=community, title__in=titles))
+def _topics(community: Community, titles: list[str]) -> list[Topic]:
+    return list(Topic.objects.filter(community=community, title__in=titles))
+
+
+def _readings(community: Community, titles: list[str]) -> list[Resource]:
+    return list(Resource.objects.filter(community=community, title__in=titles))
 
 
 def _build_stories(ctx: DemoContext, people: dict[str, User],
@@ -184,8 +189,8 @@ def _build_stories(ctx: DemoContext, people: dict[str, User],
             told_at=when if status == TOLD else None,
             acknowledged_by=ctx.facilitator if acknowledged else None,
             acknowledged_at=ctx.days_ago(days - 1) if acknowledged else None, **parts)
-        story.source_topics.set(_by_title(Topic, community, topics))
-        story.source_resources.set(_by_title(Resource, community, readings))
+        story.source_topics.set(_topics(community, topics))
+        story.source_resources.set(_readings(community, readings))
         if comments:
             StoryEvidence.objects.create(story=story, kind=StoryEvidence.Kind.COMMENTS,
                                          text=comments, caption="", created_at=when)
@@ -221,17 +226,17 @@ def _build_cascade(ctx: DemoContext, people: dict[str, User],
         events += 1
         reached += len(members)
     # The trainers taking it on to teachers and colleagues, recently.
-    for (key, days, kind, audience, count, topics, readings, names_plan,
+    for (key, days, event_kind, event_audience, count, topics, readings, names_plan,
          notes) in RECENT_EVENTS:
         trainer = people.get(key)
         if trainer is None:
             continue
         event = CascadeEvent.objects.create(
             community=community, trainer=trainer, held_on=ctx.days_ago(days).date(),
-            kind=kind, audience=audience, people=count, notes=notes,
+            kind=event_kind, audience=event_audience, people=count, notes=notes,
             created_at=ctx.days_ago(days))
-        event.topics.set(_by_title(Topic, community, topics))
-        event.resources.set(_by_title(Resource, community, readings))
+        event.topics.set(_topics(community, topics))
+        event.resources.set(_readings(community, readings))
         if names_plan and plan is not None:
             event.plan_versions.set([plan])
         events += 1

@@ -83,6 +83,7 @@ def _dashboard(request: HttpRequest, slug: str, scope: DashboardScope) -> HttpRe
     query["format"] = "csv"
     return render(request, "impact/dashboard.html", {
         "access": access.community_access, "dashboard": access, "community": access.community,
+        "tab": "impact", "impact_page": "mine" if access.is_mine else "dashboard",
         "form": form, "filters": filters, "active_means": dashboard.ACTIVE_MEANS,
         "csv_query": query.urlencode(), "title": _("Your impact") if access.is_mine
         else _("Impact dashboard"), **panels})

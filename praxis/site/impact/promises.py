@@ -54,13 +54,13 @@ def story_edit_url(slug: str, story: ValueStory) -> str:
 
 def _post_id(request: HttpRequest) -> int:
     raw = request.POST.get("post") or request.GET.get("post") or ""
-    if not raw.isdigit() or len(raw) > 18:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:  # not "²" nor "۱۲"
         raise Http404
     return int(raw)
 
 
 def _context(access: CommunityAccess, **extra: Any) -> dict[str, Any]:
-    return {"access": access, "community": access.community, "tab": "promises", **extra}
+    return {"access": access, "community": access.community, "tab": "impact", **extra}
 
 
 @require_http_methods(["GET", "POST"])

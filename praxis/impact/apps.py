@@ -9,10 +9,9 @@ class ImpactConfig(AppConfig):
     def ready(self) -> None:
         # Promises' invitations go out with the worker's digest round (promises part).
         from praxis.impact.tasks import invite_promised_now
-        from praxis.notifications.tasks import PERIODIC
+        from praxis.notifications.hooks import periodic_round
 
-        if invite_promised_now not in PERIODIC:
-            PERIODIC.append(invite_promised_now)
+        periodic_round.register(invite_promised_now)
         # What impact keeps of a person, and forgets when they erase their account (stories
         # part: praxis.impact.personal_data).
         from praxis.accounts.hooks import account_erased

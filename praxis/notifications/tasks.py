@@ -1,16 +1,11 @@
 """Background tasks (Django's tasks API): the worker started by `make worker` runs them."""
 
-from collections.abc import Callable
-
 from django_tasks import task
 
 from praxis.core.audit import forget_old_events
 from praxis.core.throttle import forget_old_attempts
 from praxis.notifications import services
-
-# Jobs of higher apps run with every digest round (this app may not import them): each
-# registers itself in its AppConfig.ready; each must be safe to run twice at once.
-PERIODIC: list[Callable[[], object]] = []
+from praxis.notifications.hooks import periodic_round
 
 
 @task()
@@ -30,6 +25,5 @@ def send_due_digests() -> int:
     services.sweep_outbox()
     forget_old_attempts()
     forget_old_events()
-    for job in PERIODIC:
-        job()
+    periodic_round.fire()
     return services.send_due_digests()

@@ -15,8 +15,8 @@ from praxis.discussions.tests.factories import make_thread, make_topic, opener, 
 from praxis.impact import promise_queries, promises
 from praxis.impact.models import UsePromise, ValueStory
 from praxis.impact.promises import PromiseRuleError
+from praxis.notifications.hooks import periodic_round
 from praxis.notifications.models import InboundEmail, OutboundEmail
-from praxis.notifications.tasks import PERIODIC
 from praxis.notifications.tokens import promise_reply_address
 from praxis.site.notifications import replies
 
@@ -176,7 +176,7 @@ def test_the_worker_round_runs_the_job(full_cast, post):
     from praxis.impact.tasks import invite_promised_now
     from praxis.notifications.tasks import send_due_digests
 
-    assert invite_promised_now in PERIODIC
+    assert invite_promised_now in periodic_round.receivers
     passed(promise_of(full_cast, post))
     send_due_digests.call()
     assert UsePromise.objects.get().invited_at is not None

@@ -6,11 +6,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from praxis.impact.tasks import invite_promised_now
+from praxis.impact import promises
 
 
 class Command(BaseCommand):
     help = "Invites members whose promised session has passed to tell what happened."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        self.stdout.write(f"invitation emails owed: {invite_promised_now()}")
+        self.stdout.write(f"invitation emails owed: {promises.invite_due()}")

@@ -6,8 +6,8 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from praxis.notifications import services
+from praxis.notifications.hooks import periodic_round
 from praxis.notifications.models import OutboundEmail
-from praxis.notifications.tasks import PERIODIC
 
 
 class Command(BaseCommand):
@@ -15,8 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         swept = services.sweep_outbox()
-        for job in PERIODIC:  # higher apps' jobs, as the worker's round runs them
-            job()
+        periodic_round.fire()  # higher apps' jobs, as the worker's round runs them
         owed = services.send_due_digests()
         results: dict[str, int] = {}
         queued = OutboundEmail.objects.filter(status=OutboundEmail.Status.QUEUED)

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 from praxis.access.community import CommunityAccess, access_community
+from praxis.access.stories import is_leader
 from praxis.accounts.models import AnyUser
 from praxis.communities.models import Community
 from praxis.impact.models import ValueStory
@@ -66,7 +67,8 @@ def may_see_own_dashboard(access: CommunityAccess) -> bool:
 def readable_stories_q(access: CommunityAccess, user_id: int) -> Q:
     """A filter on ValueStory: the stories of ``access.community`` this person may read."""
     mine = Q(author_id=user_id)
-    if access.can_lead_topics:
+    # As the stories door says (a site admin who is no member counts, but reads no titles).
+    if is_leader(access):
         shared = Q(visibility__in=[ValueStory.Visibility.LEADERS,
                                    ValueStory.Visibility.COMMUNITY])
     elif access.is_member:

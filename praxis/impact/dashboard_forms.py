@@ -5,9 +5,12 @@ from datetime import timedelta
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from praxis.communities.models import Cohort, Community, Membership
+from praxis.impact.cascade import EARLIEST
 from praxis.impact.dashboard import Filters, default_window, topic_choices
 from praxis.topics.models import Topic
 
@@ -15,9 +18,9 @@ MAX_WINDOW = timedelta(days=366 * 5)
 
 
 class DashboardFilterForm(forms.Form):
-    start = forms.DateField(label=_("From"), required=False,
+    start = forms.DateField(label=pgettext_lazy("date window", "From"), required=False,
                             widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), required=False,
+    end = forms.DateField(label=pgettext_lazy("date window", "To"), required=False,
                           widget=forms.DateInput(attrs={"type": "date"}))
     cohort = forms.ModelChoiceField(label=_("Cohort"), queryset=Cohort.objects.none(),
                                     required=False, empty_label=_("Every cohort"))
@@ -43,6 +46,9 @@ class DashboardFilterForm(forms.Form):
         default_start, default_end = default_window()
         start = data.get("start") or default_start
         end = data.get("end") or default_end
+        if start < EARLIEST or end > timezone.localdate() + timedelta(days=366):
+            # Beyond these a window is a typing slip, and its day after overflows.
+            raise forms.ValidationError(_("Choose dates from 1990 to a year from today."))
         if start > end:
             raise forms.ValidationError(_("The window must start before it ends."))
         if end - start > MAX_WINDOW:

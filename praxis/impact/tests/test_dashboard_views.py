@@ -191,3 +191,34 @@ def test_persian_page_renders_in_solar_hijri_with_persian_digits(world, client):
     text = page.content.decode()
     assert 'dir="rtl"' in text
     assert "۱۴۰۴" in text  # January 2026 is in the Solar Hijri year 1404
+
+
+def test_a_site_admin_counts_stories_but_reads_no_leaders_title(world, client,
+                                                                 django_user_model):
+    admin = django_user_model.objects.create_superuser(email="root@example.org",
+                                                       password="x-long-password-1")
+    client.force_login(admin)
+    page = client.get(reverse("impact:dashboard", args=[world.cast.community.slug]), WINDOW)
+    text = page.content.decode()
+    assert page.status_code == 200
+    # As the stories door says: a site admin who is no member opens no story, so the list
+    # names none; the numbers count them all.
+    for title in ("Seeing reflection", "What I gained", "A diary for trainees"):
+        assert title not in text
+    assert "Applied value" in text
+
+
+@pytest.mark.parametrize("window", [{"start": "9999-06-01", "end": "9999-12-31"},
+                                    {"start": "0001-01-01", "end": "0001-12-31"}])
+def test_dates_at_the_ends_of_the_calendar_are_refused_not_a_server_error(
+        world, client, window):
+    steward = world.cast.steward
+    steward.timezone = "Asia/Tehran"
+    steward.save()
+    client.force_login(steward)
+    for view in ("impact:dashboard", "impact:my_dashboard"):
+        url = reverse(view, args=[world.cast.community.slug])
+        for query in (window, {**window, "format": "csv"}):
+            response = client.get(url, query)
+            assert response.status_code in (200, 400), (view, query)
+            assert "Choose dates from 1990" in response.content.decode()

@@ -53,7 +53,9 @@ def render_invitation(user: User, promise: UsePromise) -> RenderedEmail:
         html = render_to_string("impact/email/promise_invitation.html", context)
     headers = _list_headers(unsubscribe, one_line(
         f"{promise.community.name} <{promise.community.slug}.{_host()}>"))
-    headers["Message-ID"] = f"<promise-{promise.pk}.{user.pk}@{_host()}>"
+    # A new session date makes a new invitation: its own Message-ID, or mail services drop it.
+    headers["Message-ID"] = (f"<promise-{promise.pk}.{user.pk}.{promise.session_date:%Y%m%d}"
+                             f"@{_host()}>")
     if reply_to:
         headers["Reply-To"] = reply_to
     return RenderedEmail(subject=one_line(subject), body_text=text, body_html=html,

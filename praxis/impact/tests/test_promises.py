@@ -503,3 +503,16 @@ def test_the_mail_servers_pipe_says_a_story_was_kept(invited, full_cast, monkeyp
     call_command("receive_email")
     invited.refresh_from_db()
     assert capsys.readouterr().out.strip() == f"story {invited.story_id}"
+
+
+def test_a_reply_that_would_overfill_the_draft_is_told_not_cut(invited, full_cast):
+    from praxis.impact.promises import APPLIED_MAX_LENGTH
+
+    story = promises.draft_story(promise=invited,
+                                 applied="x" * (APPLIED_MAX_LENGTH - 10))
+    outcome = replies.receive(addressed("gmail_en", promise_reply_address(
+        invited.pk, full_cast.member.pk)), channel="pipe")
+    assert not outcome.posted and outcome.notice == "too_long"
+    story.refresh_from_db()
+    assert story.applied == "x" * (APPLIED_MAX_LENGTH - 10)
+    assert OutboundEmail.objects.filter(kind=OutboundEmail.Kind.REPLY_REFUSED).count() == 1

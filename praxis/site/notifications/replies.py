@@ -395,7 +395,9 @@ def _tell_story(message: InboundMessage, target: ReplyTarget, user: User) -> Out
     if promise.story is not None and promise.story.status != ValueStory.Status.DRAFT:
         return _story_refused(_reject("not_allowed", f"promise {promise.pk}'s story is told"),
                               user, "told", promise)
-    if len(message.text) > APPLIED_MAX_LENGTH:
+    draft = promise.story.applied.strip() if promise.story is not None else ""
+    # What the draft holds already counts: a second reply is added to it, never cut.
+    if len(message.text.strip()) + len(draft) + (2 if draft else 0) > APPLIED_MAX_LENGTH:
         return _story_refused(_reject("too_long", f"{len(message.text)} characters"),
                               user, "too_long", promise)
     story = draft_story(promise=promise, applied=message.text)

@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from praxis.core.templatetags.praxis import isolated
 from praxis.impact.models import StoryEvidence, ValueStory
 from praxis.impact.stories import SOURCE_FIELDS, StoryDraft
 from praxis.impact.story_queries import SourceChoices
@@ -16,16 +17,20 @@ MAX_TRAINEES = 100_000
 
 
 def _label(item: Any, kind: str) -> str:
+    """A choice's label; each person's words isolated, so an English title and a Persian
+    post (or the reverse) keep their order in one line."""
     match kind:
         case "posts":
             excerpt = " ".join(item.body.split())[:80]
-            return f"{item.thread.title}: {item.author}: {excerpt}"
+            return (f"{isolated(item.thread.title)}: {isolated(str(item.author))}: "
+                    f"{isolated(excerpt)}")
         case "feedback":
             excerpt = " ".join((item.works or item.change or item.question or "").split())[:60]
-            return f"{item.version} · {item.author or _('a former member')}: {excerpt}"
+            return (f"{isolated(str(item.version))} · "
+                    f"{isolated(str(item.author or _('a former member')))}: {isolated(excerpt)}")
         case "versions":
-            return str(item)
-    return str(item.title)
+            return isolated(str(item))
+    return isolated(str(item.title))
 
 
 class StoryForm(forms.Form):

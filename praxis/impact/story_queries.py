@@ -102,12 +102,17 @@ class SourceChoices:
     feedback: list[Any]
 
 
-def _recent(queryset: QuerySet[Any], order: str, kept: Iterable[int]) -> list[Any]:
+def _recent(queryset: QuerySet[Any], order: str, kept: Iterable[int],
+            picked_from: QuerySet[Any] | None = None) -> list[Any]:
+    """The most recent choices, and those the story picked already, found in
+    ``picked_from`` (the community's, whatever has happened to them since: a post hidden
+    after it was picked stays picked) when given."""
     recent = list(queryset.order_by(order, "-pk")[:PICK_LIMIT])
     seen = {item.pk for item in recent}
     missing = [pk for pk in kept if pk not in seen]
     if missing:
-        recent += list(queryset.filter(pk__in=missing[:PICK_LIMIT]))
+        source = queryset if picked_from is None else picked_from
+        recent += list(source.filter(pk__in=missing[:PICK_LIMIT]))
     return recent
 
 
@@ -135,7 +140,9 @@ def source_choices(community_id: int, user_id: int,
     return SourceChoices(
         topics=_recent(Topic.objects.filter(community_id=community_id), "-created_at",
                        kept("source_topics")),
-        posts=_recent(posts, "-created_at", kept("source_posts")),
+        posts=_recent(posts, "-created_at", kept("source_posts"),
+                      Post.objects.filter(thread__community_id=community_id)
+                      .select_related("author", "thread")),
         resources=_recent(Resource.objects.filter(community_id=community_id,
                                                   pk__in=opened), "-created_at",
                           kept("source_resources")),

@@ -170,6 +170,16 @@ def test_a_draft_keeps_a_pick_that_has_aged_out_of_the_list(cast):
     assert old in queries.source_choices(cast.community.pk, cast.member.pk, story).topics
 
 
+def test_a_post_hidden_after_it_was_picked_stays_picked(cast):
+    topic = make_topic(cast.community, facilitators=[cast.facilitator])
+    post = opener(make_thread(topic, cast.facilitator, title="Loop input, step by step"))
+    ThreadRead.objects.create(user=cast.member, thread=post.thread)
+    story = tell(cast.community, cast.member, tell=False, sources={"source_posts": [post]})
+    type(post).objects.filter(pk=post.pk).update(is_hidden=True)
+    assert post not in queries.source_choices(cast.community.pk, cast.member.pk).posts
+    assert post in queries.source_choices(cast.community.pk, cast.member.pk, story).posts
+
+
 # Pages ----------------------------------------------------------------------------------------
 
 def _url(name, cast, *args):

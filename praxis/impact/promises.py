@@ -93,7 +93,7 @@ def draft_story(*, promise: UsePromise, applied: str = "") -> ValueStory:
     """The draft story that tells what happened after a promise: made with its sources (the
     post and its topic) the first time, the same one after. Text sent by email is added to
     its "what you did differently" while it is a draft."""
-    promise = (UsePromise.objects.select_for_update()
+    promise = (UsePromise.objects.select_for_update(of=("self",))
                .select_related("post__thread", "community", "user", "story")
                .get(pk=promise.pk))
     applied = (applied or "").strip()

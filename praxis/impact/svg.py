@@ -40,6 +40,8 @@ def _text(x: float, y: float, body: str, *, size: int = 13, bold: bool = False) 
 
 def draw(tree: Tree) -> SafeString:
     rtl = get_language_bidi()
+    # As the pages' .sep: among Persian digits a middle dot reads as a zero.
+    sep = "، " if rtl else " · "
     height = MARGIN * 2 + len(tree.levels) * BOX + (len(tree.levels) - 1) * GAP
     middle = WIDTH / 2
     parts = [
@@ -62,11 +64,11 @@ def draw(tree: Tree) -> SafeString:
         top = MARGIN + index * (BOX + GAP)
         parts.append(f'<rect x="{MARGIN}" y="{top}" width="{WIDTH - 2 * MARGIN}" '
                      f'height="{BOX}" rx="6" fill="none" stroke="currentColor"/>')
-        heading = escape(level.label) + " · " + _filled(
+        heading = escape(level.label) + sep + _filled(
             ngettext("%(n)s member", "%(n)s members", level.members),
             cell_name(level, "members"), level.members)
         parts.append(_text(middle, top + 20, heading, bold=True))
-        line = " · ".join([
+        line = sep.join([
             _filled(ngettext("%(n)s trained others", "%(n)s trained others", level.active),
                     cell_name(level, "active"), level.active),
             _filled(ngettext("%(n)s event", "%(n)s events", level.events),
@@ -83,7 +85,7 @@ def draw(tree: Tree) -> SafeString:
             parts.append(f'<line x1="{x:g}" y1="{start}" x2="{x:g}" y2="{end}" '
                          f'stroke="currentColor" stroke-width="1.5" '
                          f'marker-end="url(#cascade-arrow)"/>')
-            label = " · ".join([
+            label = sep.join([
                 _filled(ngettext("%(n)s event", "%(n)s events", edge.events),
                         f"edge-{edge.upper.tier}-events", edge.events),
                 _filled(ngettext("%(n)s person", "%(n)s people", edge.people),

@@ -101,6 +101,13 @@ class Post(models.Model):
     hidden_at = models.DateTimeField(null=True, blank=True)
     # Reply by email, offline drafts and imports set this; the web leaves it "web".
     source = models.CharField(max_length=10, default="web", editable=False)
+    # A private reply (imported from Moodle): only its author and this person see it.
+    private_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
+        related_name="+",
+    )
+    tags = models.ManyToManyField("library.Tag", blank=True, related_name="posts",
+                                  verbose_name=_("tags"))
 
     class Meta:
         verbose_name = _("post")
@@ -174,6 +181,26 @@ class ThreadRead(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "thread"], name="one_read_mark_per_thread"),
         ]
+
+
+class ThreadVisitDay(models.Model):
+    """The days a member opened a thread, and how many visits that day: the reading history
+    engagement reports count over any window (``ThreadRead`` keeps only the latest mark).
+    Written by ``record_reading`` on each new visit and by imports of older reading."""
+
+    community = models.ForeignKey("communities.Community", on_delete=models.CASCADE,
+                                  related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="+")
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    visits = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "thread", "day"], name="one_visit_day"),
+        ]
+        indexes = [models.Index(fields=["community", "day"])]
 
 
 class Reaction(models.Model):

@@ -1,0 +1,785 @@
+"""Writes what a Moodle reader found (``records.Source``) into a community.
+
+One transaction: a failure anywhere leaves the community as it was, and files already
+written are removed. Every Moodle record that becomes a row is remembered in
+``ImportedItem`` under its site's origin, so importing the same backup again finds it and
+adds nothing, and a later backup of the same course adds only what is new.
+
+Memory stays flat however large the backup: discussions arrive one at a time, and what
+grows with the backup's size (its files' index, its log) is kept in a scratch SQLite file
+in a temporary folder; only the maps of people, forums and discussions (a few integers
+each) stay in memory.
+
+The import writes rows of lower apps directly, in bulk, rather than calling their one-post
+use cases: those notify followers and stamp "now", while an import restores history
+silently with its own times. It keeps their invariants itself: reply paths
+(``discussions.services.path_of``), rendered Markdown, counters (``counters.recount``).
+"""
+
+import sqlite3
+import tempfile
+import zoneinfo
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import IO, Any, cast
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import validate_email
+from django.db import connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from praxis.accounts.models import User
+from praxis.communities.models import Cohort, Community, Membership
+from praxis.core.markdown import render_markdown
+from praxis.discussions import counters
+from praxis.discussions.attachments import FileRefused, check_file
+from praxis.discussions.models import (
+    Attachment,
+    Post,
+    Reaction,
+    Thread,
+    ThreadRead,
+    ThreadVisitDay,
+)
+from praxis.discussions.services import MAX_DEPTH, path_of
+from praxis.interop.models import ImportedItem
+from praxis.interop.moodle import records
+from praxis.interop.moodle.convert import plain_subject, to_markdown
+from praxis.library.models import Tag
+from praxis.topics.models import Topic
+from praxis.topics.services import SLUG_MAX
+
+Kind = ImportedItem.Kind
+ProgressCallback = Callable[[str, dict[str, int]], None]
+
+# Progress is told at most this often (posts), so a large import does not write its
+# progress row more than it writes posts.
+PROGRESS_EVERY = 500
+BATCH = 500
+
+# Moodle's role archetypes and what they become; anything else is a member.
+ROLE_OF_ARCHETYPE: dict[str, str] = {
+    "manager": Membership.Role.STEWARD,
+    "coursecreator": Membership.Role.STEWARD,
+    "editingteacher": Membership.Role.FACILITATOR,
+    "teacher": Membership.Role.FACILITATOR,
+}
+ROLE_RANK: dict[str, int] = {Membership.Role.MEMBER: 0, Membership.Role.FACILITATOR: 1,
+             Membership.Role.STEWARD: 2}
+
+THREAD_KIND_OF_FORUM = {
+    "news": Thread.Kind.ANNOUNCEMENT,
+    "qanda": Thread.Kind.QUESTION,
+    "single": Thread.Kind.QUESTION,
+}
+
+
+def forum_type_label(forum_type: str) -> str:
+    """How a forum of this type was imported, for the summary."""
+    return {
+        "news": _("announcements forum: its discussions became announcements"),
+        "qanda": _("question-and-answer forum: its discussions became open questions"),
+        "single": _("single simple discussion: it became the topic's one open question"),
+        "eachuser": _("each person posts one discussion: each became a member's question"),
+        "blog": _("blog-like forum: each post became a member's question"),
+        "general": _("standard forum: its discussions became members' questions"),
+    }.get(forum_type, _("forum of type “%(type)s”: its discussions became members' "
+                        "questions") % {"type": forum_type})
+
+
+class DryRunRollback(Exception):
+    """Raised at the end of a dry run so that nothing it wrote is kept."""
+
+
+@dataclass
+class Summary:
+    """What an import did, for the command's output and the import page."""
+
+    origin: dict[str, Any] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    topics: list[dict[str, str]] = field(default_factory=list)
+    skipped: list[dict[str, str]] = field(default_factory=list)
+    dry_run: bool = False
+
+    def add(self, name: str, number: int = 1) -> None:
+        self.counts[name] = self.counts.get(name, 0) + number
+
+    def as_json(self) -> dict[str, Any]:
+        return {"origin": self.origin, "counts": self.counts, "topics": self.topics,
+                "skipped": self.skipped, "dry_run": self.dry_run}
+
+
+# Every count the summary names, in the order it shows them.
+COUNT_NAMES = (
+    "forums", "topics_created", "discussions", "posts", "private_replies", "hidden_posts",
+    "members_created", "members_matched", "former_members", "cohorts", "files",
+    "ratings", "tags", "log_entries", "reads", "already_imported",
+)
+
+
+def _synthetic_email(origin: str, moodle_id: int, kind: str) -> str:
+    # ".invalid" can never receive mail (RFC 2606): these accounts are never written to.
+    return f"moodle-{origin[:12]}-{moodle_id}@{kind}.invalid"
+
+
+def _valid_email(address: str) -> bool:
+    if not address or address.endswith(".invalid") or len(address) > 254:
+        return False
+    try:
+        validate_email(address)
+    except ValidationError:
+        return False
+    return True
+
+
+def _locale(lang: str) -> str:
+    base = (lang or "").split("_")[0].lower()
+    return base if base in dict(settings.LANGUAGES) else "en"
+
+
+def _time_zone(name: str, fallback: str) -> str:
+    if name and name != "99" and name in zoneinfo.available_timezones():
+        return name
+    return fallback
+
+
+class Importer:
+    def __init__(self, *, community: Community, actor: User | None, origin: records.Origin,
+                 scratch: sqlite3.Connection, write_files: bool,
+                 progress: ProgressCallback | None) -> None:
+        self.community = community
+        self.actor = actor
+        self.origin = origin
+        self.scratch = scratch
+        self.write_files = write_files
+        self.progress = progress
+        self.summary = Summary()
+        self.written_files: list[str] = []
+        self.users: dict[int, int] = {}  # Moodle user id -> Praxis user id
+        self.new_members: dict[int, Membership] = {}  # Praxis user id -> membership made now
+        self.course_roles: dict[int, str] = {}  # Moodle user id -> Praxis role
+        self.forum_facilitators: dict[int, set[int]] = {}  # forum id -> Moodle user ids
+        self.discussions: dict[int, int] = {}  # Moodle discussion id -> thread id
+        self.first_activity: dict[int, datetime] = {}  # Praxis user id -> earliest post
+        self.touched_threads: set[int] = set()
+        self.touched_topics: set[int] = set()
+        self.tags: dict[str, Tag] = {}
+        self._posts_since_progress = 0
+
+    # Provenance -------------------------------------------------------------------------
+
+    def known(self, kind: str, external_ids: Iterable[object]) -> dict[str, int]:
+        ids = [str(i) for i in external_ids]
+        found: dict[str, int] = {}
+        for start in range(0, len(ids), BATCH):
+            found.update(ImportedItem.objects.filter(
+                community=self.community, origin=self.origin.site, kind=kind,
+                external_id__in=ids[start:start + BATCH],
+            ).values_list("external_id", "object_id"))
+        return found
+
+    def remember(self, kind: str, pairs: Iterable[tuple[object, int]]) -> None:
+        ImportedItem.objects.bulk_create(
+            [ImportedItem(community=self.community, origin=self.origin.site, kind=kind,
+                          external_id=str(external), object_id=object_id)
+             for external, object_id in pairs],
+            batch_size=BATCH,
+        )
+
+    def tell(self, phase: str) -> None:
+        if self.progress is not None:
+            self.progress(phase, dict(self.summary.counts))
+
+    def skip(self, what: str, reason: str) -> None:
+        self.summary.skipped.append({"what": what, "reason": reason})
+
+    # People -----------------------------------------------------------------------------
+
+    def import_users(self, users: Iterable[records.MoodleUser]) -> None:
+        self.tell("people")
+        batch: list[records.MoodleUser] = []
+        for user in users:
+            batch.append(user)
+            if len(batch) >= BATCH:
+                self._import_user_batch(batch)
+                batch = []
+        self._import_user_batch(batch)
+
+    def _import_user_batch(self, batch: list[records.MoodleUser]) -> None:
+        if not batch:
+            return
+        known = self.known(Kind.USER, (user.id for user in batch))
+        made: list[tuple[int, int]] = []
+        for user in batch:
+            if str(user.id) in known:
+                self.users[user.id] = known[str(user.id)]
+                self.summary.add("already_imported")
+                continue
+            account = self._account_for(user)
+            self.users[user.id] = account.pk
+            made.append((user.id, account.pk))
+        self.remember(Kind.USER, made)
+
+    def _account_for(self, user: records.MoodleUser) -> User:
+        if user.deleted:
+            self.summary.add("former_members")
+            return self.former_member(user.id)
+        email = (user.email or "").strip().lower()
+        if not self.origin.anonymised and _valid_email(email):
+            existing = User.objects.filter(email__iexact=email).first()
+            if existing is not None:
+                self.summary.add("members_matched")
+                return existing
+            can_sign_in = True
+        else:
+            # Anonymised or address-less (a forum export): a member who cannot sign in.
+            email = _synthetic_email(self.origin.site, user.id, "imported")
+            can_sign_in = False
+        name = user.full_name or user.username
+        if self.origin.anonymised or not name:
+            name = _("Participant %(number)s") % {"number": user.id}
+        account = User(
+            email=email, display_name=name[:120], institution=user.institution[:200],
+            region=user.city[:120], locale=_locale(user.lang),
+            timezone=_time_zone(user.timezone, "UTC"),
+            # Nobody asked them: no digest until they come and choose one.
+            digest=User.Digest.OFF, email_direct=False, is_active=can_sign_in,
+        )
+        # Never a usable imported password: they set their own through "Forgot password".
+        account.set_unusable_password()
+        account.save()
+        self.summary.add("members_created")
+        return account
+
+    def former_member(self, moodle_id: int) -> User:
+        """An author who was deleted in Moodle: shown as "Former member", like an erased
+        account, one account per Moodle person so their posts stay theirs."""
+        account = User(email=_synthetic_email(self.origin.site, moodle_id, "former"),
+                       display_name="", is_active=False, erased_at=timezone.now(),
+                       digest=User.Digest.OFF, email_direct=False)
+        account.set_unusable_password()
+        account.save()
+        return account
+
+    def author_of(self, moodle_id: int) -> int:
+        """The account for a Moodle user id a post or read names; one absent from the
+        backup's people is a former member, made once."""
+        if moodle_id not in self.users:
+            known = self.known(Kind.USER, [moodle_id])
+            if known:
+                self.users[moodle_id] = known[str(moodle_id)]
+            else:
+                account = self.former_member(moodle_id)
+                self.users[moodle_id] = account.pk
+                self.remember(Kind.USER, [(moodle_id, account.pk)])
+                self.summary.add("former_members")
+        return self.users[moodle_id]
+
+    def import_roles(self, roles: Iterable[records.RoleAssignment]) -> None:
+        for role in roles:
+            praxis_role = ROLE_OF_ARCHETYPE.get(role.archetype or role.shortname,
+                                                Membership.Role.MEMBER)
+            if role.forum_id is not None:
+                if praxis_role != Membership.Role.MEMBER:
+                    self.forum_facilitators.setdefault(role.forum_id, set()).add(role.user_id)
+                continue
+            current = self.course_roles.get(role.user_id, Membership.Role.MEMBER)
+            if ROLE_RANK[praxis_role] >= ROLE_RANK[current]:
+                self.course_roles[role.user_id] = praxis_role
+
+    def import_memberships(self) -> None:
+        """Everyone imported who can be a member becomes one; a person already in the
+        community keeps the role they have here."""
+        erased = set(User.objects.filter(pk__in=list(self.users.values()),
+                                         erased_at__isnull=False).values_list("pk", flat=True))
+        existing = set(Membership.objects.filter(
+            community=self.community, user_id__in=list(self.users.values()),
+        ).values_list("user_id", flat=True))
+        joined = self.origin.course_start or timezone.now()
+        new = []
+        for moodle_id, user_id in self.users.items():
+            if user_id in erased or user_id in existing:
+                continue
+            existing.add(user_id)
+            new.append(Membership(community=self.community, user_id=user_id,
+                                  role=self.course_roles.get(moodle_id, Membership.Role.MEMBER),
+                                  joined_at=joined))
+        Membership.objects.bulk_create(new, batch_size=BATCH)
+        for membership in new:
+            self.new_members[membership.user_id] = membership
+
+    def import_groups(self, groups: Iterable[records.Group]) -> None:
+        self.tell("cohorts")
+        memberships = dict(Membership.objects.filter(
+            community=self.community, user_id__in=list(self.users.values()),
+        ).values_list("user_id", "pk"))
+        for group in groups:
+            name = plain_subject(group.name, 160) or _("Group %(number)s") % {"number": group.id}
+            cohort = Cohort.objects.filter(community=self.community, name=name).first()
+            if cohort is None:
+                cohort = Cohort.objects.create(
+                    community=self.community, name=name,
+                    description=plain_subject(group.description, 2000))
+                self.summary.add("cohorts")
+            if not self.known(Kind.GROUP, [group.id]):
+                self.remember(Kind.GROUP, [(group.id, cohort.pk)])
+            members = [memberships[self.users[uid]] for uid in group.member_ids
+                       if uid in self.users and self.users[uid] in memberships]
+            cohort.members.add(*members)
+
+    # Files ------------------------------------------------------------------------------
+
+    def index_files(self, files: Iterable[records.StoredFile]) -> None:
+        self.tell("files")
+        self.scratch.execute(
+            "CREATE TABLE files (area TEXT, item INTEGER, path TEXT, name TEXT, hash TEXT, "
+            "mime TEXT, size INTEGER, blob TEXT)")
+        self.scratch.execute("CREATE INDEX files_item ON files (area, item)")
+        rows = (
+            (f.file_area, f.item_id, f.file_path or "/", f.file_name, f.content_hash,
+             f.mime_type, f.size, None if f.blob is None else str(f.blob))
+            for f in files if f.component == "mod_forum" and f.file_name not in ("", ".")
+        )
+        self.scratch.executemany("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+    def files_of(self, area: str, item: int) -> list[tuple[str, str, str, str | None]]:
+        return self.scratch.execute(
+            "SELECT path, name, hash, blob FROM files WHERE area = ? AND item = ? "
+            "ORDER BY path, name", (area, item)).fetchall()
+
+    def store_file(self, post: Post, name: str, blob: str | None) -> Attachment | None:
+        """The file as an attachment of the post, checked like a member's upload; None
+        (and a line in the summary) when it is missing or not a kind Praxis accepts."""
+        if blob is None or not Path(blob).is_file():
+            self.skip(name, _("The backup lists this file but does not contain it."))
+            return None
+        with open(blob, "rb") as handle:
+            upload = cast(UploadedFile, File(handle, name=name))
+            try:
+                checked = check_file(upload)
+            except FileRefused as refused:
+                self.skip(name, str(refused))
+                return None
+            attachment = Attachment(post=post, original_name=checked.original_name,
+                                    content_type=checked.content_type, size=checked.size,
+                                    created_at=post.created_at)
+            if self.write_files:
+                handle.seek(0)
+                attachment.file.save(checked.stored_name(), cast(IO[bytes], handle),
+                                     save=False)
+                self.written_files.append(attachment.file.name)
+            else:
+                attachment.file.name = checked.stored_name()
+            attachment.save()
+        self.summary.add("files")
+        return attachment
+
+    # Forums -----------------------------------------------------------------------------
+
+    def import_forums(self, forums: Iterable[records.ForumContent]) -> None:
+        self.tell("forums")
+        self.discussions.update((int(external), object_id) for external, object_id in
+                                ImportedItem.objects.filter(
+                                    community=self.community, origin=self.origin.site,
+                                    kind=Kind.DISCUSSION,
+                                ).values_list("external_id", "object_id").iterator())
+        for content in forums:
+            self.import_forum(content)
+
+    def _topic_for(self, forum: records.Forum) -> tuple[Topic, bool]:
+        known = self.known(Kind.FORUM, [forum.id])
+        if known:
+            topic = Topic.objects.filter(pk=known[str(forum.id)]).first()
+            if topic is not None:
+                return topic, False
+        title = plain_subject(forum.name, 200) or _("Forum %(number)s") % {"number": forum.id}
+        summary = to_markdown(forum.intro, forum.intro_format,
+                              resolve_file=lambda path: None)[:5000]
+        placeholder = forum.time_modified or self.origin.course_start or timezone.now()
+        topic = Topic(community=self.community, title=title, summary=summary,
+                      starts_at=placeholder, apply_from=placeholder, ends_at=placeholder,
+                      created_by=self.actor, created_at=placeholder)
+        topic.slug = self._free_slug(title)
+        topic.save()
+        self.remember(Kind.FORUM, [(forum.id, topic.pk)])
+        self.summary.add("topics_created")
+        return topic, True
+
+    def _free_slug(self, title: str) -> str:
+        base = (slugify(title, allow_unicode=True)[: SLUG_MAX - 4].strip("-_")
+                or "moodle-forum")
+        taken = set(Topic.objects.filter(community=self.community, slug__startswith=base)
+                    .values_list("slug", flat=True))
+        number = 1
+        while (base if number == 1 else f"{base}-{number}") in taken:
+            number += 1
+        return base if number == 1 else f"{base}-{number}"
+
+    def import_forum(self, content: records.ForumContent) -> None:
+        forum = content.forum
+        topic, created = self._topic_for(forum)
+        self.summary.add("forums")
+        self.summary.topics.append({
+            "title": topic.title, "slug": topic.slug, "forum_type": forum.type,
+            "mapped_as": forum_type_label(forum.type),
+        })
+        self.touched_topics.add(topic.pk)
+        thread_kind = THREAD_KIND_OF_FORUM.get(forum.type, Thread.Kind.MEMBER)
+        first: datetime | None = None
+        last: datetime | None = None
+        posters: set[int] = set()
+        for position, discussion in enumerate(content.discussions):
+            span = self.import_discussion(topic, thread_kind, position, discussion)
+            if span is None:
+                continue
+            start, end, authors = span
+            first = start if first is None else min(first, start)
+            last = end if last is None else max(last, end)
+            posters |= authors
+        self._set_topic_dates(topic, forum, first, last, fresh=created)
+        facilitators = {moodle_id for moodle_id, role in self.course_roles.items()
+                        if role != Membership.Role.MEMBER}
+        facilitators |= self.forum_facilitators.get(forum.id, set())
+        leading = [self.users[m] for m in facilitators & posters if m in self.users]
+        if leading:
+            topic.facilitators.add(*leading)
+
+    def _set_topic_dates(self, topic: Topic, forum: records.Forum, first: datetime | None,
+                         last: datetime | None, *, fresh: bool) -> None:
+        """The topic spans its posts (and the forum's due and cut-off dates, and a course
+        that has not ended yet); an imported topic has no apply phase of its own."""
+        candidates_start = [d for d in (first, forum.time_modified if first is None else None,
+                                        self.origin.course_start if first is None else None)
+                            if d is not None]
+        start = min(candidates_start) if candidates_start else topic.starts_at
+        candidates_end = [d for d in (last, forum.due, forum.cutoff, self.origin.course_end)
+                          if d is not None]
+        end = max([start, *candidates_end])
+        if not fresh:
+            start = min(start, topic.starts_at)
+            end = max(end, topic.ends_at)
+        Topic.objects.filter(pk=topic.pk).update(starts_at=start, apply_from=end, ends_at=end,
+                                                 created_at=min(start, topic.created_at))
+
+    def import_discussion(self, topic: Topic, thread_kind: str, position: int,
+                          discussion: records.Discussion
+                          ) -> tuple[datetime, datetime, set[int]] | None:
+        if not discussion.posts:
+            self.skip(discussion.name, _("This discussion has no posts."))
+            return None
+        thread_id = self.discussions.get(discussion.id)
+        opener = discussion.posts[0]
+        created = discussion.time_start or opener.created or timezone.now()
+        if thread_id is None:
+            thread = Thread.objects.create(
+                community=self.community, topic=topic, kind=thread_kind,
+                title=(plain_subject(discussion.name, 300)
+                       or plain_subject(opener.subject, 300) or _("Untitled discussion")),
+                position=position if thread_kind == Thread.Kind.QUESTION else 0,
+                created_by_id=self.author_of(discussion.user_id or opener.user_id),
+                created_at=created, is_pinned=discussion.pinned,
+                is_locked=discussion.locked is not None,
+            )
+            thread_id = thread.pk
+            self.discussions[discussion.id] = thread_id
+            self.remember(Kind.DISCUSSION, [(discussion.id, thread_id)])
+            self.summary.add("discussions")
+        else:
+            thread = Thread.objects.get(pk=thread_id)
+        self.touched_threads.add(thread_id)
+        self.touched_topics.add(thread.topic_id)
+        self.import_posts(thread, discussion)
+        times = [p.created for p in discussion.posts if p.created is not None] or [created]
+        return min(times), max(times), {p.user_id for p in discussion.posts}
+
+    def import_posts(self, thread: Thread, discussion: records.Discussion) -> None:
+        known = {int(k): v for k, v in self.known(
+            Kind.POST, (p.id for p in discussion.posts)).items()}
+        self.summary.add("already_imported", len(known))
+        new = [p for p in discussion.posts if p.id not in known]
+        if not new:
+            return
+        # Where each post hangs: the Praxis post it answers, with its path and depth.
+        placed: dict[int, tuple[int, str, int] | None] = {}
+        if known:
+            for moodle_id, (pk, path, depth) in self._existing_places(known).items():
+                placed[moodle_id] = (pk, path, depth)
+        opener_id = discussion.posts[0].id
+        parents = {p.id: p.parent_id for p in discussion.posts}
+        waiting = list(new)
+        made: list[tuple[records.Post, Post]] = []
+        while waiting:
+            ready, later = [], []
+            for item in waiting:
+                parent = self._tree_parent(item, opener_id, parents)
+                if parent is None or parent in placed:
+                    ready.append(item)
+                else:
+                    later.append(item)
+            if not ready:  # parents outside the backup: the rest answer the thread
+                ready, later = later, []
+                for item in ready:
+                    parents[item.id] = 0
+            made.extend(self._create_level(thread, discussion, ready, placed, opener_id,
+                                           parents))
+            waiting = later
+        self._finish_posts(thread, discussion, made)
+
+    @staticmethod
+    def _tree_parent(item: records.Post, opener_id: int, parents: dict[int, int]) -> int | None:
+        """The Moodle post an item hangs under in Praxis's tree: answering the opening
+        post is answering the thread (as ``publish_post`` does)."""
+        parent = parents.get(item.id, 0)
+        if not parent or parent == opener_id or item.id == opener_id:
+            return None
+        return parent
+
+    def _existing_places(self, known: dict[int, int]) -> dict[int, tuple[int, str, int]]:
+        rows = dict((pk, (path, depth)) for pk, path, depth in Post.objects.filter(
+            pk__in=list(known.values())).values_list("pk", "path", "depth"))
+        return {moodle_id: (pk, *rows[pk]) for moodle_id, pk in known.items() if pk in rows}
+
+    def _create_level(self, thread: Thread, discussion: records.Discussion,
+                      items: list[records.Post], placed: dict[int, tuple[int, str, int] | None],
+                      opener_id: int, parents: dict[int, int]
+                      ) -> list[tuple[records.Post, Post]]:
+        rows: list[Post] = []
+        parent_paths: list[str | None] = []
+        for item in items:
+            parent_key = self._tree_parent(item, opener_id, parents)
+            parent = placed.get(parent_key) if parent_key is not None else None
+            # Deeper than a page can indent: hang it beside its parent (``publish_post``).
+            while parent is not None and parent[2] >= MAX_DEPTH:
+                parent = self._parent_place(parent[0])
+            author = self.author_of(item.user_id)
+            created = item.created or discussion.time_start or timezone.now()
+            edited = (item.modified if item.modified and item.modified - created
+                      > timedelta(minutes=1) else None)
+            private_to = (self.author_of(item.private_reply_to)
+                          if item.private_reply_to else None)
+            rows.append(Post(
+                thread=thread, author_id=author, parent_id=None if parent is None else parent[0],
+                path=f"~moodle-{item.id}", depth=0 if parent is None else parent[2] + 1,
+                body="", body_html="", created_at=created, edited_at=edited, source="moodle",
+                private_to_id=private_to, is_hidden=item.deleted,
+                hidden_reason=_("Deleted in Moodle before the move.") if item.deleted else "",
+                hidden_at=created if item.deleted else None,
+            ))
+            parent_paths.append(None if parent is None else parent[1])
+            self.first_activity[author] = min(created, self.first_activity.get(author, created))
+        Post.objects.bulk_create(rows, batch_size=BATCH)
+        for item, row, parent_path in zip(items, rows, parent_paths, strict=True):
+            row.path = path_of(row.pk, parent_path)
+            placed[item.id] = (row.pk, row.path, row.depth)
+        return list(zip(items, rows, strict=True))
+
+    def _parent_place(self, post_id: int) -> tuple[int, str, int] | None:
+        parent = Post.objects.filter(pk=post_id).values_list("parent_id", flat=True).first()
+        if parent is None:
+            return None
+        row = Post.objects.filter(pk=parent).values_list("pk", "path", "depth").first()
+        return None if row is None else (row[0], row[1], row[2])
+
+    def _finish_posts(self, thread: Thread, discussion: records.Discussion,
+                      made: list[tuple[records.Post, Post]]) -> None:
+        """Bodies (which link to the post's files, so come after the files), files,
+        ratings, tags and provenance of the posts just made."""
+        slug = self.community.slug
+        reactions: list[Reaction] = []
+        tagged: list[tuple[Post, tuple[str, ...]]] = []
+        for item, post in made:
+            inline: dict[str, str] = {}
+            for path, name, _hash, blob in self.files_of("post", item.id):
+                attachment = self.store_file(post, name, blob)
+                if attachment is not None:
+                    inline[f"{path}{name}"] = reverse("discussions:attachment",
+                                                      args=[slug, attachment.pk])
+            for _path, name, _hash, blob in self.files_of("attachment", item.id):
+                self.store_file(post, name, blob)
+            post.body = self._body(item, discussion, inline)[:50000]
+            post.body_html = render_markdown(post.body)
+            for rating in item.ratings:
+                reactions.append(Reaction(post=post, user_id=self.author_of(rating.user_id),
+                                          kind=Reaction.Kind.HELPFUL,
+                                          created_at=rating.time or post.created_at))
+            if item.tags:
+                tagged.append((post, item.tags))
+            self.summary.add("posts")
+            if item.private_reply_to:
+                self.summary.add("private_replies")
+            if item.deleted:
+                self.summary.add("hidden_posts")
+        Post.objects.bulk_update([post for _item, post in made],
+                                 ["path", "body", "body_html"], batch_size=BATCH)
+        made_reactions = Reaction.objects.bulk_create(reactions, ignore_conflicts=True)
+        self.summary.add("ratings", len(made_reactions))
+        for post, names in tagged:
+            post.tags.add(*self._tags(names))
+        self.remember(Kind.POST, [(item.id, post.pk) for item, post in made])
+        self._posts_since_progress += len(made)
+        if self._posts_since_progress >= PROGRESS_EVERY:
+            self._posts_since_progress = 0
+            self.tell("forums")
+
+    def _body(self, item: records.Post, discussion: records.Discussion,
+              inline: dict[str, str]) -> str:
+        if item.deleted:
+            return _("(This post was deleted in Moodle.)")
+        body = to_markdown(item.message, item.message_format,
+                           resolve_file=lambda path: inline.get(path))
+        subject = plain_subject(item.subject, 300)
+        name = plain_subject(discussion.name, 300)
+        # Moodle asks every post for a subject; most repeat the discussion's ("Re: ...").
+        if subject and subject not in (name, f"Re: {name}") and not subject.startswith("Re: "):
+            body = f"**{subject}**\n\n{body}"
+        return body or _("(No text.)")
+
+    def _tags(self, names: Iterable[str]) -> list[Tag]:
+        wanted: dict[str, str] = {}
+        for name in names:
+            slug = slugify(name, allow_unicode=True)[:60]
+            if slug:
+                wanted.setdefault(slug, name[:60])
+        missing = [slug for slug in wanted if slug not in self.tags]
+        if missing:
+            for tag in Tag.objects.filter(community=self.community, slug__in=missing):
+                self.tags[tag.slug] = tag
+            for slug in missing:
+                if slug not in self.tags:
+                    self.tags[slug] = Tag.objects.create(community=self.community, slug=slug,
+                                                         name=wanted[slug])
+                    self.summary.add("tags")
+        return [self.tags[slug] for slug in wanted]
+
+    # Reading ----------------------------------------------------------------------------
+
+    def import_reads(self, reads: Iterable[records.ReadEvent]) -> None:
+        """Each read becomes a day of visits (``ThreadVisitDay``) and the member's read mark
+        on the thread (``ThreadRead``: first and last read, visits, and read up to the last
+        post written before their last visit). The same log imported twice counts once."""
+        self.tell("reading history")
+        self.scratch.execute("CREATE TABLE reads (user INTEGER, thread INTEGER, day TEXT, "
+                             "at TEXT)")
+        known_users = self.users
+        rows = []
+        for event in reads:
+            self.summary.add("log_entries")
+            thread = self.discussions.get(event.discussion_id)
+            user = known_users.get(event.user_id)
+            if thread is None or user is None:
+                continue
+            at = event.time.astimezone(UTC)
+            rows.append((user, thread, at.date().isoformat(), at.isoformat()))
+            if len(rows) >= BATCH * 10:
+                self.scratch.executemany("INSERT INTO reads VALUES (?, ?, ?, ?)", rows)
+                rows = []
+        self.scratch.executemany("INSERT INTO reads VALUES (?, ?, ?, ?)", rows)
+        self._write_visit_days()
+        self._write_read_marks()
+
+    def _write_visit_days(self) -> None:
+        table = connection.ops.quote_name(ThreadVisitDay._meta.db_table)
+        greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"
+        sql = (
+            f"INSERT INTO {table} (community_id, user_id, thread_id, day, visits) "  # noqa: S608
+            "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (user_id, thread_id, day) DO UPDATE SET "
+            f"visits = {greatest}({table}.visits, excluded.visits)"
+        )
+        cursor = self.scratch.execute(
+            "SELECT user, thread, day, COUNT(*) FROM reads GROUP BY user, thread, day")
+        with connection.cursor() as db:
+            while chunk := cursor.fetchmany(BATCH):
+                db.executemany(sql, [(self.community.pk, user, thread, day, visits)
+                                     for user, thread, day, visits in chunk])
+
+    def _write_read_marks(self) -> None:
+        table = connection.ops.quote_name(ThreadRead._meta.db_table)
+        posts = connection.ops.quote_name(Post._meta.db_table)
+        greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"
+        least = "LEAST" if connection.vendor == "postgresql" else "MIN"
+        sql = (
+            f"INSERT INTO {table} "  # noqa: S608 (table names from the models, values bound)
+            "(user_id, thread_id, last_read_post_id, first_read_at, last_read_at, visits) "
+            f"VALUES (%s, %s, (SELECT COALESCE(MAX(id), 0) FROM {posts} "
+            "WHERE thread_id = %s AND created_at <= %s), %s, %s, %s) "
+            "ON CONFLICT (user_id, thread_id) DO UPDATE SET "
+            f"last_read_post_id = {greatest}({table}.last_read_post_id, "
+            "excluded.last_read_post_id), "
+            f"first_read_at = {least}({table}.first_read_at, excluded.first_read_at), "
+            f"last_read_at = {greatest}({table}.last_read_at, excluded.last_read_at), "
+            f"visits = {greatest}({table}.visits, excluded.visits)"
+        )
+        cursor = self.scratch.execute(
+            "SELECT user, thread, MIN(at), MAX(at), COUNT(DISTINCT day) FROM reads "
+            "GROUP BY user, thread")
+        with connection.cursor() as db:
+            while chunk := cursor.fetchmany(BATCH):
+                values = []
+                for user, thread, first, last, days in chunk:
+                    first_at = datetime.fromisoformat(first)
+                    last_at = datetime.fromisoformat(last)
+                    values.append((user, thread, thread, last_at, first_at, last_at, days))
+                    self.first_activity[user] = min(first_at,
+                                                    self.first_activity.get(user, first_at))
+                db.executemany(sql, values)
+                self.summary.add("reads", len(chunk))
+
+    # Finishing --------------------------------------------------------------------------
+
+    def finish(self) -> None:
+        self.tell("finishing")
+        counters.recount(thread_ids=self.touched_threads, topic_ids=self.touched_topics)
+        # A member made now joined when they first took part, if that was before the course.
+        for user_id, membership in self.new_members.items():
+            first = self.first_activity.get(user_id)
+            if first is not None and first < membership.joined_at:
+                Membership.objects.filter(pk=membership.pk).update(joined_at=first)
+
+
+def import_source(source: records.Source, *, community: Community, actor: User | None,
+                  dry_run: bool = False, progress: ProgressCallback | None = None) -> Summary:
+    """Imports everything a reader found into ``community``, all or nothing. A dry run does
+    all the work, then rolls it back and writes no file: its summary says what an import
+    would do."""
+    origin = source.origin
+    with tempfile.TemporaryDirectory(prefix="praxis-import-") as scratch_folder:
+        scratch = sqlite3.connect(Path(scratch_folder) / "scratch.sqlite3")
+        importer = Importer(community=community, actor=actor, origin=origin,
+                            scratch=scratch, write_files=not dry_run, progress=progress)
+        importer.summary.dry_run = dry_run
+        importer.summary.origin = {
+            "kind": origin.kind, "packaging": origin.packaging, "course": origin.course_name,
+            "moodle": origin.moodle_release, "site": origin.wwwroot,
+            "with_users": origin.with_users, "anonymised": origin.anonymised,
+        }
+        try:
+            with transaction.atomic():
+                importer.import_users(source.users)
+                importer.import_roles(source.roles)
+                importer.import_memberships()
+                importer.import_groups(source.groups)
+                importer.index_files(source.files)
+                importer.import_forums(source.forums)
+                importer.import_reads(source.reads)
+                importer.finish()
+                for skipped in source.skipped:
+                    importer.skip(skipped.what, skipped.reason)
+                if dry_run:
+                    raise DryRunRollback
+        except DryRunRollback:
+            pass
+        except BaseException:
+            for name in importer.written_files:
+                Attachment._meta.get_field("file").storage.delete(name)
+            raise
+        finally:
+            scratch.close()
+    return importer.summary

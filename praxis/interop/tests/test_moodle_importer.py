@@ -1,0 +1,267 @@
+"""The importer on records made here (the readers have their own tests): what becomes what,
+all or nothing, and importing again adds only what is new."""
+
+import io
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from praxis.accounts.models import User
+from praxis.communities.models import Cohort, Membership
+from praxis.discussions.models import (
+    Attachment,
+    Post,
+    Reaction,
+    Thread,
+    ThreadRead,
+    ThreadVisitDay,
+)
+from praxis.interop.models import ImportedItem
+from praxis.interop.moodle import importer
+from praxis.interop.moodle.importer import import_source
+from praxis.interop.moodle.records import (
+    Discussion,
+    Forum,
+    ForumContent,
+    Group,
+    MoodleUser,
+    Origin,
+    Post as MoodlePost,
+    Rating,
+    ReadEvent,
+    RoleAssignment,
+    Source,
+    StoredFile,
+)
+from praxis.topics.models import Topic
+
+T0 = datetime(2019, 3, 4, 9, 0, tzinfo=UTC)
+def _png() -> bytes:
+    picture = io.BytesIO()
+    Image.new("RGB", (2, 2), (200, 10, 10)).save(picture, "PNG")
+    return picture.getvalue()
+
+
+PNG = _png()
+
+
+def at(hours: float) -> datetime:
+    return T0 + timedelta(hours=hours)
+
+
+USERS = [
+    MoodleUser(id=2, email="Maryam.Ahmadi@Example.org", username="mahmadi", firstname="Maryam",
+               lastname="Ahmadi", lang="fa", timezone="Asia/Tehran", city="Shiraz"),
+    MoodleUser(id=3, email="reza@example.org", firstname="Reza", lastname="Karimi",
+               timezone="99"),
+    MoodleUser(id=4, email="", firstname="Old", lastname="Account", deleted=True),
+    MoodleUser(id=5, email="lurker@example.org", firstname="Quiet", lastname="Reader"),
+]
+
+
+def posts_of(discussion_id: int, first_id: int) -> tuple[MoodlePost, ...]:
+    return (
+        MoodlePost(id=first_id, discussion_id=discussion_id, parent_id=0, user_id=2,
+                   created=at(0), modified=at(0), subject="Loop input",
+                   message="<p>How do you <strong>model</strong> loop input?</p>"
+                           '<img src="@@PLUGINFILE@@/board%20photo.png" alt="board">',
+                   message_format=1, ratings=(Rating(user_id=3, value=2),), tags=("loop input",)),
+        MoodlePost(id=first_id + 1, discussion_id=discussion_id, parent_id=first_id, user_id=3,
+                   created=at(1), modified=at(1), subject="Re: Loop input",
+                   message="I start with a *micro* session.", message_format=4),
+        MoodlePost(id=first_id + 2, discussion_id=discussion_id, parent_id=first_id + 1,
+                   user_id=4, created=at(2), modified=at(2), subject="Re: Loop input",
+                   message="Thanks!", message_format=2),
+        MoodlePost(id=first_id + 3, discussion_id=discussion_id, parent_id=first_id + 1,
+                   user_id=2, created=at(3), modified=at(3), subject="Re: Loop input",
+                   message="Just between us: it failed once.", message_format=2,
+                   private_reply_to=3),
+    )
+
+
+def make_source(tmp_path: Path, *, site: str = "site-a", discussions: int = 1,
+                reads: bool = True, packaging: str = "tar.gz") -> Source:
+    blob = tmp_path / "blob"
+    blob.write_bytes(PNG)
+    forum = Forum(id=7, module_id=70, context_id=700, name="Week 1: loop input",
+                  intro="<p>Read <em>Woodward</em> first.</p>", intro_format=1,
+                  type="general", time_modified=at(-24))
+    discussion_list = [
+        Discussion(id=10 + n, forum_id=7, name="Loop input" if n == 0 else f"Question {n}",
+                   user_id=2, posts=posts_of(10 + n, 100 + 10 * n), pinned=n == 0)
+        for n in range(discussions)
+    ]
+    files = [
+        StoredFile(content_hash="ab" * 20, context_id=700, component="mod_forum",
+                   file_area="post", item_id=100, file_path="/", file_name="board photo.png",
+                   mime_type="image/png", size=len(PNG), user_id=2, blob=blob),
+        StoredFile(content_hash="cd" * 20, context_id=700, component="mod_forum",
+                   file_area="attachment", item_id=101, file_path="/",
+                   file_name="plan.pdf", mime_type="application/pdf", size=10, user_id=3,
+                   blob=None),
+    ]
+    read_events = [
+        ReadEvent(user_id=5, discussion_id=10, time=at(1.5), source="standard_log"),
+        ReadEvent(user_id=5, discussion_id=10, time=at(1.6), source="standard_log"),
+        ReadEvent(user_id=5, discussion_id=10, time=at(30), source="legacy_log"),
+        ReadEvent(user_id=3, discussion_id=10, time=at(5), source="read_tracking"),
+        ReadEvent(user_id=99, discussion_id=10, time=at(5), source="standard_log"),
+        ReadEvent(user_id=5, discussion_id=999, time=at(5), source="standard_log"),
+    ] if reads else []
+    return Source(
+        origin=Origin(site=site, packaging=packaging, kind="course", course_id=3,
+                      course_name="Teacher trainers' CoP", moodle_release="3.9.2",
+                      with_users=True, with_logs=True, course_start=at(-48)),
+        users=USERS,
+        roles=[RoleAssignment(user_id=2, shortname="editingteacher",
+                              archetype="editingteacher"),
+               RoleAssignment(user_id=3, shortname="student", archetype="student"),
+               RoleAssignment(user_id=5, shortname="manager", archetype="manager")],
+        groups=[Group(id=1, name="Shiraz trainers 2012", member_ids=(2, 5))],
+        files=files,
+        forums=[ForumContent(forum=forum, discussions=discussion_list)],
+        reads=read_events,
+    )
+
+
+@pytest.fixture
+def community(cast):
+    return cast.community
+
+
+def run(tmp_path, community, **options):
+    source = make_source(tmp_path, **{k: v for k, v in options.items()
+                                      if k in ("site", "discussions", "reads", "packaging")})
+    return import_source(source, community=community, actor=None,
+                         dry_run=options.get("dry_run", False))
+
+
+def test_a_forum_becomes_a_topic_with_its_threads_posts_and_people(tmp_path, community,
+                                                                   settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    summary = run(tmp_path, community)
+
+    topic = Topic.objects.get(community=community, title="Week 1: loop input")
+    assert "*Woodward*" in topic.summary
+    assert topic.starts_at == at(0) and topic.ends_at == at(3)
+    thread = Thread.objects.get(topic=topic)
+    assert (thread.title, thread.is_pinned, thread.kind) == ("Loop input", True,
+                                                             Thread.Kind.MEMBER)
+    assert thread.post_count == 4 and topic.post_count == 4
+    opener, answer, thanks, private = Post.objects.filter(thread=thread).order_by("created_at")
+    assert opener.parent_id is None and opener.source == "moodle"
+    # Answering the opening post is answering the thread.
+    assert answer.parent_id is None
+    assert thanks.parent_id == answer.pk and thanks.path.startswith(answer.path + ".")
+    assert private.parent_id == answer.pk
+    assert "**model**" in opener.body and "<strong>model</strong>" in opener.body_html
+    assert thanks.author.is_erased and str(thanks.author) == "Former member"
+
+    maryam = User.objects.get(email="maryam.ahmadi@example.org")
+    reza = User.objects.get(email="reza@example.org")
+    assert private.private_to == reza and private.author == maryam
+    assert not maryam.has_usable_password()
+    assert (maryam.locale, maryam.timezone, maryam.region) == ("fa", "Asia/Tehran", "Shiraz")
+    assert maryam.digest == User.Digest.OFF
+    assert reza.timezone == "UTC"
+    roles = dict(Membership.objects.filter(community=community).values_list("user__email",
+                                                                            "role"))
+    assert roles["maryam.ahmadi@example.org"] == Membership.Role.FACILITATOR
+    assert roles["reza@example.org"] == Membership.Role.MEMBER
+    assert roles["lurker@example.org"] == Membership.Role.STEWARD
+    assert not Membership.objects.filter(user=thanks.author).exists()
+    assert list(topic.facilitators.all()) == [maryam]
+
+    cohort = Cohort.objects.get(community=community, name="Shiraz trainers 2012")
+    assert {m.user.email for m in cohort.members.all()} == {"maryam.ahmadi@example.org",
+                                                            "lurker@example.org"}
+    image = Attachment.objects.get(post=opener)
+    assert image.original_name == "board photo.png" and image.content_type == "image/png"
+    assert f"/attachments/{image.pk}/" in opener.body
+    assert Path(image.file.path).read_bytes() == PNG
+    assert Reaction.objects.get(post=opener).user == reza
+    assert [t.name for t in opener.tags.all()] == ["loop input"]
+
+    assert summary.counts["posts"] == 4 and summary.counts["private_replies"] == 1
+    assert summary.counts["members_created"] == 3 and summary.counts["former_members"] == 1
+    assert summary.counts["files"] == 1 and summary.counts["log_entries"] == 6
+    assert [s["what"] for s in summary.skipped] == ["plan.pdf"]
+
+
+def test_the_log_becomes_reading_history_lurkers_included(tmp_path, community):
+    run(tmp_path, community)
+    thread = Thread.objects.get(community=community)
+    lurker = User.objects.get(email="lurker@example.org")
+    mark = ThreadRead.objects.get(user=lurker, thread=thread)
+    assert (mark.first_read_at, mark.last_read_at, mark.visits) == (at(1.5), at(30), 2)
+    # Read at 30 h: every post (the last at 3 h) had been written.
+    assert mark.last_read_post_id == thread.latest_post_id
+    days = dict(ThreadVisitDay.objects.filter(user=lurker).values_list("day", "visits"))
+    assert days == {at(1.5).date(): 2, at(30).date(): 1}
+    early = ThreadRead.objects.get(user__email="reza@example.org", thread=thread)
+    assert early.last_read_post_id == Post.objects.get(thread=thread, created_at=at(3)).pk
+
+
+def test_importing_again_changes_nothing_and_a_later_backup_adds_what_is_new(
+        tmp_path, community):
+    run(tmp_path, community)
+    counts = {model: model.objects.count() for model in (
+        User, Membership, Topic, Thread, Post, Attachment, Reaction, ThreadRead,
+        ThreadVisitDay, Cohort, ImportedItem)}
+    visits = list(ThreadVisitDay.objects.values_list("visits", flat=True))
+
+    again = run(tmp_path, community, packaging="zip")
+    assert {model: model.objects.count() for model in counts} == counts
+    assert list(ThreadVisitDay.objects.values_list("visits", flat=True)) == visits
+    assert again.counts.get("posts", 0) == 0 and again.counts["already_imported"] > 0
+
+    later = run(tmp_path, community, discussions=2)
+    assert Thread.objects.filter(community=community).count() == 2
+    assert Post.objects.count() == counts[Post] + 4
+    assert later.counts["posts"] == 4 and later.counts["discussions"] == 1
+    assert Topic.objects.filter(community=community).count() == 1
+
+
+def test_another_moodle_site_is_imported_beside_it(tmp_path, community):
+    run(tmp_path, community)
+    run(tmp_path, community, site="site-b")
+    assert Topic.objects.filter(community=community).count() == 2
+    assert len({t.slug for t in Topic.objects.filter(community=community)}) == 2
+    # The same addresses are the same people, whichever site they come from.
+    assert User.objects.filter(email="reza@example.org").count() == 1
+
+
+def test_a_dry_run_counts_everything_and_keeps_nothing(tmp_path, community, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    before = (User.objects.count(), Post.objects.count(), ImportedItem.objects.count())
+    summary = run(tmp_path, community, dry_run=True)
+    assert summary.dry_run and summary.counts["posts"] == 4
+    assert (User.objects.count(), Post.objects.count(), ImportedItem.objects.count()) == before
+    assert not (tmp_path / "media").exists() or not any((tmp_path / "media").rglob("*.png"))
+
+
+def test_a_failure_leaves_the_community_as_it_was(tmp_path, community, settings, monkeypatch):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    before = (User.objects.count(), Post.objects.count(), Topic.objects.count())
+
+    def broken(self, reads):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(importer.Importer, "import_reads", broken)
+    with pytest.raises(RuntimeError):
+        run(tmp_path, community)
+    assert (User.objects.count(), Post.objects.count(), Topic.objects.count()) == before
+    # The picture written before the failure is gone too.
+    assert not any((tmp_path / "media").rglob("*.png"))
+
+
+def test_an_existing_member_is_matched_by_email_and_keeps_their_role(tmp_path, cast):
+    cast.member.email = "reza@example.org"
+    cast.member.save()
+    summary = run(tmp_path, cast.community)
+    assert summary.counts["members_matched"] == 1
+    membership = Membership.objects.get(community=cast.community, user=cast.member)
+    assert membership.role == Membership.Role.MEMBER
+    assert Post.objects.filter(author=cast.member).count() == 1

@@ -1,3 +1,4 @@
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
@@ -149,6 +150,13 @@ class PasswordResetForm(DjangoPasswordResetForm):
         label=_("Email address"), max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+
+    def get_users(self, email: str) -> Iterator[User]:
+        """Django's rule, except that an account with no password yet may set one: people
+        brought over from Moodle arrive that way (never with a usable imported password), and
+        "Forgot your password?" is how they first sign in. Erased accounts are inactive."""
+        matches = User.objects.filter(email__iexact=email, is_active=True, erased_at=None)
+        return (user for user in matches if user.email.casefold() == email.casefold())
 
     def send_mail(self, subject_template_name: str, email_template_name: str,
                   context: dict[str, Any], from_email: str | None, to_email: str,

@@ -84,6 +84,27 @@ def test_a_forgotten_password_is_reset_by_email(client, django_capture_on_commit
     assert client.login(username="trainer@example.org", password="a-brand-new-secret")
 
 
+def test_an_account_with_no_password_yet_sets_its_first_by_reset(
+        client, django_capture_on_commit_callbacks):
+    """Imported from Moodle: never a usable password; "Forgot your password?" is the way in."""
+    imported = UserFactory(email="imported@example.org")
+    imported.set_unusable_password()
+    imported.save()
+    erased = UserFactory(email="erased@example.org", is_active=False)
+    erased.set_unusable_password()
+    erased.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:password_reset"), {"email": "Imported@example.org"})
+        client.post(reverse("accounts:password_reset"), {"email": "erased@example.org"})
+    assert [message.to for message in mail.outbox] == [["imported@example.org"]]
+    link = re.search(r"https?://[^/]+(/accounts/password-reset/\S+/)", mail.outbox[0].body)
+    assert link
+    form_url = client.get(link.group(1), follow=True).redirect_chain[-1][0]
+    client.post(form_url, {"new_password1": "my-own-first-secret",
+                           "new_password2": "my-own-first-secret"})
+    assert client.login(username="imported@example.org", password="my-own-first-secret")
+
+
 def test_a_reset_for_an_unknown_address_sends_nothing_and_says_the_same(client):
     response = client.post(reverse("accounts:password_reset"), {"email": "nobody@example.org"})
     assert response["Location"] == reverse("accounts:password_reset_done")

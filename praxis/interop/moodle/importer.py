@@ -394,12 +394,12 @@ class Importer:
         for content in forums:
             self.import_forum(content)
 
-    def _topic_for(self, forum: records.Forum) -> tuple[Topic, bool]:
+    def _topic_for(self, forum: records.Forum) -> tuple[Topic | None, bool]:
+        """The forum's topic, made now or by an earlier import; None when that topic has
+        been deleted here since: what a steward removed is not brought back."""
         known = self.known(Kind.FORUM, [forum.id])
         if known:
-            topic = Topic.objects.filter(pk=known[str(forum.id)]).first()
-            if topic is not None:
-                return topic, False
+            return Topic.objects.filter(pk=known[str(forum.id)]).first(), False
         title = plain_subject(forum.name, 200) or _("Forum %(number)s") % {"number": forum.id}
         summary = to_markdown(forum.intro, forum.intro_format,
                               resolve_file=lambda path: None)[:5000]
@@ -426,6 +426,11 @@ class Importer:
     def import_forum(self, content: records.ForumContent) -> None:
         forum = content.forum
         topic, created = self._topic_for(forum)
+        if topic is None:
+            self.skip(plain_subject(forum.name, 200), _(
+                "An earlier import made this forum a topic, which has been deleted here "
+                "since; it is not brought back."))
+            return
         self.summary.add("forums")
         self.summary.topics.append({
             "title": topic.title, "slug": topic.slug, "forum_type": forum.type,
@@ -493,7 +498,13 @@ class Importer:
             self.remember(Kind.DISCUSSION, [(discussion.id, thread_id)])
             self.summary.add("discussions")
         else:
-            thread = Thread.objects.get(pk=thread_id)
+            found = Thread.objects.filter(pk=thread_id).first()
+            if found is None:
+                self.skip(discussion.name, _(
+                    "An earlier import brought this discussion, which has been deleted here "
+                    "since; it is not brought back."))
+                return None
+            thread = found
         self.touched_threads.add(thread_id)
         self.touched_topics.add(thread.topic_id)
         self.import_posts(thread, discussion)
@@ -669,12 +680,15 @@ class Importer:
         self.scratch.execute("CREATE TABLE reads (user INTEGER, thread INTEGER, day TEXT, "
                              "at TEXT)")
         known_users = self.users
+        # A discussion imported earlier may have been deleted here since.
+        threads = set(Thread.objects.filter(community=self.community)
+                      .values_list("pk", flat=True).iterator())
         rows = []
         for event in reads:
             self.summary.add("log_entries")
             thread = self.discussions.get(event.discussion_id)
             user = known_users.get(event.user_id)
-            if thread is None or user is None:
+            if thread is None or user is None or thread not in threads:
                 continue
             at = event.time.astimezone(UTC)
             rows.append((user, thread, at.date().isoformat(), at.isoformat()))

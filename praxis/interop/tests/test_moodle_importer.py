@@ -28,12 +28,14 @@ from praxis.interop.moodle.records import (
     Group,
     MoodleUser,
     Origin,
-    Post as MoodlePost,
     Rating,
     ReadEvent,
     RoleAssignment,
     Source,
     StoredFile,
+)
+from praxis.interop.moodle.records import (
+    Post as MoodlePost,
 )
 from praxis.topics.models import Topic
 
@@ -265,3 +267,16 @@ def test_an_existing_member_is_matched_by_email_and_keeps_their_role(tmp_path, c
     membership = Membership.objects.get(community=cast.community, user=cast.member)
     assert membership.role == Membership.Role.MEMBER
     assert Post.objects.filter(author=cast.member).count() == 1
+
+
+def test_what_a_steward_deleted_since_is_not_brought_back(tmp_path, community):
+    run(tmp_path, community, discussions=2)
+    Thread.objects.get(community=community, title="Question 1").delete()
+    summary = run(tmp_path, community, discussions=2)
+    assert not Thread.objects.filter(community=community, title="Question 1").exists()
+    assert "deleted here since" in summary.skipped[0]["reason"]
+
+    Topic.objects.filter(community=community).delete()
+    summary = run(tmp_path, community, discussions=2)
+    assert not Topic.objects.filter(community=community).exists()
+    assert summary.counts.get("posts", 0) == 0

@@ -16,6 +16,7 @@ silently with its own times. It keeps their invariants itself: reply paths
 (``discussions.services.path_of``), rendered Markdown, counters (``counters.recount``).
 """
 
+import re
 import sqlite3
 import tempfile
 import zoneinfo
@@ -74,6 +75,8 @@ ROLE_OF_ARCHETYPE: dict[str, str] = {
 }
 ROLE_RANK: dict[str, int] = {Membership.Role.MEMBER: 0, Membership.Role.FACILITATOR: 1,
              Membership.Role.STEWARD: 2}
+
+INLINE_IMAGE = re.compile(r"!\[([^\]\n]*)\]\(")
 
 THREAD_KIND_OF_FORUM = {
     "news": Thread.Kind.ANNOUNCEMENT,
@@ -646,6 +649,10 @@ class Importer:
             return _("(This post was deleted in Moodle.)")
         body = to_markdown(item.message, item.message_format,
                            resolve_file=lambda path: inline.get(path))
+        # Posts show no pictures in their text (low bandwidth, no outside requests): an
+        # inline picture is a link, and shows under the post as its attachment.
+        body = INLINE_IMAGE.sub(
+            lambda found: f"[{found.group(1) or _('picture')}](", body)
         subject = plain_subject(item.subject, 300)
         name = plain_subject(discussion.name, 300)
         # Moodle asks every post for a subject; most repeat the discussion's ("Re: ...").

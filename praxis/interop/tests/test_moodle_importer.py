@@ -181,7 +181,7 @@ def test_a_forum_becomes_a_topic_with_its_threads_posts_and_people(tmp_path, com
                                                             "lurker@example.org"}
     image = Attachment.objects.get(post=opener)
     assert image.original_name == "board photo.png" and image.content_type == "image/png"
-    assert f"/attachments/{image.pk}/" in opener.body
+    assert f"[board](/c/{community.slug}/attachments/{image.pk}/)" in opener.body
     assert Path(image.file.path).read_bytes() == PNG
     assert Reaction.objects.get(post=opener).user == reza
     assert [t.name for t in opener.tags.all()] == ["loop input"]

@@ -8,7 +8,7 @@ SITE_URL ?= http://127.0.0.1:$(PORT)
 STAMP := $(VENV)/.installed
 DEV_ENV := DEBUG=true SITE_URL=$(SITE_URL)
 
-.PHONY: run install migrate demo test lint messages clean bench worker bench-peer bench-million
+.PHONY: run install migrate demo test lint messages clean bench worker bench-peer bench-million bench-import
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,11 @@ fuzz: install
 # (dropped and created again). Options: BENCH_ARGS='--posts 10000,100000 --seed 7'.
 bench-million: install
 	$(BIN)/python -m bench million $(BENCH_ARGS)
+
+# A Moodle backup imported at 1x, 10x and 100x its size: posts per second and peak memory
+# (minutes, so `make bench` runs 1x and 10x only).
+bench-import: install
+	$(BIN)/python -m bench moodle_import --scales 1,10,100
 
 # The thread page beside a peer forum (Spirit, installed into .bench-peer/venv, never a
 # dependency of Praxis), both served by gunicorn: pages/s and first-load bytes as ratios.

@@ -26,14 +26,32 @@ def main() -> None:
 
         million.main(sys.argv[2:])
         return
+    if sys.argv[1:2] == ["moodle_import_one"]:
+        # The child process of the import benchmark (``bench/moodle_import.py``).
+        from bench import moodle_import
+
+        moodle_import.import_one(sys.argv[2])
+        return
+    if sys.argv[1:2] == ["moodle_import"]:
+        from bench import moodle_import
+
+        moodle_import.run(report=print, argv=sys.argv[2:])
+        return
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from bench import community_pages, page_weight, peer, practice_pages, thread_page
+    from bench import (
+        community_pages,
+        moodle_import,
+        page_weight,
+        peer,
+        practice_pages,
+        thread_page,
+    )
 
     benches = {"community_pages": community_pages.run, "thread_page": thread_page.run,
                "page_weight": page_weight.run, "peer": peer.run,
-               "practice_pages": practice_pages.run}
+               "practice_pages": practice_pages.run, "moodle_import": moodle_import.run}
     # Not by default: `make bench-peer` installs the peer forum into its own venv.
     optional = {"peer"}
     # `python -m bench thread_page` runs only the benchmarks named.

@@ -137,6 +137,7 @@ def main_pages() -> list[Page]:
     pages += [("library", "library:home", [slug], "member"),
               ("add a resource", "library:add", [slug], "member"),
               ("impact dashboard", "impact:dashboard", [slug], "steward"),
+              ("import from Moodle", "interop:moodle_import", [slug], "steward"),
               ("my impact", "impact:my_dashboard", [slug], "member"),
               ("cascade tree", "impact:cascade", [slug], "member"),
               ("cascade events", "impact:cascade_events", [slug], "member"),
@@ -149,6 +150,11 @@ def main_pages() -> list[Page]:
                                        visibility="community").order_by("pk").first())
     if story is not None:
         pages += [("value story", "impact:story", [slug, story.pk], "member")]
+    from praxis.interop.models import MoodleImport
+
+    moodle_run = MoodleImport.objects.filter(community__slug=slug).order_by("-pk").first()
+    if moodle_run is not None:
+        pages += [("Moodle import", "interop:moodle_run", [slug, moodle_run.pk], "steward")]
     if resource is not None:
         pages += [("resource page", "library:resource", [slug, resource.pk], "member")]
     if plan is not None:

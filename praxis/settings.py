@@ -273,12 +273,19 @@ TASKS = {
             "rq": "django_tasks_rq.RQBackend",
             "immediate": "django_tasks.backends.immediate.ImmediateBackend",
         }[TASKS_BACKEND],
-        "QUEUES": ["default"],
+        # "imports": Moodle imports, which may run for hours (praxis/interop/tasks.py).
+        "QUEUES": ["default", "imports"],
     }
 }
+# The largest Moodle backup the import page takes, and how long its import may run.
+PRAXIS_IMPORT_MAX_UPLOAD_MB = int(os.environ.get("PRAXIS_IMPORT_MAX_UPLOAD_MB", "2048"))
+PRAXIS_IMPORT_TIMEOUT_MINUTES = int(os.environ.get("PRAXIS_IMPORT_TIMEOUT_MINUTES", "360"))
 if TASKS_BACKEND == "rq":
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
-    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 300}}
+    RQ_QUEUES = {
+        "default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 300},
+        "imports": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": PRAXIS_IMPORT_TIMEOUT_MINUTES * 60},
+    }
 
 # Reply by email: replies go to reply+<token>@PRAXIS_REPLY_DOMAIN, which the mail server
 # delivers to `manage.py receive_email` or to /inbound/email/ (Bearer PRAXIS_INBOUND_SECRET).

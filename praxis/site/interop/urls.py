@@ -1,6 +1,6 @@
 from django.urls import path
 
-from praxis.site.interop import offline, views
+from praxis.site.interop import moodle_urls, offline, views
 
 app_name = "interop"
 
@@ -19,3 +19,4 @@ urlpatterns = [
     path(PRIVATE + T + "feed.atom", views.topic_feed, name="private_topic_feed"),
     path(PRIVATE + C + "topics.ics", views.topics_calendar, name="private_topics_calendar"),
 ]
+urlpatterns += moodle_urls.urlpatterns

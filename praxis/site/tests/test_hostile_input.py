@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from praxis.accounts.models import User
 from praxis.communities.models import Community, Invitation
 from praxis.discussions.tests.factories import make_thread, make_topic, reply
+from praxis.interop.models import MoodleImport
 from praxis.library import services as library
 from praxis.library.models import Resource
 from praxis.practice.services import plans
@@ -79,6 +80,10 @@ def world(cast):
         f"/c/{slug}/impact/promises/": ["x"], f"/c/{slug}/impact/promises/new/": ["post"],
         f"/c/{slug}/impact/": ["page"], f"/c/{slug}/impact/stories/new/": ["x"],
     }
+    moodle_run = MoodleImport.objects.create(community=cast.community, file_name="course.mbz",
+                                             status=MoodleImport.Status.DONE)
+    cast.pages[f"/c/{slug}/import/"] = ["x"]
+    cast.pages[f"/c/{slug}/import/{moodle_run.pk}/"] = ["x"]
     cast.plan, cast.plan_request = plan, plan_request
     cast.thread, cast.post = thread, post
     return cast

@@ -23,7 +23,7 @@ import tempfile
 import zoneinfo
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any, cast
 
@@ -51,7 +51,7 @@ from praxis.discussions.models import (
     ThreadRead,
     ThreadVisitDay,
 )
-from praxis.discussions.services import MAX_DEPTH, path_of
+from praxis.discussions.services import MAX_DEPTH, VISIT_GAP, path_of
 from praxis.interop.models import ImportedItem
 from praxis.interop.moodle import records
 from praxis.interop.moodle.convert import plain_subject, to_markdown
@@ -125,7 +125,7 @@ class Summary:
 COUNT_NAMES = (
     "forums", "topics_created", "discussions", "posts", "private_replies", "hidden_posts",
     "members_created", "members_matched", "former_members", "cohorts", "files",
-    "ratings", "tags", "log_entries", "reads", "already_imported",
+    "ratings", "tags", "log_entries", "read_events", "reads", "already_imported",
 )
 
 
@@ -249,8 +249,13 @@ class Importer:
                 return existing
             can_sign_in = True
         else:
-            # Anonymised or address-less (a forum export): a member who cannot sign in.
+            # Anonymised or address-less (a forum export): a member who cannot sign in, the
+            # same account whichever community the same site's people are imported into.
             email = _synthetic_email(self.origin.site, user.id, "imported")
+            existing = User.objects.filter(email=email).first()
+            if existing is not None:
+                self.summary.add("members_matched")
+                return existing
             can_sign_in = False
         name = user.full_name or user.username
         if self.origin.anonymised or not name:
@@ -271,8 +276,11 @@ class Importer:
     def former_member(self, moodle_id: int) -> User:
         """An author who was deleted in Moodle: shown as "Former member", like an erased
         account, one account per Moodle person so their posts stay theirs."""
-        account = User(email=_synthetic_email(self.origin.site, moodle_id, "former"),
-                       display_name="", is_active=False, erased_at=timezone.now(),
+        email = _synthetic_email(self.origin.site, moodle_id, "former")
+        existing = User.objects.filter(email=email).first()
+        if existing is not None:
+            return existing
+        account = User(email=email, display_name="", is_active=False, erased_at=timezone.now(),
                        digest=User.Digest.OFF, email_direct=False)
         account.set_unusable_password()
         account.save()
@@ -694,76 +702,87 @@ class Importer:
     def import_reads(self, reads: Iterable[records.ReadEvent]) -> None:
         """Each read becomes a day of visits (``ThreadVisitDay``) and the member's read mark
         on the thread (``ThreadRead``: first and last read, visits, and read up to the last
-        post written before their last visit). The same log imported twice counts once."""
+        post written before their last visit). Reads less than ``VISIT_GAP`` apart are one
+        visit, as on the web (Moodle's read tracking notes every post read, its log every
+        page). Merged with what is there, so the same log imported twice counts once."""
         self.tell("reading history")
-        self.scratch.execute("CREATE TABLE reads (user INTEGER, thread INTEGER, day TEXT, "
-                             "at TEXT)")
-        known_users = self.users
+        self.scratch.execute("CREATE TABLE reads (user INTEGER, thread INTEGER, at TEXT)")
         # A discussion imported earlier may have been deleted here since.
         threads = set(Thread.objects.filter(community=self.community)
                       .values_list("pk", flat=True).iterator())
         rows = []
         for event in reads:
-            self.summary.add("log_entries")
+            self.summary.add("read_events")
             thread = self.discussions.get(event.discussion_id)
-            user = known_users.get(event.user_id)
+            user = self.users.get(event.user_id)
             if thread is None or user is None or thread not in threads:
                 continue
-            at = event.time.astimezone(UTC)
-            rows.append((user, thread, at.date().isoformat(), at.isoformat()))
+            rows.append((user, thread, event.time.astimezone(UTC).isoformat()))
             if len(rows) >= BATCH * 10:
-                self.scratch.executemany("INSERT INTO reads VALUES (?, ?, ?, ?)", rows)
+                self.scratch.executemany("INSERT INTO reads VALUES (?, ?, ?)", rows)
                 rows = []
-        self.scratch.executemany("INSERT INTO reads VALUES (?, ?, ?, ?)", rows)
-        self._write_visit_days()
-        self._write_read_marks()
+        self.scratch.executemany("INSERT INTO reads VALUES (?, ?, ?)", rows)
+        self._write_reading(self.scratch.execute(
+            "SELECT user, thread, at FROM reads ORDER BY user, thread, at"))
 
-    def _write_visit_days(self) -> None:
-        table = connection.ops.quote_name(ThreadVisitDay._meta.db_table)
-        greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"
-        sql = (
-            f"INSERT INTO {table} (community_id, user_id, thread_id, day, visits) "  # noqa: S608
-            "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (user_id, thread_id, day) DO UPDATE SET "
-            f"visits = {greatest}({table}.visits, excluded.visits)"
-        )
-        cursor = self.scratch.execute(
-            "SELECT user, thread, day, COUNT(*) FROM reads GROUP BY user, thread, day")
-        with connection.cursor() as db:
-            while chunk := cursor.fetchmany(BATCH):
-                db.executemany(sql, [(self.community.pk, user, thread, day, visits)
-                                     for user, thread, day, visits in chunk])
+    def _write_reading(self, ordered: Iterable[tuple[int, int, str]]) -> None:
+        days: list[tuple[int, int, int, date, int]] = []
+        marks: list[tuple[int, int, int, datetime, datetime, datetime, int]] = []
+        key: tuple[int, int] | None = None
+        first = last = datetime.min.replace(tzinfo=UTC)
+        visits = 0
+        day_visits: dict[date, int] = {}
 
-    def _write_read_marks(self) -> None:
-        table = connection.ops.quote_name(ThreadRead._meta.db_table)
-        posts = connection.ops.quote_name(Post._meta.db_table)
+        def close() -> None:
+            if key is None:
+                return
+            user, thread = key
+            marks.append((user, thread, thread, last, first, last, visits))
+            days.extend((self.community.pk, user, thread, day, count)
+                        for day, count in day_visits.items())
+            self.first_activity[user] = min(first, self.first_activity.get(user, first))
+            self.summary.add("reads")
+
+        for user, thread, stamp in ordered:
+            at = datetime.fromisoformat(stamp)
+            if (user, thread) != key:
+                close()
+                key, first, visits, day_visits = (user, thread), at, 0, {}
+            elif at - last < VISIT_GAP:
+                last = at
+                continue
+            visits += 1
+            day_visits[at.date()] = day_visits.get(at.date(), 0) + 1
+            last = at
+            if len(days) >= BATCH or len(marks) >= BATCH:
+                self._write_days_and_marks(days, marks)
+                days, marks = [], []
+        close()
+        self._write_days_and_marks(days, marks)
+
+    def _write_days_and_marks(self, days: list[Any], marks: list[Any]) -> None:
         greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"
         least = "LEAST" if connection.vendor == "postgresql" else "MIN"
-        sql = (
-            f"INSERT INTO {table} "  # noqa: S608 (table names from the models, values bound)
-            "(user_id, thread_id, last_read_post_id, first_read_at, last_read_at, visits) "
-            f"VALUES (%s, %s, (SELECT COALESCE(MAX(id), 0) FROM {posts} "
-            "WHERE thread_id = %s AND created_at <= %s), %s, %s, %s) "
-            "ON CONFLICT (user_id, thread_id) DO UPDATE SET "
-            f"last_read_post_id = {greatest}({table}.last_read_post_id, "
-            "excluded.last_read_post_id), "
-            f"first_read_at = {least}({table}.first_read_at, excluded.first_read_at), "
-            f"last_read_at = {greatest}({table}.last_read_at, excluded.last_read_at), "
-            f"visits = {greatest}({table}.visits, excluded.visits)"
-        )
-        cursor = self.scratch.execute(
-            "SELECT user, thread, MIN(at), MAX(at), COUNT(DISTINCT day) FROM reads "
-            "GROUP BY user, thread")
-        with connection.cursor() as db:
-            while chunk := cursor.fetchmany(BATCH):
-                values = []
-                for user, thread, first, last, days in chunk:
-                    first_at = datetime.fromisoformat(first)
-                    last_at = datetime.fromisoformat(last)
-                    values.append((user, thread, thread, last_at, first_at, last_at, days))
-                    self.first_activity[user] = min(first_at,
-                                                    self.first_activity.get(user, first_at))
-                db.executemany(sql, values)
-                self.summary.add("reads", len(chunk))
+        visit_days = connection.ops.quote_name(ThreadVisitDay._meta.db_table)
+        reads = connection.ops.quote_name(ThreadRead._meta.db_table)
+        posts = connection.ops.quote_name(Post._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {visit_days} "  # noqa: S608 (table names from the models)
+                "(community_id, user_id, thread_id, day, visits) VALUES (%s, %s, %s, %s, %s) "
+                "ON CONFLICT (user_id, thread_id, day) DO UPDATE SET "
+                f"visits = {greatest}({visit_days}.visits, excluded.visits)", days)
+            cursor.executemany(
+                f"INSERT INTO {reads} "  # noqa: S608 (table names from the models)
+                "(user_id, thread_id, last_read_post_id, first_read_at, last_read_at, visits) "
+                f"VALUES (%s, %s, (SELECT COALESCE(MAX(id), 0) FROM {posts} "
+                "WHERE thread_id = %s AND created_at <= %s), %s, %s, %s) "
+                "ON CONFLICT (user_id, thread_id) DO UPDATE SET "
+                f"last_read_post_id = {greatest}({reads}.last_read_post_id, "
+                "excluded.last_read_post_id), "
+                f"first_read_at = {least}({reads}.first_read_at, excluded.first_read_at), "
+                f"last_read_at = {greatest}({reads}.last_read_at, excluded.last_read_at), "
+                f"visits = {greatest}({reads}.visits, excluded.visits)", marks)
 
     # Finishing --------------------------------------------------------------------------
 
@@ -803,6 +822,9 @@ def import_source(source: records.Source, *, community: Community, actor: User |
                 importer.import_forums(source.forums)
                 importer.import_reads(source.reads)
                 importer.finish()
+                # A backup's reader counts its log's entries (read tracking is no log);
+                # an export has none.
+                importer.summary.counts["log_entries"] = getattr(source, "log_entries", 0)
                 for skipped in source.skipped:
                     importer.skip(skipped.what, skipped.reason)
                 if dry_run:

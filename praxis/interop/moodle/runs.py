@@ -62,7 +62,7 @@ COUNT_LABELS = {
     "posts": gettext_lazy("Posts imported"),
     "private_replies": gettext_lazy("Private replies (kept private)"),
     "hidden_posts": gettext_lazy("Posts deleted in Moodle (kept hidden)"),
-    "members_created": gettext_lazy("New members (invited to set a password)"),
+    "members_created": gettext_lazy("New members (no password until they set one)"),
     "members_matched": gettext_lazy("Existing accounts matched by email"),
     "former_members": gettext_lazy("Former members (deleted in Moodle)"),
     "cohorts": gettext_lazy("Cohorts from course groups"),
@@ -70,6 +70,7 @@ COUNT_LABELS = {
     "ratings": gettext_lazy("Ratings"),
     "tags": gettext_lazy("Tags"),
     "log_entries": gettext_lazy("Log entries read"),
+    "read_events": gettext_lazy("Reading events (log and read tracking)"),
     "reads": gettext_lazy("Readings recorded (who read which discussion)"),
     "already_imported": gettext_lazy("Already imported before (left as they were)"),
 }

@@ -116,6 +116,7 @@ def moodle_run(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
         "waiting_too_long": runs.waiting_too_long(run),
         "progress_counts": _counts(progress.get("counts", {})),
         "counts": _counts(summary.get("counts", {})),
+        "new_members": summary.get("counts", {}).get("members_created", 0),
         "origin": origin,
         "origin_kind": KIND_LABELS.get(origin.get("kind", ""), origin.get("kind", "")),
         "origin_packaging": PACKAGING_LABELS.get(origin.get("packaging", ""),

@@ -90,6 +90,7 @@ class BackupSpec:
     course_id: int = 42
     course_name: str = "Teacher trainers' community of practice"
     wwwroot: str = "https://moodle.example.org"
+    email_domain: str = "example.org"  # the demo gives its own, so ``--reset`` finds them
 
     @property
     def moodle(self) -> MoodleVersion:
@@ -254,7 +255,7 @@ class CoursePlan:
         return [self._user(person, n) for n, person in enumerate(self.people, start=1)]
 
     def _user(self, person: _Person, counter: int) -> MoodleUser:
-        email = f"{person.username}@example.org"
+        email = f"{person.username}@{self.spec.email_domain}"
         username = person.username
         if person.deleted:  # what Moodle's delete_user() leaves behind
             username = f"{email}.{DELETED_AT}"

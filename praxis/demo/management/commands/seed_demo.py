@@ -23,6 +23,7 @@ from praxis.demo import diary as diary_demo
 from praxis.demo import discussions as discussions_demo
 from praxis.demo import impact as impact_demo
 from praxis.demo import library as library_demo
+from praxis.demo import moodle as moodle_demo
 from praxis.demo import notifications as notifications_demo
 from praxis.demo import practice as practice_demo
 from praxis.demo import privacy as privacy_demo
@@ -41,12 +42,14 @@ BUILDERS: list[Callable[[DemoContext], None]] = [
     diary_demo.build,
     impact_demo.build,
     promises_demo.build,
+    moodle_demo.build,
 ]
 # Run in reverse order by --reset, so later apps clear their data before the communities go.
 CLEANERS: list[Callable[[], None]] = [
     communities_demo.delete,
     notifications_demo.delete,
     library_demo.delete,
+    moodle_demo.delete,
 ]
 
 

@@ -16,6 +16,7 @@ from praxis.access.community import CommunityAccess, access_community, community
 from praxis.accounts.models import AnyUser
 from praxis.communities.models import Community
 from praxis.discussions.models import Post, Thread
+from praxis.discussions.queries import is_visible_to
 from praxis.topics.models import Topic
 
 TopicNeed = Literal["read", "participate", "facilitate", "manage", "follow"]
@@ -55,6 +56,7 @@ class TopicAccess:
     community_access: CommunityAccess
     topic: Topic
     is_topic_facilitator: bool
+    viewer_id: int | None = None  # the person asking; None when anonymous
 
     @property
     def community(self) -> Community:
@@ -150,14 +152,23 @@ class TopicAccess:
     def can_flag(self, post: Post) -> bool:
         """Members flag others' visible posts, in any state of the topic (an archive can hold
         something that must come down)."""
-        return self.community_access.is_member and not post.is_hidden and not self._is_author(post)
+        # A private reply goes to no moderator: there is no one to flag it to.
+        return (self.community_access.is_member and not post.is_hidden
+                and not self._is_author(post) and post.private_to_id is None)
 
     def _is_author(self, post: Post) -> bool:
         return self.member_id is not None and post.author_id == self.member_id
 
+    def can_see_post(self, post: Post) -> bool:
+        """A private reply exists only for its author and the one it is addressed to; for
+        anyone else (moderators too) it is as if it did not exist."""
+        return is_visible_to(post, self.viewer_id)
+
     def can_see_post_body(self, post: Post) -> bool:
         """A hidden post stays in the tree as a placeholder; its words are for moderators
-        and its author."""
+        and its author. A private reply's are for its two people only."""
+        if not self.can_see_post(post):
+            return False
         if not post.is_hidden:
             return True
         return self.can_moderate or self._is_author(post)
@@ -171,7 +182,8 @@ def topic_access(user: AnyUser, topic: Topic,
         user.is_authenticated and topic.facilitators.filter(pk=user.pk).exists()
     )
     return TopicAccess(community_access=access, topic=topic,
-                       is_topic_facilitator=is_topic_facilitator)
+                       is_topic_facilitator=is_topic_facilitator,
+                       viewer_id=user.pk if user.is_authenticated else None)
 
 
 def _require(found: TopicAccess, need: TopicNeed, user: AnyUser,
@@ -236,8 +248,8 @@ def access_thread(user: AnyUser, slug: str, thread_id: int,
 def access_post(user: AnyUser, slug: str, post_id: int,
                 related: tuple[str, ...] = ()) -> tuple[TopicAccess, Post]:
     """Finds a post of a community for someone who may read it, with their TopicAccess, or
-    refuses as the door does: 404 where the community or post is not theirs to know, 403
-    where they may not read."""
+    refuses as the door does: 404 where the community or post is not theirs to know (a
+    private reply to someone else too), 403 where they may not read."""
     access = access_community(user, slug, need="see")
     post = (
         Post.objects.select_related("thread__topic", "thread__community", "author", *related)
@@ -246,6 +258,8 @@ def access_post(user: AnyUser, slug: str, post_id: int,
     if post is None:
         raise Http404
     found = topic_access(user, post.thread.topic, access)
+    if not found.can_see_post(post):
+        raise Http404
     if not found.can_read:
         raise PermissionDenied
     return found, post

@@ -333,8 +333,10 @@ FLAGGED_POSTS_SHOWN = 50
 
 
 def _open_flags(scope: ModeratorScope) -> QuerySet[Flag]:
+    # Moderators never see a private reply (``Post.private_to``): not even when flagged.
     return Flag.objects.filter(scope.thread_filter("post__thread__"), resolved_at=None,
-                               post__thread__community=scope.community)
+                               post__thread__community=scope.community,
+                               post__private_to=None)
 
 
 def flagged_posts(scope: ModeratorScope) -> list[FlaggedPost]:

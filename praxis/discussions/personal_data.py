@@ -25,6 +25,7 @@ from praxis.discussions.models import (
     Reaction,
     Thread,
     ThreadRead,
+    ThreadVisitDay,
 )
 
 # Posts removed per DELETE: the collector loads what each one cascades to.
@@ -179,7 +180,31 @@ READING = Section(
     seen_by=_("You; stewards see counts, not names."),
 )
 
-SECTIONS = (POSTS, REVISIONS, REACTIONS, FLAGS, READING)
+
+
+def _visit_days(user: User, absolute: Absolute) -> Iterator[Row]:
+    days = (ThreadVisitDay.objects.filter(user=user)
+            .select_related("thread__community").order_by("day", "pk"))
+    for visit in days.iterator(chunk_size=BATCH):
+        thread = visit.thread
+        yield {"community": thread.community.name, "thread": thread.title,
+               "thread_url": absolute(thread.get_absolute_url()), "day": visit.day,
+               "visits": visit.visits}
+
+
+VISIT_DAYS = Section(
+    key="reading_days", order=45,
+    title=_("The days you read each thread"),
+    fields=(COMMUNITY, THREAD, THREAD_URL, Field("day", _("day (UTC)")),
+            Field("visits", _("visits"))),
+    rows=_visit_days,
+    purpose=_("To let the community see how its reading goes over time, in any window of "
+              "days."),
+    retention=_("Until you erase your account."),
+    seen_by=_("You; stewards see counts, not names."),
+)
+
+SECTIONS = (POSTS, REVISIONS, REACTIONS, FLAGS, READING, VISIT_DAYS)
 
 
 # ------------------------------------------------------------------------------ erasure
@@ -244,12 +269,14 @@ def remove_posts_of(user: User) -> None:
 
 
 def forget_erased_member(erasure: Erasure) -> None:
-    """Registered on ``accounts.hooks.account_erased``: their reactions, read marks and
-    flags go; the earlier texts of posts they edited stay (the community's record) without
-    saying who edited them; their posts stay or go as they chose (``remove_posts_of``)."""
+    """Registered on ``accounts.hooks.account_erased``: their reactions, read marks, days of
+    reading and flags go; the earlier texts of posts they edited stay (the community's
+    record) without saying who edited them; their posts stay or go as they chose
+    (``remove_posts_of``)."""
     user = erasure.user
     Reaction.objects.filter(user=user).delete()
     ThreadRead.objects.filter(user=user).delete()
+    ThreadVisitDay.objects.filter(user=user).delete()
     Flag.objects.filter(flagged_by=user).delete()
     PostRevision.objects.filter(edited_by=user).update(edited_by=None)
     if not erasure.keep_posts:

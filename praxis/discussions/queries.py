@@ -14,6 +14,7 @@ from django.db.models import (
     IntegerField,
     Max,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Value,
@@ -33,6 +34,40 @@ MAX_VISUAL_DEPTH = 4
 # A permalink opens the thread a few posts before the one linked, so it is read in context.
 CONTEXT_POSTS = 3
 _PATH = re.compile(r"^[0-9]{1,20}(\.[0-9]{1,20}){0,30}$")
+
+
+def visible_q(user: AnyUser | None, prefix: str = "") -> Q:
+    """Which posts a person may see at all: a private reply only by its author and the one
+    it is addressed to (not moderators, researchers, feeds or search). ``user`` None: no one
+    in particular (public posts only). ``prefix`` reaches the post from another model
+    ("post__")."""
+    return viewer_q(user.pk if user is not None and user.is_authenticated else None, prefix)
+
+
+def viewer_q(viewer_id: int | None, prefix: str = "") -> Q:
+    """``visible_q`` for the person with this id (None: anonymous)."""
+    public = Q(**{f"{prefix}private_to": None})
+    if viewer_id is None:
+        return public
+    return (public | Q(**{f"{prefix}author_id": viewer_id})
+            | Q(**{f"{prefix}private_to_id": viewer_id}))
+
+
+def visible_to(posts: QuerySet[Post], user: AnyUser | None) -> QuerySet[Post]:
+    """``posts`` without the private replies that are not this person's."""
+    return posts.filter(visible_q(user))
+
+
+def public_posts(posts: QuerySet[Post]) -> QuerySet[Post]:
+    """``posts`` without any private reply: for what no one person reads (feeds, reports,
+    other people's pickers)."""
+    return posts.filter(private_to=None)
+
+
+def is_visible_to(post: Post, viewer_id: int | None) -> bool:
+    """The same rule as ``visible_q`` for a post at hand (``viewer_id`` None: anonymous)."""
+    return post.private_to_id is None or (
+        viewer_id is not None and viewer_id in (post.author_id, post.private_to_id))
 
 
 def valid_path(value: str | None) -> str | None:
@@ -55,21 +90,22 @@ class PostPage:
         return max(self.post_ids, default=0)
 
 
-def _page_posts(thread: Thread) -> QuerySet[Post]:
+def _page_posts(thread: Thread, user: AnyUser | None) -> QuerySet[Post]:
     return (
-        Post.objects.filter(thread=thread)
-        .select_related("author", "parent__author")
+        visible_to(Post.objects.filter(thread=thread), user)
+        .select_related("author", "parent__author", "private_to")
         .defer("parent__body", "parent__body_html", "parent__hidden_reason")
-        .prefetch_related("attachments")
+        .prefetch_related("attachments", "tags")
     )
 
 
-def thread_page(thread: Thread, *, after: str | None = None, before: str | None = None,
-                per_page: int = POSTS_PER_PAGE) -> PostPage:
-    """A page of posts by keyset on the materialised path: ``after`` a path (the next page),
-    ``before`` one (the page before), or the thread's first page. Two queries (posts and
-    their attachments); no OFFSET, so page 100 costs what page 1 costs."""
-    posts_query = _page_posts(thread)
+def thread_page(thread: Thread, *, user: AnyUser | None = None, after: str | None = None,
+                before: str | None = None, per_page: int = POSTS_PER_PAGE) -> PostPage:
+    """A page of the posts ``user`` may see, by keyset on the materialised path: ``after`` a
+    path (the next page), ``before`` one (the page before), or the thread's first page.
+    Three queries (posts, their attachments, their tags); no OFFSET, so page 100 costs what
+    page 1 costs."""
+    posts_query = _page_posts(thread, user)
     if before:
         found = list(posts_query.filter(path__lt=before).order_by("-path")[: per_page + 1])
         has_earlier = len(found) > per_page
@@ -95,12 +131,14 @@ def posts_per_page(user: AnyUser) -> int:
         POSTS_PER_PAGE
 
 
-def permalink_after(post: Post, per_page: int = POSTS_PER_PAGE) -> str | None:
-    """Where a thread page of ``per_page`` posts starts to show ``post``: None for the first
-    page, else the path to show it after (a few posts of context above it). One query."""
+def permalink_after(post: Post, user: AnyUser | None = None,
+                    per_page: int = POSTS_PER_PAGE) -> str | None:
+    """Where a thread page of ``per_page`` posts (those ``user`` sees) starts to show
+    ``post``: None for the first page, else the path to show it after (a few posts of context
+    above it). One query."""
     # The nearest earlier posts, newest first: fewer than a page means the first page.
     earlier = list(
-        Post.objects.filter(thread_id=post.thread_id, path__lt=post.path)
+        visible_to(Post.objects.filter(thread_id=post.thread_id, path__lt=post.path), user)
         .order_by("-path").values_list("path", flat=True)[:per_page]
     )
     if len(earlier) < per_page:
@@ -151,8 +189,8 @@ def _with_unread_counts(threads: QuerySet[Thread], user: User) -> QuerySet[Threa
     read_mark = ThreadRead.objects.filter(thread=OuterRef("pk"), user=user).values(
         "last_read_post_id")[:1]
     newer = (
-        Post.objects.filter(thread=OuterRef("pk"), pk__gt=OuterRef("last_read"),
-                            is_hidden=False)
+        Post.objects.filter(visible_q(user), thread=OuterRef("pk"),
+                            pk__gt=OuterRef("last_read"), is_hidden=False)
         .exclude(author=user).order_by().values("pk")[:UNREAD_SHOWN_UP_TO + 1]
     )
     return threads.annotate(
@@ -277,8 +315,9 @@ def apply_participation(topic: Topic) -> ApplyParticipation:
     if apply_thread is None:
         return ApplyParticipation(apply_thread=None, posted=[], not_yet=members,
                                   member_count=members.count())
+    # Private replies are their two people's: a facilitator's count leaves them out.
     posts = Post.objects.filter(thread=apply_thread, author=OuterRef("user_id"),
-                                is_hidden=False).order_by()
+                                is_hidden=False, private_to=None).order_by()
     members = members.annotate(
         apply_posts=Coalesce(
             Subquery(posts.values("author").annotate(n=Count("pk")).values("n"),
@@ -308,10 +347,10 @@ def notable_posts(topic: Topic, limit: int = 8) -> NotablePosts:
     ``reaction_total`` and ``reply_total``: two queries."""
     reactions = (Reaction.objects.filter(post=OuterRef("pk")).order_by()
                  .values("post").annotate(n=Count("pk")).values("n"))
-    replies = (Post.objects.filter(parent=OuterRef("pk")).order_by()
+    replies = (Post.objects.filter(parent=OuterRef("pk"), private_to=None).order_by()
                .values("parent").annotate(n=Count("pk")).values("n"))
     posts = (
-        Post.objects.filter(thread__topic=topic, is_hidden=False)
+        Post.objects.filter(thread__topic=topic, is_hidden=False, private_to=None)
         .select_related("author", "thread__community")
         .only("id", "body", "created_at", "author__display_name", "author__email",
               "thread__title", "thread__id", "thread__community__slug")

@@ -61,7 +61,7 @@ def will_use_reactions(community: Community) -> QuerySet[Reaction]:
     its thread and topic, and who reacted: the seeds of later impact records."""
     return (
         Reaction.objects.filter(kind=Reaction.Kind.WILL_USE,
-                                post__thread__community=community)
+                                post__thread__community=community, post__private_to=None)
         .select_related("user", "post__author", "post__thread__topic")
         .order_by("-created_at", "-id")
     )

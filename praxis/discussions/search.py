@@ -10,6 +10,7 @@ One function, ``search``, on two engines:
 
 Either way the database keeps the index: no service has to call anything when a post is
 written, edited, hidden or deleted. Hidden posts are never indexed (PostgreSQL: filtered).
+Private replies are never found: filtered on PostgreSQL, left out of the results on SQLite.
 
 What the searcher types is only ever words: it is cut to letters and digits, each word
 quoted, so no query syntax (``"``, ``AND(``, ``*``, ``NEAR``) reaches the engine.
@@ -258,7 +259,8 @@ def postgresql_query(terms: Sequence[str], any_word: bool = False) -> Any:
 def postgresql_matches(kind: str, query: Any, community_ids: list[int]) -> QuerySet[Any]:
     """The ids of one kind's readable matches, newest first (GIN index on the document)."""
     sources: dict[str, QuerySet[Any]] = {
-        POST: Post.objects.filter(is_hidden=False, thread__community_id__in=community_ids),
+        POST: Post.objects.filter(is_hidden=False, private_to=None,
+                                  thread__community_id__in=community_ids),
         THREAD: Thread.objects.filter(community_id__in=community_ids),
         TOPIC: Topic.objects.filter(community_id__in=community_ids),
         RESOURCE: Resource.objects.filter(community_id__in=community_ids),
@@ -335,7 +337,9 @@ def _results(hits: list[tuple[str, int]], terms: list[str]) -> list[SearchResult
         ids[kind].append(object_id)
     found: dict[tuple[str, int], SearchResult] = {}
     if ids[POST]:
-        posts = Post.objects.filter(pk__in=ids[POST]).select_related(
+        # Private replies are never found, by anyone: SQLite's index holds them, so they are
+        # left out here (a page may then show fewer results, never theirs).
+        posts = Post.objects.filter(pk__in=ids[POST], private_to=None).select_related(
             "author", "thread__community", "thread__topic"
         ).only("body", "created_at", "author__display_name", "thread__title",
                "thread__community__slug", "thread__community__name",

@@ -6,7 +6,7 @@ revision history, the read marks, the order of a topic's open questions.
 """
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import UTC, date, timedelta
 from typing import Literal
 
 from django.db import connection, transaction
@@ -27,6 +27,7 @@ from praxis.discussions.models import (
     PostRevision,
     Thread,
     ThreadRead,
+    ThreadVisitDay,
 )
 from praxis.topics.hooks import QuestionDraft
 from praxis.topics.models import Topic
@@ -75,14 +76,21 @@ def _store_attachments(post: Post, files: Sequence[CheckedFile]) -> None:
 
 @transaction.atomic
 def publish_post(*, thread: Thread, author: User, body: str, parent: Post | None = None,
-                 source: str = "web", attachments: Sequence[CheckedFile] = ()) -> Post:
+                 source: str = "web", attachments: Sequence[CheckedFile] = (),
+                 private_to: User | None = None) -> Post:
     """Adds a post (or a reply to ``parent``) to a thread with its checked attachments, and
     updates the thread's counters. Either all of it is saved or nothing is.
 
     Answering the thread's opening post is answering the thread: the reply is not indented
-    under it, whether it comes from the web, by email or from an import."""
+    under it, whether it comes from the web, by email or from an import. Answering a
+    private reply is private too, between the same two people (``private_to`` is the other
+    one); ``private_to`` makes any post a private reply to that person."""
     if parent is not None and parent.thread_id != thread.pk:
         raise DiscussionRuleError("The post replied to is in another thread.")
+    private_to_id = private_to.pk if private_to is not None else None
+    if parent is not None and parent.private_to_id is not None:
+        private_to_id = (parent.private_to_id if author.pk == parent.author_id
+                         else parent.author_id)
     if parent is not None and parent.parent_id is None and _is_opener(parent):
         parent = None
     if parent is not None and parent.depth >= MAX_DEPTH and parent.parent_id is not None:
@@ -91,6 +99,7 @@ def publish_post(*, thread: Thread, author: User, body: str, parent: Post | None
     post = Post.objects.create(
         thread=thread, author=author, parent=parent, body=body,
         body_html=render_markdown(body), created_at=now, source=source,
+        private_to_id=private_to_id,
         # The path needs the post's own id: a placeholder unique per thread until saved.
         path=f"~{author.pk}-{now.timestamp()}",
         depth=0 if parent is None else parent.depth + 1,
@@ -209,7 +218,8 @@ def record_reading(*, user: User, thread: Thread, up_to_post_id: int,
 
     Given the mark as it was (``previous``), nothing is written when it would not move and
     this is no new visit: reloading a page or paging back, or coming back within
-    ``VISIT_GAP`` (one sitting is one visit)."""
+    ``VISIT_GAP`` (one sitting is one visit). A visit counted is counted on its day too
+    (``ThreadVisitDay``, UTC): a second upsert."""
     now = timezone.now()
     if previous is not None and previous.last_read_post_id >= up_to_post_id and (
             not new_visit or now - previous.last_read_at < VISIT_GAP):
@@ -226,6 +236,22 @@ def record_reading(*, user: User, thread: Thread, up_to_post_id: int,
             "last_read_at = excluded.last_read_at, "
             f"visits = {table}.visits + %s",
             [user.pk, thread.pk, up_to_post_id, now, now, 1 if new_visit else 0],
+        )
+    if new_visit:
+        _count_visit_day(user_id=user.pk, thread=thread, day=now.astimezone(UTC).date())
+
+
+def _count_visit_day(*, user_id: int, thread: Thread, day: date) -> None:
+    """Adds one visit to a member's day in a thread: one upsert."""
+    table = connection.ops.quote_name(ThreadVisitDay._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} "  # noqa: S608 (table name from the model, values bound)
+            "(community_id, user_id, thread_id, day, visits) VALUES (%s, %s, %s, %s, 1) "
+            "ON CONFLICT (user_id, thread_id, day) DO UPDATE SET "
+            f"visits = {table}.visits + 1",
+            [thread.community_id, user_id, thread.pk,
+             connection.ops.adapt_datefield_value(day)],
         )
 
 

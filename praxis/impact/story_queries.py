@@ -120,6 +120,7 @@ def source_choices(community_id: int, user_id: int,
                    story: ValueStory | None = None) -> SourceChoices:
     """Five bounded queries (ten at most for a draft with old picks)."""
     from praxis.discussions.models import Post, ThreadRead
+    from praxis.discussions.queries import viewer_q
     from praxis.library.models import Resource, ResourceRead
     from praxis.practice.models import Feedback, PlanVersion
     from praxis.topics.models import Topic
@@ -130,7 +131,9 @@ def source_choices(community_id: int, user_id: int,
         return [int(pk) for pk in getattr(story, field).values_list("pk", flat=True)]
 
     read_threads = ThreadRead.objects.filter(user_id=user_id).values("thread_id")
-    posts = (Post.objects.filter(thread__community_id=community_id, is_hidden=False)
+    # Private replies only for their two people: no one else may pick what they cannot see.
+    posts = (Post.objects.filter(viewer_q(user_id), thread__community_id=community_id,
+                                 is_hidden=False)
              .filter(Q(thread_id__in=read_threads) | Q(author_id=user_id))
              .select_related("author", "thread"))
     opened = ResourceRead.objects.filter(user_id=user_id).values("resource_id")
@@ -141,7 +144,7 @@ def source_choices(community_id: int, user_id: int,
         topics=_recent(Topic.objects.filter(community_id=community_id), "-created_at",
                        kept("source_topics")),
         posts=_recent(posts, "-created_at", kept("source_posts"),
-                      Post.objects.filter(thread__community_id=community_id)
+                      Post.objects.filter(viewer_q(user_id), thread__community_id=community_id)
                       .select_related("author", "thread")),
         resources=_recent(Resource.objects.filter(community_id=community_id,
                                                   pk__in=opened), "-created_at",
@@ -165,12 +168,13 @@ class StorySources:
 
 
 def sources_of(story: ValueStory) -> StorySources:
-    """What a story came from, as shown on its page (five queries). Hidden posts stay out.
-    Every source is of the story's community: its row is reused for their addresses."""
+    """What a story came from, as shown on its page (five queries). Hidden posts and
+    private replies (the page is for its readers, not two people) stay out. Every source is
+    of the story's community: its row is reused for their addresses."""
     community = story.community
     found = StorySources(
         topics=list(story.source_topics.all()),
-        posts=list(story.source_posts.filter(is_hidden=False)
+        posts=list(story.source_posts.filter(is_hidden=False, private_to=None)
                    .select_related("author", "thread")),
         resources=list(story.source_resources.all()),
         versions=list(story.source_versions.select_related("plan")),

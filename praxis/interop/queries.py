@@ -18,7 +18,9 @@ from praxis.discussions.models import ModerationAction, Post, Thread
 from praxis.discussions.queries import (
     FACILITATOR_KINDS,
     MAX_VISUAL_DEPTH,
+    public_posts,
     split_facilitator_threads,
+    viewer_q,
 )
 from praxis.interop.models import FeedToken
 from praxis.topics.models import Topic
@@ -44,7 +46,8 @@ def feed_token_of(user: User) -> FeedToken | None:
 
 def _visible_posts() -> QuerySet[Post]:
     return (
-        Post.objects.filter(is_hidden=False)
+        # A feed is read by no one person in particular: private replies are never in it.
+        public_posts(Post.objects.filter(is_hidden=False))
         .select_related("author", "thread")
         .order_by("-created_at", "-pk")
     )
@@ -105,12 +108,12 @@ class OfflineTopic:
     sections: list[tuple[str, list[OfflineThread]]]  # headed groups, in reading order
 
 
-def _posts() -> Prefetch:
+def _posts(viewer_id: int | None) -> Prefetch:
     return Prefetch(
         "posts",
-        queryset=Post.objects.select_related("author")
+        queryset=Post.objects.filter(viewer_q(viewer_id)).select_related("author")
         .only("id", "thread_id", "author_id", "parent_id", "path", "depth", "body_html",
-              "created_at", "edited_at", "is_hidden",
+              "created_at", "edited_at", "is_hidden", "private_to_id",
               "author__id", "author__display_name", "author__email")
         .order_by("path"),
     )
@@ -122,17 +125,20 @@ class PostReader(Protocol):
     @property
     def topic(self) -> Topic: ...
 
+    @property
+    def viewer_id(self) -> int | None: ...
+
     def can_see_post_body(self, post: Post) -> bool: ...
 
 
 def offline_topic(access: PostReader) -> OfflineTopic:
     """The topic with its details and every thread with every post, each post's body shown
-    only where the door lets this reader see it: four queries (topic, facilitators,
-    threads, posts)."""
+    only where the door lets this reader see it (private replies only for their two
+    people): four queries (topic, facilitators, threads, posts)."""
     topic = topic_with_details(access.topic)
     threads = list(
         Thread.objects.filter(topic=topic).select_related("created_by")
-        .prefetch_related(_posts()).order_by("position", "created_at", "pk")
+        .prefetch_related(_posts(access.viewer_id)).order_by("position", "created_at", "pk")
     )
 
     def shown(thread: Thread) -> OfflineThread:

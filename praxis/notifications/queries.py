@@ -8,6 +8,7 @@ from django.db.models import Q
 from praxis.accounts.models import User
 from praxis.communities.models import Community, Membership
 from praxis.discussions.models import Post, Thread, ThreadRead
+from praxis.discussions.queries import visible_to
 from praxis.notifications.models import OutboundEmail, Subscription
 from praxis.notifications.tokens import UnsubscribeScope
 from praxis.topics.models import Topic
@@ -122,8 +123,9 @@ def digest_posts(user: User, mode: str, since: datetime, until: datetime,
     communities = list(Membership.objects.filter(user=user).values_list("community_id",
                                                                         flat=True))
     candidates = list(
-        Post.objects.filter(thread__community_id__in=communities, created_at__gt=since,
-                            created_at__lte=until, is_hidden=False)
+        visible_to(Post.objects.filter(thread__community_id__in=communities,
+                                       created_at__gt=since, created_at__lte=until,
+                                       is_hidden=False), user)
         .exclude(author=user)
         .select_related("author", "thread", "thread__topic", "thread__community")
         .order_by("created_at", "pk")

@@ -170,6 +170,10 @@ def fan_out_post(post_id: int) -> int:
         direct[uid] = Kind.MENTION
     direct.pop(post.author_id, None)
     reasons.pop(post.author_id, None)
+    if post.private_to_id is not None:
+        # A private reply is news for the one person it is addressed to, and no one else.
+        reasons = {uid: kind for uid, kind in reasons.items() if uid == post.private_to_id}
+        direct = {uid: kind for uid, kind in direct.items() if uid == post.private_to_id}
     people = User.objects.in_bulk([uid for uid in {*reasons, *direct} if uid in modes])
     owed = 0
     for uid, user in people.items():

@@ -34,6 +34,7 @@ from praxis.discussions.models import (
     Reaction,
     Thread,
     ThreadRead,
+    ThreadVisitDay,
 )
 from praxis.discussions.tests import samples
 from praxis.discussions.tests.factories import make_thread, make_topic, opener, reply
@@ -205,6 +206,8 @@ def story(cast, media) -> Story:
     Reaction.objects.create(post=opener(thread), user=leaver, kind=Reaction.Kind.HELPFUL)
     Flag.objects.create(post=opener(thread), flagged_by=leaver, reason="Please look at it.")
     ThreadRead.objects.create(user=leaver, thread=thread, last_read_post_id=answered.pk)
+    ThreadVisitDay.objects.create(community=cast.community, user=leaver, thread=thread,
+                                  day=timezone.now().date(), visits=2)
     Subscription.objects.create(user=leaver, community=cast.community, mode="weekly")
     DigestCursor.objects.create(user=leaver, mode="daily", covered_until=timezone.now())
     interop_services.reset_feed_token(user=leaver)
@@ -261,7 +264,8 @@ def test_the_export_holds_each_section_as_json_and_a_readable_page(story):
     keys = [section["key"] for section in index["sections"]]
     for key in ("profile", "memberships", "invitations", "join_requests", "topic_proposals",
                 "topics_facilitated", "posts", "post_revisions", "reactions", "flags",
-                "reading", "email_choices", "emails", "replies_by_email", "feed_tokens",
+                "reading", "reading_days", "email_choices", "emails", "replies_by_email",
+                "feed_tokens",
                 "security_log", "session_plans", "plan_versions", "plan_feedback",
                 "feedback_requests", "critical_friends", "reflection_diary",
                 "library_resources", "library_reading"):
@@ -415,7 +419,8 @@ def test_erasing_forgets_everything_private(story):
     leaver = story.leaver
     _erase(_logged_in(leaver), "keep")
     assert not Membership.objects.filter(user=leaver).exists()
-    for model, field in ((Reaction, "user"), (ThreadRead, "user"), (Flag, "flagged_by"),
+    for model, field in ((Reaction, "user"), (ThreadRead, "user"), (ThreadVisitDay, "user"),
+                         (Flag, "flagged_by"),
                          (Subscription, "user"), (DigestCursor, "user"), (FeedToken, "user"),
                          (JoinRequest, "user"), (ProposalSupport, "user"),
                          (OutboundEmail, "user")):

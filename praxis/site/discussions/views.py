@@ -60,7 +60,8 @@ def thread_detail(request: HttpRequest, slug: str, thread_id: int) -> HttpRespon
     after = queries.valid_path(request.GET.get("after"))
     before = None if after else queries.valid_path(request.GET.get("before"))
     per_page = queries.posts_per_page(user)
-    page = queries.thread_page(thread, after=after, before=before, per_page=per_page)
+    page = queries.thread_page(thread, user=user, after=after, before=before,
+                               per_page=per_page)
     is_member = access.community_access.is_member
 
     previous = queries.previous_read_mark(user, thread) if is_member else None
@@ -127,6 +128,7 @@ def _link_posts(posts: list[Post], access: TopicAccess, *, thread: Thread, slug:
             "flag": flag(post.pk),
             "moderate": restore(post.pk) if post.is_hidden else hide(post.pk),
         }
+        post.tag_list = list(post.tags.all())  # type: ignore[attr-defined]  # prefetched
         files = list(post.attachments.all()) if post.show_body else []  # type: ignore[attr-defined]
         for file in files:
             file.url = attachment(file.pk)  # type: ignore[attr-defined]
@@ -172,7 +174,9 @@ def quoted_body(post: Post) -> str:
 @require_http_methods(["GET", "POST"])
 def reply(request: AuthenticatedHttpRequest, slug: str, thread_id: int) -> HttpResponse:
     access, thread = access_thread(request.user, slug, thread_id, need="participate")
-    in_thread = Post.objects.select_related("author").filter(thread=thread)
+    # A private reply not theirs is not there: 404, as for a post that does not exist.
+    in_thread = queries.visible_to(
+        Post.objects.select_related("author").filter(thread=thread), request.user)
     replying_to = None
     if (to := params.number(request.POST.get("to") or request.GET.get("to"))) is not None:
         replying_to = get_object_or_404(in_thread, pk=to)
@@ -247,7 +251,8 @@ def post_link(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
     """A post's permanent address: the thread page that shows it, scrolled to it."""
     _access, post = access_post(request.user, slug, post_id)
     url = Thread.address(slug, post.thread_id)
-    if (after := queries.permalink_after(post, queries.posts_per_page(request.user))) is not None:
+    if (after := queries.permalink_after(post, request.user,
+                                         queries.posts_per_page(request.user))) is not None:
         url += "?" + urlencode({"after": after})
     return redirect(f"{url}#post-{post.pk}")
 
@@ -261,6 +266,8 @@ def attachment(request: HttpRequest, slug: str, attachment_id: int) -> FileRespo
         pk=attachment_id, post__thread__community=community_access.community,
     )
     access = topic_access(request.user, found.post.thread.topic, community_access)
+    if not access.can_see_post(found.post):
+        raise Http404
     if not (access.can_read and access.can_see_post_body(found.post)):
         raise PermissionDenied
     try:

@@ -18,6 +18,7 @@ silently with its own times. It keeps their invariants itself: reply paths
 
 import functools
 import re
+import secrets
 import sqlite3
 import tempfile
 import zoneinfo
@@ -42,7 +43,7 @@ from praxis.accounts.models import User
 from praxis.communities.models import Cohort, Community, Membership
 from praxis.core.markdown import render_markdown
 from praxis.discussions import counters
-from praxis.discussions.attachments import FileRefused, check_file
+from praxis.discussions.attachments import FileRefused, check_file, clean_name
 from praxis.discussions.models import (
     Attachment,
     Post,
@@ -97,6 +98,28 @@ def forum_type_label(forum_type: str) -> str:
         "general": _("standard forum: its discussions became members' questions"),
     }.get(forum_type, _("forum of type “%(type)s”: its discussions became members' "
                         "questions") % {"type": forum_type})
+
+
+TEXT_EXTENSIONS = ("txt", "csv", "md")
+# Read whole to check it is text: larger "text" is not what a forum post attaches.
+MAX_TEXT_BYTES = 2_000_000
+
+
+def _plain_text_file(handle: IO[bytes], name: str) -> tuple[str, str, int, str] | None:
+    """A plain-text attachment (offered as a download, never shown as a page): its name,
+    type, size and stored name; None unless it is UTF-8 text with a text extension."""
+    cleaned = clean_name(name)
+    if cleaned.rpartition(".")[2].lower() not in TEXT_EXTENSIONS:
+        return None
+    handle.seek(0)
+    content = handle.read(MAX_TEXT_BYTES + 1)
+    if not content or len(content) > MAX_TEXT_BYTES or b"\x00" in content:
+        return None
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return cleaned, "text/plain", len(content), f"{secrets.token_urlsafe(18)}.txt"
 
 
 class DryRunRollback(Exception):
@@ -373,8 +396,9 @@ class Importer:
             "ORDER BY path, name", (area, item)).fetchall()
 
     def store_file(self, post: Post, name: str, blob: str | None) -> Attachment | None:
-        """The file as an attachment of the post, checked like a member's upload; None
-        (and a line in the summary) when it is missing or not a kind Praxis accepts."""
+        """The file as an attachment of the post, checked like a member's upload (plain
+        text too, which old forums are full of); None (and a line in the summary) when it is
+        missing or of a kind Praxis does not accept."""
         if blob is None or not Path(blob).is_file():
             self.skip(name, _("The backup lists this file but does not contain it."))
             return None
@@ -382,19 +406,24 @@ class Importer:
             upload = cast(UploadedFile, File(handle, name=name))
             try:
                 checked = check_file(upload)
+                kind = (checked.original_name, checked.content_type, checked.size,
+                        checked.stored_name())
             except FileRefused as refused:
-                self.skip(name, str(refused))
-                return None
-            attachment = Attachment(post=post, original_name=checked.original_name,
-                                    content_type=checked.content_type, size=checked.size,
+                text = _plain_text_file(handle, name)
+                if text is None:
+                    self.skip(name, str(refused))
+                    return None
+                kind = text
+            original_name, content_type, size, stored_name = kind
+            attachment = Attachment(post=post, original_name=original_name,
+                                    content_type=content_type, size=size,
                                     created_at=post.created_at)
             if self.write_files:
                 handle.seek(0)
-                attachment.file.save(checked.stored_name(), cast(IO[bytes], handle),
-                                     save=False)
+                attachment.file.save(stored_name, cast(IO[bytes], handle), save=False)
                 self.written_files.append(attachment.file.name)
             else:
-                attachment.file.name = checked.stored_name()
+                attachment.file.name = stored_name
             attachment.save()
         self.summary.add("files")
         return attachment

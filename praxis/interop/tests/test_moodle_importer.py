@@ -281,3 +281,23 @@ def test_what_a_steward_deleted_since_is_not_brought_back(tmp_path, community):
     summary = run(tmp_path, community, discussions=2)
     assert not Topic.objects.filter(community=community).exists()
     assert summary.counts.get("posts", 0) == 0
+
+
+def test_plain_text_attachments_come_too_and_other_kinds_are_named(tmp_path, community,
+                                                                   settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    notes, program = tmp_path / "notes", tmp_path / "program"
+    notes.write_text("Stage 1: warmer\nمرحله ۲: بازخورد\n", encoding="utf-8")
+    program.write_bytes(b"MZ\x90\x00" + b"\x00" * 200)
+    source = make_source(tmp_path)
+    for blob, file_name in ((notes, "session notes.txt"), (program, "setup.exe")):
+        source.files.append(StoredFile(
+            content_hash=blob.name * 8, context_id=700, component="mod_forum",
+            file_area="attachment", item_id=102, file_path="/", file_name=file_name,
+            mime_type="", size=blob.stat().st_size, user_id=4, blob=blob))
+    summary = import_source(source, community=community, actor=None)
+    text = Attachment.objects.get(original_name="session notes.txt")
+    assert text.content_type == "text/plain"
+    assert Path(text.file.path).read_text(encoding="utf-8").endswith("بازخورد\n")
+    assert not Attachment.objects.filter(original_name="setup.exe").exists()
+    assert "setup.exe" in [item["what"] for item in summary.skipped]

@@ -134,6 +134,8 @@ class Summary:
     counts: dict[str, int] = field(default_factory=dict)
     topics: list[dict[str, str]] = field(default_factory=list)
     skipped: list[dict[str, str]] = field(default_factory=list)
+    # What came over but behaves differently here (a group's discussion, a timed one).
+    changed: list[dict[str, str]] = field(default_factory=list)
     dry_run: bool = False
 
     def add(self, name: str, number: int = 1) -> None:
@@ -141,7 +143,7 @@ class Summary:
 
     def as_json(self) -> dict[str, Any]:
         return {"origin": self.origin, "counts": self.counts, "topics": self.topics,
-                "skipped": self.skipped, "dry_run": self.dry_run}
+                "skipped": self.skipped, "changed": self.changed, "dry_run": self.dry_run}
 
 
 # Every count the summary names, in the order it shows them.
@@ -204,6 +206,7 @@ class Importer:
         self.touched_threads: set[int] = set()
         self.touched_topics: set[int] = set()
         self.tags: dict[str, Tag] = {}
+        self.group_names: dict[int, str] = {}
         self._posts_since_progress = 0
 
     # Provenance -------------------------------------------------------------------------
@@ -363,6 +366,7 @@ class Importer:
         ).values_list("user_id", "pk"))
         for group in groups:
             name = plain_subject(group.name, 160) or _("Group %(number)s") % {"number": group.id}
+            self.group_names[group.id] = name
             cohort = Cohort.objects.filter(community=self.community, name=name).first()
             if cohort is None:
                 cohort = Cohort.objects.create(
@@ -540,6 +544,7 @@ class Importer:
                 is_locked=discussion.locked is not None,
             )
             thread_id = thread.pk
+            self._note_changes(discussion, thread.title)
             self.discussions[discussion.id] = thread_id
             self.remember(Kind.DISCUSSION, [(discussion.id, thread_id)])
             self.summary.add("discussions")
@@ -556,6 +561,19 @@ class Importer:
         self.import_posts(thread, discussion)
         times = [p.created for p in discussion.posts if p.created is not None] or [created]
         return min(times), max(times), {p.user_id for p in discussion.posts}
+
+    def _note_changes(self, discussion: records.Discussion, title: str) -> None:
+        """Moodle limits some discussions to a group or to dates; Praxis shows a thread to
+        the whole community always. The summary names each, so the steward can act."""
+        if discussion.group_id > 0:
+            group = self.group_names.get(discussion.group_id) or str(discussion.group_id)
+            self.summary.changed.append({"what": title, "how": _(
+                "In Moodle only the group “%(group)s” saw this discussion; here the whole "
+                "community does.") % {"group": group}})
+        if discussion.time_start is not None or discussion.time_end is not None:
+            self.summary.changed.append({"what": title, "how": _(
+                "In Moodle this discussion was shown only between set dates; here it is "
+                "shown always.")})
 
     def import_posts(self, thread: Thread, discussion: records.Discussion) -> None:
         known = {int(k): v for k, v in self.known(

@@ -2,6 +2,7 @@
 all or nothing, and importing again adds only what is new."""
 
 import io
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -301,3 +302,15 @@ def test_plain_text_attachments_come_too_and_other_kinds_are_named(tmp_path, com
     assert Path(text.file.path).read_text(encoding="utf-8").endswith("بازخورد\n")
     assert not Attachment.objects.filter(original_name="setup.exe").exists()
     assert "setup.exe" in [item["what"] for item in summary.skipped]
+
+
+def test_a_groups_or_timed_discussion_is_named_as_changed_in_the_move(tmp_path, community):
+    source = make_source(tmp_path)
+    content = source.forums[0]
+    content.discussions = [replace(discussion, group_id=1, time_end=at(100))
+                           for discussion in content.discussions]
+    summary = import_source(source, community=community, actor=None)
+    assert [(item["what"], item["how"][:60]) for item in summary.changed] == [
+        ("Loop input", "In Moodle only the group “Shiraz trainers 2012” saw this dis"),
+        ("Loop input", "In Moodle this discussion was shown only between set dates; "),
+    ]

@@ -123,6 +123,7 @@ def moodle_run(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
                                                  origin.get("packaging", "")),
         "topics": _topics(run),
         "skipped": summary.get("skipped", []),
+        "changed": summary.get("changed", []),
         "can_import_now": run.status == MoodleImport.Status.CHECKED and bool(run.file),
     })
 

@@ -64,6 +64,10 @@ class Command(BaseCommand):
             self.stdout.write(f"  {name.replace('_', ' ')}: {summary.counts.get(name, 0)}")
         for topic in summary.topics:
             self.stdout.write(f"  topic {topic['slug']}: {topic['mapped_as']}")
+        if summary.changed:
+            self.stdout.write(f"Changed in the move ({len(summary.changed)}):")
+            for item in summary.changed:
+                self.stdout.write(f"  - {item['what']}: {item['how']}")
         if summary.skipped:
             self.stdout.write(f"Skipped ({len(summary.skipped)}):")
             for item in summary.skipped:

@@ -11,6 +11,10 @@ from praxis.accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
 from praxis.communities import services
 from praxis.communities.models import Community, JoinRequest, Membership
 from praxis.communities.tests.factories import CohortFactory, MembershipFactory
+from praxis.demo.moodle_backup import BackupSpec, write_backup
+from praxis.interop.models import MoodleImport
+from praxis.interop.moodle.importer import import_source
+from praxis.interop.moodle.sources import open_source
 from praxis.library.services import add_link, record_read
 from praxis.practice.services.plans import post_version, share_plan
 from praxis.practice.tests.plan_factories import draft as plan_draft
@@ -73,8 +77,20 @@ def community(make_cast, live_server):
     return cast
 
 
+def imported_run(community, tmp_path) -> MoodleImport:
+    """A finished Moodle import of a course written as Moodle writes one, with its summary."""
+    backup = tmp_path / "course.mbz"
+    write_backup(BackupSpec(), backup)
+    with open_source(backup) as source:
+        summary = import_source(source, community=community.community,
+                                actor=community.steward)
+    return MoodleImport.objects.create(
+        community=community.community, started_by=community.steward, file_name=backup.name,
+        status=MoodleImport.Status.DONE, summary=summary.as_json())
+
+
 def test_main_pages_have_no_serious_accessibility_violations(
-    new_context, community, log_in, screenshot
+    new_context, community, log_in, screenshot, tmp_path, settings
 ):
     slug = community.community.slug
     member_id = community.community.memberships.get(user=community.member).pk
@@ -130,6 +146,9 @@ def test_main_pages_have_no_serious_accessibility_violations(
                                         applied="Gave instructions as trainees should.",
                                         trainee_count=18))
     add_evidence(story=story, kind="comments", text="We did it before we knew it.")
+    cohort = community.community.cohorts.get()
+    settings.MEDIA_ROOT = tmp_path / "media"
+    run = imported_run(community, tmp_path)
     steward = new_context(javascript=True).new_page()
     log_in(steward, community.steward.email, DEFAULT_PASSWORD)
     steward_pages = {
@@ -138,7 +157,7 @@ def test_main_pages_have_no_serious_accessibility_violations(
         "community-home": f"/c/{slug}/",
         "members": f"/c/{slug}/members/",
         "cohorts": f"/c/{slug}/cohorts/",
-        "cohort-edit": f"/c/{slug}/cohorts/{community.community.cohorts.get().pk}/",
+        "cohort-edit": f"/c/{slug}/cohorts/{cohort.pk}/",
         "invitations": f"/c/{slug}/invitations/",
         "join-requests": f"/c/{slug}/requests/",
         "settings": f"/c/{slug}/settings/",
@@ -165,6 +184,8 @@ def test_main_pages_have_no_serious_accessibility_violations(
         "stories": f"/c/{slug}/impact/", "story-new": f"/c/{slug}/impact/stories/new/",
         "story": story.get_absolute_url(),
         "story-edit": f"/c/{slug}/impact/stories/{story.pk}/edit/",
+        "moodle-import": f"/c/{slug}/import/",
+        "moodle-import-run": f"/c/{slug}/import/{run.pk}/",
     }
     problems += visit_all(steward, "en", steward_pages, screenshot)
 
@@ -175,7 +196,8 @@ def test_main_pages_have_no_serious_accessibility_violations(
                     "join-requests", "member-edit", "plans", "plan", "plan-compare",
                     "diary-entry-new", "critical-friends", "library", "library-resource",
                     "impact-dashboard", "promises", "promise-new", "cascade",
-                    "cascade-event-new", "stories", "story-new", "story")
+                    "cascade-event-new", "stories", "story-new", "story", "moodle-import",
+                    "moodle-import-run")
     }, screenshot)
 
     outsider = new_context(javascript=True).new_page()

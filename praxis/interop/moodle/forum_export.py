@@ -153,7 +153,7 @@ def _csv_rows(path: Path) -> Iterator[dict[str, Any]]:
             missing = [field for field in REQUIRED_FIELDS if field not in header]
             if missing:
                 raise MoodleImportError(_(
-                    "The CSV export has no column \u201c%(column)s\u201d: is it a Moodle forum "
+                    "The CSV export has no column “%(column)s”: is it a Moodle forum "
                     "export?") % {"column": missing[0]})
             for number, cells in enumerate(reader, start=1):
                 if not any(cell.strip() for cell in cells):
@@ -334,7 +334,7 @@ class _DateReport:
         return [Skipped(
             what=_("%(count)s dates of posts") % {"count": self.unreadable},
             reason=_("The export writes them in a form Praxis cannot read (for example "
-                     "\u201c%(example)s\u201d); those posts are imported without that date.")
+                     "“%(example)s”); those posts are imported without that date.")
             % {"example": self.examples[0]},
         )]
 

@@ -19,7 +19,7 @@ from praxis.communities.models import Community, Membership
 from praxis.demo.communities import PEOPLE_DOMAIN, DemoContext
 from praxis.demo.moodle_backup import BackupSpec, write_backup
 from praxis.interop.models import MoodleImport
-from praxis.interop.moodle.importer import import_source
+from praxis.interop.moodle.importer import import_source, synthetic_prefix
 from praxis.interop.moodle.sources import open_source
 
 SLUG = "fars-trainers-moodle"
@@ -74,5 +74,5 @@ def build(ctx: DemoContext) -> None:
 def delete() -> None:
     """The community goes with the communities' cleaner; its imported people go here."""
     Community.objects.filter(slug=SLUG).delete()
-    User.objects.filter(email__startswith=f"moodle-{SPEC.site_hash[:12]}-",
+    User.objects.filter(email__startswith=synthetic_prefix(SPEC.site_hash),
                         email__endswith=".invalid").delete()

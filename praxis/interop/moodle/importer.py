@@ -17,6 +17,7 @@ silently with its own times. It keeps their invariants itself: reply paths
 """
 
 import functools
+import hashlib
 import re
 import secrets
 import sqlite3
@@ -26,7 +27,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import IO, Any, NamedTuple, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -67,6 +68,7 @@ ProgressCallback = Callable[[str, dict[str, int]], None]
 # progress row more than it writes posts.
 PROGRESS_EVERY = 500
 BATCH = 500
+MAX_LISTED = 200
 
 # Moodle's role archetypes and what they become; anything else is a member.
 ROLE_OF_ARCHETYPE: dict[str, str] = {
@@ -122,6 +124,28 @@ def _plain_text_file(handle: IO[bytes], name: str) -> tuple[str, str, int, str] 
     return cleaned, "text/plain", len(content), f"{secrets.token_urlsafe(18)}.txt"
 
 
+def _is_favourable(rating: records.Rating) -> bool:
+    """Whether a Moodle rating says "helpful": on a point scale (``scale_id`` is its top
+    mark) at least half marks; on a named scale (negative id, words we cannot read) any
+    rating given; never a zero."""
+    if rating.value <= 0:
+        return False
+    if rating.scale_id > 0:
+        return rating.value * 2 >= rating.scale_id
+    return True
+
+
+class Place(NamedTuple):
+    """A post's place in its thread's tree, as a reply placed under it needs it."""
+
+    pk: int
+    parent: int | None
+    path: str
+    depth: int
+    author: int
+    private_to: int | None
+
+
 class DryRunRollback(Exception):
     """Raised at the end of a dry run so that nothing it wrote is kept."""
 
@@ -136,14 +160,30 @@ class Summary:
     skipped: list[dict[str, str]] = field(default_factory=list)
     # What came over but behaves differently here (a group's discussion, a timed one).
     changed: list[dict[str, str]] = field(default_factory=list)
+    # Accounts that existed before, matched by address: the steward should know whom.
+    matched: list[str] = field(default_factory=list)
     dry_run: bool = False
 
     def add(self, name: str, number: int = 1) -> None:
         self.counts[name] = self.counts.get(name, 0) + number
 
+    def note(self, kind: str, entry: dict[str, str]) -> None:
+        """A line of the skipped or changed list; past ``MAX_LISTED`` only counted, so a
+        backup of a hundred thousand missing files still has a summary a page can show."""
+        listed = self.skipped if kind == "skipped" else self.changed
+        if len(listed) < MAX_LISTED:
+            listed.append(entry)
+        else:
+            self.add(f"more_{kind}")
+
+    def note_matched(self, name: str) -> None:
+        if len(self.matched) < MAX_LISTED:
+            self.matched.append(name)
+
     def as_json(self) -> dict[str, Any]:
         return {"origin": self.origin, "counts": self.counts, "topics": self.topics,
-                "skipped": self.skipped, "changed": self.changed, "dry_run": self.dry_run}
+                "skipped": self.skipped, "changed": self.changed, "matched": self.matched,
+                "dry_run": self.dry_run}
 
 
 # Every count the summary names, in the order it shows them.
@@ -154,9 +194,15 @@ COUNT_NAMES = (
 )
 
 
+def synthetic_prefix(origin: str) -> str:
+    """How the addresses of a Moodle site's people without one begin (a digest of the
+    origin, which for a forum export is longer than a site's hash)."""
+    return f"moodle-{hashlib.sha256(origin.encode()).hexdigest()[:12]}-"
+
+
 def _synthetic_email(origin: str, moodle_id: int, kind: str) -> str:
     # ".invalid" can never receive mail (RFC 2606): these accounts are never written to.
-    return f"moodle-{origin[:12]}-{moodle_id}@{kind}.invalid"
+    return f"{synthetic_prefix(origin)}{moodle_id}@{kind}.invalid"
 
 
 def _valid_email(address: str) -> bool:
@@ -207,6 +253,8 @@ class Importer:
         self.touched_topics: set[int] = set()
         self.tags: dict[str, Tag] = {}
         self.group_names: dict[int, str] = {}
+        self.new_people: set[int] = set()  # Moodle ids first mapped by this import
+        self.matched_accounts: set[int] = set()  # accounts that existed before it
         self._posts_since_progress = 0
 
     # Provenance -------------------------------------------------------------------------
@@ -234,7 +282,7 @@ class Importer:
             self.progress(phase, dict(self.summary.counts))
 
     def skip(self, what: str, reason: str) -> None:
-        self.summary.skipped.append({"what": what, "reason": reason})
+        self.summary.note("skipped", {"what": what, "reason": reason})
 
     # People -----------------------------------------------------------------------------
 
@@ -260,6 +308,7 @@ class Importer:
                 continue
             account = self._account_for(user)
             self.users[user.id] = account.pk
+            self.new_people.add(user.id)
             made.append((user.id, account.pk))
         self.remember(Kind.USER, made)
 
@@ -272,6 +321,8 @@ class Importer:
             existing = User.objects.filter(email__iexact=email).first()
             if existing is not None:
                 self.summary.add("members_matched")
+                self.matched_accounts.add(existing.pk)
+                self.summary.note_matched(existing.display_name or existing.email)
                 return existing
             can_sign_in = True
         else:
@@ -339,8 +390,10 @@ class Importer:
                 self.course_roles[role.user_id] = praxis_role
 
     def import_memberships(self) -> None:
-        """Everyone imported who can be a member becomes one; a person already in the
-        community keeps the role they have here."""
+        """Everyone imported now who can be a member becomes one. A person already in the
+        community keeps the role they have here; one removed since an earlier import is not
+        brought back; an account that existed before (matched by address) joins as a member
+        only, whatever the backup says, since a backup is only the uploader's word."""
         erased = set(User.objects.filter(pk__in=list(self.users.values()),
                                          erased_at__isnull=False).values_list("pk", flat=True))
         existing = set(Membership.objects.filter(
@@ -349,17 +402,21 @@ class Importer:
         joined = self.origin.course_start or timezone.now()
         new = []
         for moodle_id, user_id in self.users.items():
-            if user_id in erased or user_id in existing:
+            if moodle_id not in self.new_people or user_id in erased or user_id in existing:
                 continue
             existing.add(user_id)
-            new.append(Membership(community=self.community, user_id=user_id,
-                                  role=self.course_roles.get(moodle_id, Membership.Role.MEMBER),
+            role = (Membership.Role.MEMBER if user_id in self.matched_accounts
+                    else self.course_roles.get(moodle_id, Membership.Role.MEMBER))
+            new.append(Membership(community=self.community, user_id=user_id, role=role,
                                   joined_at=joined))
         Membership.objects.bulk_create(new, batch_size=BATCH)
         for membership in new:
             self.new_members[membership.user_id] = membership
 
     def import_groups(self, groups: Iterable[records.Group]) -> None:
+        """Each course group becomes a cohort once, with the members imported now. A
+        cohort from an earlier import keeps its name and members as the stewards left them
+        (only people new in this import join it); one deleted since stays deleted."""
         self.tell("cohorts")
         memberships = dict(Membership.objects.filter(
             community=self.community, user_id__in=list(self.users.values()),
@@ -367,15 +424,22 @@ class Importer:
         for group in groups:
             name = plain_subject(group.name, 160) or _("Group %(number)s") % {"number": group.id}
             self.group_names[group.id] = name
-            cohort = Cohort.objects.filter(community=self.community, name=name).first()
-            if cohort is None:
-                cohort = Cohort.objects.create(
-                    community=self.community, name=name,
-                    description=plain_subject(group.description, 2000))
-                self.summary.add("cohorts")
-            if not self.known(Kind.GROUP, [group.id]):
+            known = self.known(Kind.GROUP, [group.id])
+            if known:
+                cohort = Cohort.objects.filter(pk=known[str(group.id)]).first()
+                if cohort is None:
+                    continue
+                people = [uid for uid in group.member_ids if uid in self.new_people]
+            else:
+                cohort = Cohort.objects.filter(community=self.community, name=name).first()
+                if cohort is None:
+                    cohort = Cohort.objects.create(
+                        community=self.community, name=name,
+                        description=plain_subject(group.description, 2000))
+                    self.summary.add("cohorts")
                 self.remember(Kind.GROUP, [(group.id, cohort.pk)])
-            members = [memberships[self.users[uid]] for uid in group.member_ids
+                people = list(group.member_ids)
+            members = [memberships[self.users[uid]] for uid in people
                        if uid in self.users and self.users[uid] in memberships]
             cohort.members.add(*members)
 
@@ -403,7 +467,9 @@ class Importer:
         """The file as an attachment of the post, checked like a member's upload (plain
         text too, which old forums are full of); None (and a line in the summary) when it is
         missing or of a kind Praxis does not accept."""
-        if blob is None or not Path(blob).is_file():
+        if blob is None:  # the reader has named it
+            return None
+        if not Path(blob).is_file():
             self.skip(name, _("The backup lists this file but does not contain it."))
             return None
         with open(blob, "rb") as handle:
@@ -518,10 +584,14 @@ class Importer:
         candidates_end = [d for d in (last, forum.due, forum.cutoff, self.origin.course_end)
                           if d is not None]
         end = max([start, *candidates_end])
+        apply_from = end
         if not fresh:
+            # A later import only widens the dates; the apply phase stays as set here.
             start = min(start, topic.starts_at)
             end = max(end, topic.ends_at)
-        Topic.objects.filter(pk=topic.pk).update(starts_at=start, apply_from=end, ends_at=end,
+            apply_from = min(max(topic.apply_from, start), end)
+        Topic.objects.filter(pk=topic.pk).update(starts_at=start, apply_from=apply_from,
+                                                 ends_at=end,
                                                  created_at=min(start, topic.created_at))
 
     def import_discussion(self, topic: Topic, thread_kind: str, position: int,
@@ -567,11 +637,11 @@ class Importer:
         the whole community always. The summary names each, so the steward can act."""
         if discussion.group_id > 0:
             group = self.group_names.get(discussion.group_id) or str(discussion.group_id)
-            self.summary.changed.append({"what": title, "how": _(
+            self.summary.note("changed", {"what": title, "how": _(
                 "In Moodle only the group “%(group)s” saw this discussion; here the whole "
                 "community does.") % {"group": group}})
         if discussion.time_start is not None or discussion.time_end is not None:
-            self.summary.changed.append({"what": title, "how": _(
+            self.summary.note("changed", {"what": title, "how": _(
                 "In Moodle this discussion was shown only between set dates; here it is "
                 "shown always.")})
 
@@ -582,11 +652,11 @@ class Importer:
         new = [p for p in discussion.posts if p.id not in known]
         if not new:
             return
-        # Where each post hangs: the Praxis post it answers, with its path and depth.
-        placed: dict[int, tuple[int, str, int] | None] = {}
-        if known:
-            for moodle_id, (pk, path, depth) in self._existing_places(known).items():
-                placed[moodle_id] = (pk, path, depth)
+        # Where each post hangs in Praxis's tree, by Moodle id and by Praxis id.
+        placed: dict[int, Place] = {}
+        by_pk: dict[int, Place] = {}
+        for moodle_id, place in self._existing_places(known).items():
+            placed[moodle_id] = by_pk[place.pk] = place
         opener_id = discussion.posts[0].id
         parents = {p.id: p.parent_id for p in discussion.posts}
         waiting = list(new)
@@ -599,12 +669,16 @@ class Importer:
                     ready.append(item)
                 else:
                     later.append(item)
-            if not ready:  # parents outside the backup: the rest answer the thread
-                ready, later = later, []
-                for item in ready:
+            if not ready:
+                # Some parents are not in the backup (or the tree loops): those posts answer
+                # the thread; their own replies wait for them as usual.
+                waiting_ids = {item.id for item in later}
+                orphans = [item for item in later if parents.get(item.id) not in waiting_ids]
+                for item in orphans or [min(later, key=lambda item: item.id)]:
                     parents[item.id] = 0
-            made.extend(self._create_level(thread, discussion, ready, placed, opener_id,
-                                           parents))
+                continue
+            made.extend(self._create_level(thread, discussion, ready, placed, by_pk,
+                                           opener_id, parents))
             waiting = later
         self._finish_posts(thread, discussion, made)
 
@@ -617,51 +691,69 @@ class Importer:
             return None
         return parent
 
-    def _existing_places(self, known: dict[int, int]) -> dict[int, tuple[int, str, int]]:
-        rows = dict((pk, (path, depth)) for pk, path, depth in Post.objects.filter(
-            pk__in=list(known.values())).values_list("pk", "path", "depth"))
-        return {moodle_id: (pk, *rows[pk]) for moodle_id, pk in known.items() if pk in rows}
+    def _existing_places(self, known: dict[int, int]) -> dict[int, "Place"]:
+        """Posts of this discussion made by earlier imports, and the posts above them (a
+        new reply may hang beside a parent deeper than ``MAX_DEPTH``)."""
+        if not known:
+            return {}
+        rows = {pk: (parent, path, depth, author, private_to) for
+                pk, parent, path, depth, author, private_to in Post.objects.filter(
+                    pk__in=list(known.values())).values_list(
+                    "pk", "parent_id", "path", "depth", "author_id", "private_to_id")}
+        return {moodle_id: Place(pk, *rows[pk]) for moodle_id, pk in known.items()
+                if pk in rows}
 
     def _create_level(self, thread: Thread, discussion: records.Discussion,
-                      items: list[records.Post], placed: dict[int, tuple[int, str, int] | None],
-                      opener_id: int, parents: dict[int, int]
+                      items: list[records.Post], placed: dict[int, "Place"],
+                      by_pk: dict[int, "Place"], opener_id: int, parents: dict[int, int]
                       ) -> list[tuple[records.Post, Post]]:
         rows: list[Post] = []
-        parent_paths: list[str | None] = []
+        parent_places: list[Place | None] = []
         for item in items:
             parent_key = self._tree_parent(item, opener_id, parents)
             parent = placed.get(parent_key) if parent_key is not None else None
             # Deeper than a page can indent: hang it beside its parent (``publish_post``).
-            while parent is not None and parent[2] >= MAX_DEPTH:
-                parent = self._parent_place(parent[0])
+            while parent is not None and parent.depth >= MAX_DEPTH:
+                parent = self._place_of(parent.parent, by_pk)
             author = self.author_of(item.user_id)
             created = item.created or discussion.time_start or timezone.now()
             edited = (item.modified if item.modified and item.modified - created
                       > timedelta(minutes=1) else None)
             private_to = (self.author_of(item.private_reply_to)
                           if item.private_reply_to else None)
+            if private_to is None and parent is not None and parent.private_to is not None:
+                # An answer to a private reply stays between the same two people.
+                private_to = (parent.private_to if author == parent.author
+                              else parent.author)
             rows.append(Post(
-                thread=thread, author_id=author, parent_id=None if parent is None else parent[0],
-                path=f"~moodle-{item.id}", depth=0 if parent is None else parent[2] + 1,
+                thread=thread, author_id=author, parent_id=None if parent is None else parent.pk,
+                path=f"~moodle-{item.id}", depth=0 if parent is None else parent.depth + 1,
                 body="", body_html="", created_at=created, edited_at=edited, source="moodle",
                 private_to_id=private_to, is_hidden=item.deleted,
                 hidden_reason=_("Deleted in Moodle before the move.") if item.deleted else "",
                 hidden_at=created if item.deleted else None,
             ))
-            parent_paths.append(None if parent is None else parent[1])
+            parent_places.append(parent)
             self.first_activity[author] = min(created, self.first_activity.get(author, created))
         Post.objects.bulk_create(rows, batch_size=BATCH)
-        for item, row, parent_path in zip(items, rows, parent_paths, strict=True):
-            row.path = path_of(row.pk, parent_path)
-            placed[item.id] = (row.pk, row.path, row.depth)
+        for item, row, parent in zip(items, rows, parent_places, strict=True):
+            row.path = path_of(row.pk, None if parent is None else parent.path)
+            placed[item.id] = by_pk[row.pk] = Place(
+                row.pk, row.parent_id, row.path, row.depth, row.author_id, row.private_to_id)
         return list(zip(items, rows, strict=True))
 
-    def _parent_place(self, post_id: int) -> tuple[int, str, int] | None:
-        parent = Post.objects.filter(pk=post_id).values_list("parent_id", flat=True).first()
-        if parent is None:
+    @staticmethod
+    def _place_of(post_id: int | None, by_pk: dict[int, "Place"]) -> "Place | None":
+        if post_id is None:
             return None
-        row = Post.objects.filter(pk=parent).values_list("pk", "path", "depth").first()
-        return None if row is None else (row[0], row[1], row[2])
+        if post_id in by_pk:
+            return by_pk[post_id]
+        row = Post.objects.filter(pk=post_id).values_list(
+            "pk", "parent_id", "path", "depth", "author_id", "private_to_id").first()
+        if row is None:
+            return None
+        by_pk[post_id] = Place(*row)
+        return by_pk[post_id]
 
     def _finish_posts(self, thread: Thread, discussion: records.Discussion,
                       made: list[tuple[records.Post, Post]]) -> None:
@@ -682,6 +774,8 @@ class Importer:
             post.body = self._body(item, discussion, inline)[:50000]
             post.body_html = render_markdown(post.body)
             for rating in item.ratings:
+                if not _is_favourable(rating):
+                    continue
                 reactions.append(Reaction(post=post, user_id=self.author_of(rating.user_id),
                                           kind=Reaction.Kind.HELPFUL,
                                           created_at=rating.time or post.created_at))
@@ -700,8 +794,11 @@ class Importer:
                 f"UPDATE {table} SET path = %s, body = %s, body_html = %s "  # noqa: S608
                 "WHERE id = %s",
                 [(post.path, post.body, post.body_html, post.pk) for _item, post in made])
-        made_reactions = Reaction.objects.bulk_create(reactions, ignore_conflicts=True)
-        self.summary.add("ratings", len(made_reactions))
+        if reactions:
+            posts = [post.pk for _item, post in made]
+            before = Reaction.objects.filter(post__in=posts).count()
+            Reaction.objects.bulk_create(reactions, ignore_conflicts=True)
+            self.summary.add("ratings", Reaction.objects.filter(post__in=posts).count() - before)
         for post, names in tagged:
             post.tags.add(*self._tags(names))
         self.remember(Kind.POST, [(item.id, post.pk) for item, post in made])
@@ -861,6 +958,9 @@ def import_source(source: records.Source, *, community: Community, actor: User |
         }
         try:
             with transaction.atomic():
+                # One import into a community at a time (PostgreSQL; SQLite's write lock
+                # already serialises them): two would both claim the same Moodle records.
+                Community.objects.select_for_update().filter(pk=community.pk).first()
                 importer.import_users(source.users)
                 importer.import_roles(source.roles)
                 importer.import_memberships()

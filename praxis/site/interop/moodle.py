@@ -52,13 +52,17 @@ class Count:
     number: int
 
 
+# Told under the lists they continue ("and 12 more"), not in the table.
+LISTED_ELSEWHERE = ("more_skipped", "more_changed")
+
+
 def _counts(numbers: dict[str, int]) -> list[Count]:
     """The counts in the summary's order with their words; a count the labels do not know
     yet shows under its own name rather than not at all."""
     shown = [Count(str(label), numbers[name]) for name, label in runs.COUNT_LABELS.items()
              if name in numbers]
     shown += [Count(name.replace("_", " "), number) for name, number in numbers.items()
-              if name not in runs.COUNT_LABELS]
+              if name not in runs.COUNT_LABELS and name not in LISTED_ELSEWHERE]
     return shown
 
 
@@ -124,6 +128,9 @@ def moodle_run(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
         "topics": _topics(run),
         "skipped": summary.get("skipped", []),
         "changed": summary.get("changed", []),
+        "matched": summary.get("matched", []),
+        "more_skipped": summary.get("counts", {}).get("more_skipped", 0),
+        "more_changed": summary.get("counts", {}).get("more_changed", 0),
         "can_import_now": run.status == MoodleImport.Status.CHECKED and bool(run.file),
     })
 

@@ -41,8 +41,11 @@ class Command(BaseCommand):
                 raise CommandError(f"No account has the address {options['actor']}.")
 
         def progress(phase: str, counts: dict[str, int]) -> None:
-            if options["verbosity"] >= 2:
-                self.stderr.write(f"{phase}: {counts.get('posts', 0)} posts")
+            # On stderr, so the summary on stdout stays clean for scripts.
+            if options["verbosity"] >= 1:
+                self.stderr.write(f"{phase}: {counts.get('discussions', 0)} discussions, "
+                                  f"{counts.get('posts', 0)} posts, "
+                                  f"{counts.get('members_created', 0)} new members so far")
 
         try:
             with open_source(path) as source:

@@ -254,12 +254,16 @@ class Importer:
         self.tags: dict[str, Tag] = {}
         self.group_names: dict[int, str] = {}
         self.new_people: set[int] = set()  # Moodle ids first mapped by this import
+        self.first_import = not ImportedItem.objects.filter(
+            community=community, origin=origin.site).exists()
         self.matched_accounts: set[int] = set()  # accounts that existed before it
         self._posts_since_progress = 0
 
     # Provenance -------------------------------------------------------------------------
 
     def known(self, kind: str, external_ids: Iterable[object]) -> dict[str, int]:
+        if self.first_import:  # nothing from this site yet: no need to ask per record
+            return {}
         ids = [str(i) for i in external_ids]
         found: dict[str, int] = {}
         for start in range(0, len(ids), BATCH):

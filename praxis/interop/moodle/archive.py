@@ -36,6 +36,12 @@ DEFAULT_MAX_RATIO = 100
 DEFAULT_RATIO_ALLOWANCE_BYTES = 64 * MB
 DEFAULT_MAX_ENTRIES = 2_000_000
 CHUNK_BYTES = MB
+# tarfile reads a PAX or GNU long-name header whole into memory, outside the files it
+# writes; a real one holds a few names and times, never megabytes.
+MAX_HEADER_BYTES = 16 * MB
+# Headers tarfile reads into memory before the entry they describe.
+_EXTENDED_HEADERS = (tarfile.XHDTYPE, tarfile.XGLTYPE, tarfile.SOLARIS_XHDTYPE,
+                     tarfile.GNUTYPE_LONGNAME, tarfile.GNUTYPE_LONGLINK)
 
 _GZIP = b"\x1f\x8b"
 _ZIP = (b"PK\x03\x04", b"PK\x05\x06")  # an archive with entries; an empty one
@@ -209,7 +215,15 @@ def _clash(name: str) -> MoodleImportError:
           "or its name is too long.") % {"name": name[:200]})
 
 
-def _write_file(source: IO[bytes], target: Path, name: str, budget: _Budget) -> None:
+def _hostile_header() -> MoodleImportError:
+    return MoodleImportError(
+        _("The archive holds a header of more than %(mb)s MB, which no Moodle backup has; "
+          "it was refused as damaged or hostile.") % {"mb": MAX_HEADER_BYTES // MB})
+
+
+def _write_file(source: IO[bytes], target: Path, name: str, budget: _Budget | None) -> None:
+    """Streams ``source`` into ``target``, counting its bytes against ``budget`` (None
+    when the stream below already counts them)."""
     _make_folder(target.parent, name)
     try:
         # O_NOFOLLOW: a later entry of the same name replaces the file, never follows a link.
@@ -225,7 +239,8 @@ def _write_file(source: IO[bytes], target: Path, name: str, budget: _Budget) -> 
                 raise _damaged(name) from None
             if not chunk:
                 return
-            budget.add_bytes(len(chunk))
+            if budget is not None:
+                budget.add_bytes(len(chunk))
             try:
                 out.write(chunk)
             except OSError:
@@ -270,11 +285,13 @@ def _unpack_zip_entry(packed: zipfile.ZipFile, entry: zipfile.ZipInfo, into: Pat
 
 
 def _unpack_tar(archive: Path, into: Path, budget: _Budget, *, compressed: bool) -> None:
-    with _tar_stream(archive, compressed) as stream:
+    with _tar_stream(archive, compressed) as unpacked:
+        # Every byte tarfile reads is counted, headers and padding too, not only the files.
+        stream = _BudgetedStream(unpacked, budget)
         name = None
         try:
             # "r|": one pass in order, never seeking; the gzip layer below checks its CRC.
-            with tarfile.open(fileobj=stream, mode="r|") as packed:
+            with tarfile.open(fileobj=stream, mode="r|", tarinfo=_BoundedTarInfo) as packed:
                 for member in packed:
                     name = member.name
                     budget.add_entry()
@@ -290,11 +307,11 @@ def _unpack_tar(archive: Path, into: Path, budget: _Budget, *, compressed: bool)
                     source = packed.extractfile(member)
                     if source is None:
                         raise _damaged(member.name)
-                    _write_file(source, target, member.name, budget)
+                    _write_file(source, target, member.name, None)
                 name = None
                 # Read to the end, so that a cut or corrupted gzip stream is noticed.
-                while chunk := stream.read(CHUNK_BYTES):
-                    budget.add_bytes(len(chunk))
+                while stream.read(CHUNK_BYTES):
+                    pass
         except (tarfile.TarError, EOFError, zlib.error, OSError) as error:
             if (budget.entries == 0 and isinstance(error, tarfile.ReadError)
                     and "truncated" not in str(error) and "unexpected end" not in str(error)):
@@ -302,6 +319,44 @@ def _unpack_tar(archive: Path, into: Path, budget: _Budget, *, compressed: bool)
                     _("This file is not a Moodle backup: it is compressed with gzip but "
                       "holds no tar archive.")) from None
             raise _damaged(name) from None
+
+
+class _BudgetedStream(io.RawIOBase):
+    """The unpacked tar as tarfile reads it: every read counts against the budget, and no
+    single read may exceed ``MAX_HEADER_BYTES``."""
+
+    def __init__(self, unpacked: io.BufferedIOBase, budget: _Budget) -> None:
+        super().__init__()
+        self._unpacked = unpacked
+        self._budget = budget
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> bytes:
+        if size is None or size < 0 or size > MAX_HEADER_BYTES:
+            raise _hostile_header()
+        chunk = self._unpacked.read(size)
+        self._budget.add_bytes(len(chunk))
+        return chunk
+
+    def readinto(self, buffer: "bytearray | memoryview") -> int:  # type: ignore[override]
+        chunk = self.read(len(buffer))
+        buffer[:len(chunk)] = chunk
+        return len(chunk)
+
+
+class _BoundedTarInfo(tarfile.TarInfo):
+    """A tar header that refuses an extended header (PAX, GNU long name) too large to be
+    one, before tarfile reads it into memory: in "r|" mode tarfile gathers it from many
+    small reads, so the stream below never sees one large read."""
+
+    @classmethod
+    def frombuf(cls, buf: bytes, encoding: str, errors: str) -> "_BoundedTarInfo":
+        header = super().frombuf(buf, encoding, errors)
+        if header.type in _EXTENDED_HEADERS and header.size > MAX_HEADER_BYTES:
+            raise _hostile_header()
+        return header
 
 
 @contextmanager

@@ -21,7 +21,7 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Generic, TypeVar
@@ -70,7 +70,10 @@ class BackupSource(Source):
     are counted again each time ``reads`` is walked."""
 
     log_entries: int = 0  # every standard and legacy log entry seen
-    log_entries_without_discussion: int = 0  # of those, the ones that name no discussion
+    # Of those, the ones that are no one reading or writing in a discussion.
+    log_entries_without_discussion: int = 0
+    # What ``skipped`` already lists, so that walking again does not list it twice.
+    noted: set[Skipped] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -143,7 +146,7 @@ def read_backup(folder: Path, packaging: str) -> BackupSource:
     source.users = _Walk(lambda: _users(folder))
     source.roles = _Walk(lambda: _roles(folder, forums))
     source.groups = _Walk(lambda: _groups(folder))
-    source.files = _Walk(lambda: _files(folder, source.skipped))
+    source.files = _Walk(lambda: _files(folder, source))
     source.forums = _Walk(lambda: _forums(forums, sections))
     source.reads = _Walk(lambda: _reads(folder, forums, source))
     return source
@@ -320,7 +323,7 @@ def _groups(folder: Path) -> Iterator[Group]:
 
 # -- files ----------------------------------------------------------------------------------
 
-def _files(folder: Path, skipped: list[Skipped]) -> Iterator[StoredFile]:
+def _files(folder: Path, source: BackupSource) -> Iterator[StoredFile]:
     path = folder / "files.xml"
     if not path.is_file():
         return
@@ -348,16 +351,17 @@ def _files(folder: Path, skipped: list[Skipped]) -> Iterator[StoredFile]:
             blob=blob,
         )
         if blob is None:
-            _note(skipped, Skipped(
+            _note(source, Skipped(
                 what=_("File “%(name)s”") % {"name": stored.file_name},
                 reason=_("files.xml lists it, but the backup's files folder does not hold "
                          "its content (%(hash)s).") % {"hash": content_hash[:40]}))
         yield stored
 
 
-def _note(skipped: list[Skipped], entry: Skipped) -> None:
-    if entry not in skipped:  # walking an iterable again must not list things twice
-        skipped.append(entry)
+def _note(source: BackupSource, entry: Skipped) -> None:
+    if entry not in source.noted:  # walking an iterable again must not list things twice
+        source.noted.add(entry)
+        source.skipped.append(entry)
 
 
 # -- forums ---------------------------------------------------------------------------------
@@ -493,9 +497,10 @@ def _reads(folder: Path, forums: list[_Activity], source: BackupSource) -> Itera
     yield from _standard_log(folder / "course" / "logstores.xml", source)
     yield from _legacy_log(folder / "course" / "logs.xml", source)
     if source.log_entries_without_discussion:
-        _note(source.skipped, Skipped(
+        _note(source, Skipped(
             what=_("%(count)s log entries") % {"count": source.log_entries_without_discussion},
-            reason=_("They name no forum discussion, so they tell nothing about reading.")))
+            reason=_("They are not someone reading or writing in a forum discussion, so they "
+                     "tell nothing about reading.")))
 
 
 def _standard_log(path: Path, source: BackupSource) -> Iterator[ReadEvent]:
@@ -513,8 +518,17 @@ def _standard_log(path: Path, source: BackupSource) -> Iterator[ReadEvent]:
             source.log_entries_without_discussion += 1
 
 
+# Writing in a discussion implies having read it; every other event that is not a read
+# (deleting, moving, subscribing, editing someone's post) says nothing about who read what.
+_WRITING_EVENTS = frozenset({
+    "\\mod_forum\\event\\post_created", "\\mod_forum\\event\\discussion_created"})
+
+
 def _discussion_in_event(entry: etree._Element) -> int:
     if safexml.text(entry, "component") != "mod_forum":
+        return 0
+    if (safexml.text(entry, "crud") != "r"
+            and "\\" + safexml.text(entry, "eventname").lstrip("\\") not in _WRITING_EVENTS):
         return 0
     if safexml.text(entry, "objecttable") == "forum_discussions":
         return _whole(safexml.text(entry, "objectid"))
@@ -561,8 +575,15 @@ def _legacy_log(path: Path, source: BackupSource) -> Iterator[ReadEvent]:
             source.log_entries_without_discussion += 1
 
 
+# The legacy log's own reading and writing; "add post" and "add discussion" stay because
+# the writer read the discussion, while "update post", "delete discussion", "move
+# discussion" and the like (often a facilitator's or admin's work) do not say so.
+_LEGACY_READING = frozenset({"view discussion", "add post", "add discussion"})
+
+
 def _discussion_in_legacy(entry: etree._Element) -> int:
-    if safexml.text(entry, "module") != "forum":
+    if (safexml.text(entry, "module") != "forum"
+            or safexml.text(entry, "action") not in _LEGACY_READING):
         return 0
     match = _DISCUSSION_IN_URL.search(safexml.text(entry, "url"))
     if match:

@@ -16,6 +16,7 @@ time, so memory stays flat however large the export is.
 
 import codecs
 import csv
+import hashlib
 import json
 import re
 import sqlite3
@@ -71,20 +72,36 @@ def read_forum_export(path: Path, *, forum_name: str = "") -> Source:
     name = forum_name.strip() or (
         path.stem if path.stem.lower() != MOODLE_DEFAULT_FILE_STEM else _("Imported forum")
     )
-    forum = Forum(id=0, module_id=0, context_id=None, name=plain_subject(name), intro="",
-                  intro_format=FORMAT_HTML, type="general")
+    forum_id = spool.lowest_discussion()
+    forum = Forum(id=forum_id, module_id=0, context_id=None, name=plain_subject(name),
+                  intro="", intro_format=FORMAT_HTML, type="general")
     return Source(
-        origin=Origin(site="forum-export", packaging=packaging, kind="forum-export",
+        origin=Origin(site=_site_key(spool), packaging=packaging, kind="forum-export",
                       with_users=True),
         users=_Replayable(spool.users),
         roles=(),
         groups=(),
         files=(),
         forums=[ForumContent(forum=forum,
-                             discussions=_Replayable(lambda: spool.discussions(skipped)))],
+                             discussions=_Replayable(
+                                 lambda: spool.discussions(skipped, forum_id)))],
         reads=(),
         skipped=skipped,
     )
+
+
+def _site_key(spool: "_Spool") -> str:
+    """What keys the export's records in the importer (``Origin.site``), since the export
+    names no site: its earliest discussion and that discussion's first post. Ids are unique
+    within a Moodle site and the first post's time pins the site, so another forum or site
+    gives another key, while a later export of the same forum, with more posts, gives the
+    same one. The forum's name is left out: it comes from the file's name, which a second
+    download changes ("discussion (1).json")."""
+    first = spool.first_post()
+    if first is None:
+        return "forum-export"
+    digest = hashlib.sha256(json.dumps(first).encode("ascii")).hexdigest()
+    return "forum-export:" + digest[:16]
 
 
 # Reading the file -------------------------------------------------------------------------
@@ -400,13 +417,28 @@ class _Spool:
         for user_id, fullname in self._db.execute("SELECT id, fullname FROM user ORDER BY id"):
             yield MoodleUser(id=user_id, email="", firstname=fullname)
 
-    def discussions(self, skipped: list[Skipped]) -> Iterator[Discussion]:
+    def lowest_discussion(self) -> int:
+        return int(self._db.execute("SELECT coalesce(min(discussion), 0) FROM post")
+                   .fetchone()[0])
+
+    def first_post(self) -> tuple[int, int, int | None] | None:
+        """The earliest discussion's id, and its first post's id and time (the post that
+        starts it, or its earliest when the export left that one out)."""
+        discussion_id = self.lowest_discussion()
+        rows = [json.loads(row) for (row,) in self._db.execute(
+            "SELECT row FROM post WHERE discussion = ? ORDER BY id", (discussion_id,))]
+        if not rows:
+            return None
+        first = _first_row(rows)
+        return discussion_id, first["id"], first["created"]
+
+    def discussions(self, skipped: list[Skipped], forum_id: int) -> Iterator[Discussion]:
         ids = [row[0] for row in self._db.execute(
             "SELECT DISTINCT discussion FROM post ORDER BY discussion")]
         for discussion_id in ids:
             rows = [json.loads(row) for (row,) in self._db.execute(
                 "SELECT row FROM post WHERE discussion = ? ORDER BY id", (discussion_id,))]
-            yield _discussion(discussion_id, rows, skipped)
+            yield _discussion(discussion_id, forum_id, rows, skipped)
 
 
 def _close_spool(db: sqlite3.Connection, folder: tempfile.TemporaryDirectory[str]) -> None:
@@ -414,10 +446,14 @@ def _close_spool(db: sqlite3.Connection, folder: tempfile.TemporaryDirectory[str
     folder.cleanup()
 
 
-def _discussion(discussion_id: int, rows: list[dict[str, Any]],
+def _first_row(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    return next((row for row in rows if row["parent"] == 0), rows[0])
+
+
+def _discussion(discussion_id: int, forum_id: int, rows: list[dict[str, Any]],
                 skipped: list[Skipped]) -> Discussion:
     ids = {row["id"] for row in rows}
-    first = next((row for row in rows if row["parent"] == 0), rows[0])
+    first = _first_row(rows)
     for row in rows:
         if row is first:
             row["parent"] = 0
@@ -433,7 +469,7 @@ def _discussion(discussion_id: int, rows: list[dict[str, Any]],
     posts = tuple(_post(row) for row in _parents_first(rows, first))
     modified = [post.modified or post.created for post in posts]
     return Discussion(
-        id=discussion_id, forum_id=0, name=plain_subject(first["subject"]),
+        id=discussion_id, forum_id=forum_id, name=plain_subject(first["subject"]),
         user_id=first["userid"], posts=posts,
         time_modified=max((time for time in modified if time), default=None),
     )

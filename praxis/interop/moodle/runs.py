@@ -9,7 +9,14 @@ is written before the import starts and after it ends.
 
 A check (a dry run) keeps its file, so that "Import it now" can import the same file
 without a second upload; the file goes when a real import of it ends, or after
-``CHECKED_FILE_DAYS`` (``sweep_checked_uploads``, in the worker's periodic round).
+``CHECKED_FILE_DAYS`` (``sweep_checked_uploads``, in the worker's periodic round). The same
+round fails a run left running past ``PRAXIS_IMPORT_TIMEOUT_MINUTES``: its worker was
+stopped (killed, out of memory, redeployed) and will not finish it.
+
+One import into a community runs at a time: the importer locks the community's row for
+its whole transaction. A run whose community is busy stays queued and is asked again a
+minute later when the task backend can defer (database, Redis); otherwise (the immediate
+backend, which runs nothing at the same time) it goes on and waits on that lock.
 """
 
 import json
@@ -39,6 +46,8 @@ logger = logging.getLogger(__name__)
 Status = MoodleImport.Status
 MB = 1024 * 1024
 CHECKED_FILE_DAYS = 2
+DEFAULT_TIMEOUT_MINUTES = 360
+BUSY_RETRY = timedelta(minutes=1)
 # Suffixes kept on the stored file (the reader sniffs the content, but a person looking
 # into the media folder should see what it is).
 KNOWN_SUFFIXES = (".tar.gz", ".mbz", ".zip", ".json", ".csv")
@@ -137,10 +146,30 @@ def _enqueue_on_commit(run: MoodleImport) -> None:
     transaction.on_commit(lambda: import_moodle.enqueue(run_id))
 
 
+def _another_running(run_id: int) -> bool:
+    community_id = (MoodleImport.objects.filter(pk=run_id, status=Status.QUEUED)
+                    .values_list("community_id", flat=True).first())
+    return community_id is not None and MoodleImport.objects.filter(
+        community_id=community_id, status=Status.RUNNING).exclude(pk=run_id).exists()
+
+
+def _asked_again_later(run_id: int) -> bool:
+    """Queues the run's task again in ``BUSY_RETRY``; False when the backend cannot."""
+    from praxis.interop.tasks import import_moodle
+
+    if not import_moodle.get_backend().supports_defer:
+        return False
+    import_moodle.using(run_after=timezone.now() + BUSY_RETRY).enqueue(run_id)
+    return True
+
+
 def run_import(run_id: int) -> MoodleImport:
     """Runs a queued import (the worker's task): safe to run twice, since only the first
     call finds it queued. Ends DONE (CHECKED for a check) with its summary, or FAILED with
-    the reason in the starter's language; never raises for a bad file."""
+    the reason in the starter's language; never raises for a bad file. While another import
+    into the same community runs, it stays queued and is asked again later."""
+    if _another_running(run_id) and _asked_again_later(run_id):
+        return MoodleImport.objects.get(pk=run_id)
     claimed = MoodleImport.objects.filter(pk=run_id, status=Status.QUEUED).update(
         status=Status.RUNNING, started_at=timezone.now(), phase="unpacking")
     run = MoodleImport.objects.select_related("community", "started_by").get(pk=run_id)
@@ -218,8 +247,38 @@ def sweep_checked_uploads(*, now: datetime | None = None) -> int:
     return swept
 
 
+def timeout() -> timedelta:
+    return timedelta(minutes=int(getattr(settings, "PRAXIS_IMPORT_TIMEOUT_MINUTES",
+                                         DEFAULT_TIMEOUT_MINUTES)))
+
+
+def fail_stopped_runs(*, now: datetime | None = None) -> int:
+    """Fails the runs still running ``PRAXIS_IMPORT_TIMEOUT_MINUTES`` after they started:
+    their worker was stopped mid-import, and its transaction (so everything it did) went
+    with it. Their files go too. Safe to run twice at once. Returns how many it failed."""
+    cutoff = (now or timezone.now()) - timeout()
+    failed = 0
+    stale = (MoodleImport.objects.filter(status=Status.RUNNING, started_at__lt=cutoff)
+             .select_related("community", "started_by"))
+    for run in stale:
+        language = run.started_by.locale if run.started_by else settings.LANGUAGE_CODE
+        with translation.override(language):
+            error = _("The import stopped without finishing (the background worker was "
+                      "stopped?); nothing was imported. Upload the file again.")
+        # Only if it is still running: it may have ended since it was read.
+        if not MoodleImport.objects.filter(pk=run.pk, status=Status.RUNNING).update(
+                status=Status.FAILED, error=error, phase="", finished_at=timezone.now()):
+            continue
+        progress_file = progress_path(run)
+        run.refresh_from_db()
+        _tidy_up(run, progress_file)
+        failed += 1
+    return failed
+
+
 def sweep_checked_uploads_now() -> None:
     """The periodic round's receiver (registered by the site's ``AppConfig.ready``)."""
+    fail_stopped_runs()
     sweep_checked_uploads()
 
 
@@ -275,7 +334,10 @@ def runs_of(community: Community) -> Any:
 
 
 def waiting_too_long(run: MoodleImport, *, now: datetime | None = None) -> bool:
-    """A run still queued a minute after it was made: the worker may not be running."""
+    """A run still queued a minute after it was made, with no other import of its
+    community running that it waits for: the worker may not be running."""
     return (run.status == Status.QUEUED
-            and (now or timezone.now()) - run.created_at > timedelta(minutes=1))
+            and (now or timezone.now()) - run.created_at > timedelta(minutes=1)
+            and not MoodleImport.objects.filter(community_id=run.community_id,
+                                                status=Status.RUNNING).exists())
 

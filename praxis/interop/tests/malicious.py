@@ -156,6 +156,24 @@ def tar_gz_with_trailing_zeros(folder: Path, megabytes: int) -> Path:
     return path
 
 
+def tar_gz_with_large_header(folder: Path, megabytes: int, *, kind: str = "pax") -> Path:
+    """A gzip'd tar whose last entry has a PAX header (``kind`` "pax") or a GNU long name
+    ("gnu") of ``megabytes`` MB, which tarfile would read whole into memory."""
+    path = folder / "backup.mbz"
+    huge = "a" * (megabytes * 1024 * 1024)
+    tar_format = tarfile.PAX_FORMAT if kind == "pax" else tarfile.GNU_FORMAT
+    with tarfile.open(path, "w:gz", format=tar_format) as tar:
+        for entry, content in BACKUP_FILES.items():
+            tar.addfile(*_file(entry, content))
+        if kind == "pax":
+            info, content = _file("files/00/notes", b"x")
+            info.pax_headers = {"comment": huge}
+        else:
+            info, content = _file("files/00/" + huge, b"x")
+        tar.addfile(info, content)
+    return path
+
+
 def zip_with_many_entries(folder: Path, count: int) -> Path:
     files = dict(BACKUP_FILES)
     files.update({f"files/{number:06d}": b"" for number in range(count)})

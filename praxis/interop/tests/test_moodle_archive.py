@@ -200,6 +200,34 @@ def test_zeros_after_the_tar_end_count_against_the_limit(place):
     assert "more than 1.0 MB" in refused(bomb, into, UnpackLimits(max_total_bytes=1 * MB))
 
 
+@pytest.mark.parametrize("kind", ["pax", "gnu"])
+def test_a_header_too_large_to_hold_in_memory_is_refused(place, kind):
+    archives, into = place
+    hostile = malicious.tar_gz_with_large_header(archives, megabytes=20, kind=kind)
+    message = refused(hostile, into)
+    assert "header of more than 16 MB" in message and "damaged or hostile" in message
+
+
+def test_a_large_header_within_the_site_limit_still_counts_against_it(place, monkeypatch):
+    archives, into = place
+    monkeypatch.setattr(archive_module, "MAX_HEADER_BYTES", 64 * MB)
+    hostile = malicious.tar_gz_with_large_header(archives, megabytes=3)
+    assert "more than 2.0 MB" in refused(hostile, into, UnpackLimits(max_total_bytes=2 * MB))
+
+
+def test_no_single_read_of_the_tar_may_be_larger_than_a_header_may_be(tmp_path):
+    budget = archive_module._Budget(UnpackLimits(), archive_size=MB)
+    with (tmp_path / "t").open("wb+") as raw:
+        raw.write(bytes(100))
+        raw.seek(0)
+        stream = archive_module._BudgetedStream(raw, budget)
+        assert stream.read(60) == bytes(60) and budget.written == 60
+        with pytest.raises(MoodleImportError, match="damaged or hostile"):
+            stream.read(archive_module.MAX_HEADER_BYTES + 1)
+        with pytest.raises(MoodleImportError, match="damaged or hostile"):
+            stream.read()
+
+
 def test_too_many_entries_are_refused(place):
     archives, into = place
     backup = malicious.zip_with_many_entries(archives, count=50)

@@ -2,6 +2,8 @@
 4.3, no user data) for the structure across versions, and backups written by
 ``praxis.demo.moodle_backup`` for everything a forum holds, read back exactly as written."""
 
+import base64
+import json
 import tarfile
 import zipfile
 from dataclasses import replace
@@ -394,3 +396,82 @@ def test_other_is_read_in_both_forms(payload):
 def test_unreadable_or_empty_other_is_none(encoded):
     # null, N;, garbage, an object (O:1:"X":0:{}), truncated JSON
     assert decode_other(encoded) is None
+
+
+# -- which log entries are reads ------------------------------------------------------------
+
+SOMEONE = 990  # a user id the writer never uses
+
+
+def _standard_entry(eventname, crud, user_id, time, *, discussion=0, objecttable="",
+                    objectid=0):
+    other = base64.b64encode(json.dumps({"discussionid": discussion}).encode()).decode()
+    return (f"<logstore_standard_log id=\"{time}\"><eventname>{eventname}</eventname>"
+            f"<component>mod_forum</component><objecttable>{objecttable}</objecttable>"
+            f"<objectid>{objectid}</objectid><crud>{crud}</crud><userid>{user_id}</userid>"
+            f"<other>{other}</other><timecreated>{time}</timecreated>"
+            "</logstore_standard_log>")
+
+
+def _legacy_entry(action, user_id, time, discussion):
+    return (f"<log id=\"{time}\"><time>{time}</time><userid>{user_id}</userid>"
+            f"<module>forum</module><action>{action}</action>"
+            f"<url>discuss.php?d={discussion}&amp;parent=5#p6</url><info>{discussion}</info>"
+            "</log>")
+
+
+def _add_to_log(path: Path, closing: str, entries: list[str]) -> None:
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(closing, "".join(entries) + closing), encoding="utf-8")
+
+
+def test_only_reading_and_writing_in_a_discussion_count_as_reads(tmp_path):
+    _plan, _source, folder = write_and_read(BackupSpec(version="3.9"), tmp_path)
+    forum_folder = sorted((folder / "activities").glob("forum_*"))[0]
+    discussion = 1_000_001
+    event = "\\mod_forum\\event\\"
+    _add_to_log(forum_folder / "logstores.xml", "</subplugin_logstore_standard_logstore>", [
+        _standard_entry(event + "discussion_viewed", "r", SOMEONE, 1_600_000_001,
+                        objecttable="forum_discussions", objectid=discussion),
+        _standard_entry(event + "post_created", "c", SOMEONE, 1_600_000_002,
+                        discussion=discussion),
+        _standard_entry(event + "discussion_created", "c", SOMEONE, 1_600_000_003,
+                        objecttable="forum_discussions", objectid=discussion),
+        # An admin's work on the discussion, or a subscription: no one read anything.
+        _standard_entry(event + "discussion_deleted", "d", SOMEONE, 1_600_000_100,
+                        objecttable="forum_discussions", objectid=discussion),
+        _standard_entry(event + "discussion_moved", "u", SOMEONE, 1_600_000_101,
+                        discussion=discussion),
+        _standard_entry(event + "discussion_subscription_created", "c", SOMEONE,
+                        1_600_000_102, discussion=discussion),
+        _standard_entry(event + "post_updated", "u", SOMEONE, 1_600_000_103,
+                        discussion=discussion),
+    ])
+    _add_to_log(forum_folder / "logs.xml", "</logs>", [
+        _legacy_entry("view discussion", SOMEONE, 1_500_000_001, discussion),
+        _legacy_entry("add post", SOMEONE, 1_500_000_002, discussion),
+        _legacy_entry("add discussion", SOMEONE, 1_500_000_003, discussion),
+        _legacy_entry("update post", SOMEONE, 1_500_000_100, discussion),
+        _legacy_entry("delete discussion", SOMEONE, 1_500_000_101, discussion),
+        _legacy_entry("move discussion", SOMEONE, 1_500_000_102, discussion),
+    ])
+
+    source = read_backup(folder, "tar.gz")
+    reads = sorted((read.time.timestamp(), read.source) for read in source.reads
+                   if read.user_id == SOMEONE)
+
+    assert reads == [(1_500_000_001, "legacy_log"), (1_500_000_002, "legacy_log"),
+                     (1_500_000_003, "legacy_log"), (1_600_000_001, "standard_log"),
+                     (1_600_000_002, "standard_log"), (1_600_000_003, "standard_log")]
+    assert all(read.discussion_id == discussion for read in source.reads
+               if read.user_id == SOMEONE)
+
+
+def test_log_entries_that_are_no_reads_are_listed_once_however_often_walked(tmp_path):
+    _plan, source, _folder = write_and_read(BackupSpec(version="3.9"), tmp_path)
+    for _walk in range(3):
+        list(source.reads)
+        list(source.files)
+    whats = [entry.what for entry in source.skipped]
+    assert len(whats) == len(set(whats))
+    assert any(what.endswith("log entries") for what in whats)

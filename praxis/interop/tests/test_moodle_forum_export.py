@@ -101,8 +101,8 @@ def test_export_is_read_into_one_forum_of_discussions(tmp_path, packaging, human
 
     source = read_forum_export(path, forum_name="Teacher trainers' forum")
 
-    assert (source.origin.kind, source.origin.site, source.origin.packaging) == (
-        "forum-export", "forum-export", packaging)
+    assert (source.origin.kind, source.origin.packaging) == ("forum-export", packaging)
+    assert source.origin.site.startswith("forum-export:")
     users = {user.id: user for user in source.users}
     assert {user_id: user.full_name for user_id, user in users.items()} == {
         3: "Sara Karimi", 7: "Maryam Ahmadi", 9: "Reza Tehrani"}
@@ -110,6 +110,7 @@ def test_export_is_read_into_one_forum_of_discussions(tmp_path, packaging, human
     [content] = source.forums
     assert content.forum.name == "Teacher trainers' forum"
     first, second = list(content.discussions)
+    assert content.forum.id == first.forum_id == second.forum_id == 1
 
     assert (first.id, first.name, first.user_id) == (1, "Loop input & feedback", 3)
     assert [(post.id, post.parent_id) for post in first.posts] == [(1, 0), (2, 1), (3, 1), (4, 2)]
@@ -289,3 +290,35 @@ def test_spool_folder_is_removed_with_the_source(tmp_path, monkeypatch):
     gc.collect()
 
     assert list(spool_parent.iterdir()) == []
+
+
+def _origin(path, rows, write=_write_json):
+    write(path, rows)
+    return read_forum_export(path).origin.site
+
+
+def test_exports_of_different_forums_have_different_origins(tmp_path):
+    this_forum = _posts()
+    # Another site's forum whose ids happen to be the same: only the time tells them apart.
+    other_site = [{**row, "created": row["created"] + 86400} for row in _posts()]
+    other_forum = [{**row, "id": row["id"] + 100, "discussion": row["discussion"] + 50,
+                    "parent": row["parent"] and row["parent"] + 100} for row in _posts()]
+
+    origins = {_origin(tmp_path / f"{name}.json", rows) for name, rows in
+               [("this", this_forum), ("site", other_site), ("forum", other_forum)]}
+
+    assert len(origins) == 3
+
+
+def test_the_same_forum_exported_again_later_keeps_its_origin(tmp_path):
+    earlier = [row for row in _posts() if row["id"] != 12]
+    later = [*_posts(), _post(13, 3, 0, 7, "Maryam Ahmadi", DECEMBER_7_2021_1430 + 9 * HOUR,
+                              "A new discussion", "<p>New</p>")]
+
+    first = _origin(tmp_path / "discussion.json", earlier)
+    again = _origin(tmp_path / "discussion (1).csv", later, _write_csv)
+    human = _origin(tmp_path / "discussion (2).json",
+                    _with_options(later, humandates=True, striphtml=True))
+
+    assert first == again == human
+    assert first.startswith("forum-export:") and len(first) <= 64

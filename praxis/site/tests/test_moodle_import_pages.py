@@ -411,3 +411,64 @@ def test_the_request_limit_lets_an_import_through_and_nothing_else(cast, client,
     assert send(reply_url, 200 * MB).status_code == 413
     client.force_login(cast.member)
     assert send(url, 200 * MB).status_code == 413
+
+
+# Stopped workers and busy communities -----------------------------------------------------------
+
+def _running(cast, name: str, *, started: timedelta) -> MoodleImport:
+    stored = default_storage.save(f"imports/{name}", SimpleUploadedFile(name, b"[]"))
+    run = MoodleImport.objects.create(
+        community=cast.community, started_by=cast.steward, file_name=name, file=stored,
+        status=Status.RUNNING, phase="forums", started_at=timezone.now() - started)
+    progress = runs.progress_path(run)
+    assert progress is not None
+    runs.write_progress(progress, phase="forums", counts={"posts": 10})
+    return run
+
+
+def test_a_run_whose_worker_was_stopped_fails_and_its_files_go(cast, settings):
+    settings.PRAXIS_IMPORT_TIMEOUT_MINUTES = 60
+    stopped = _running(cast, "stopped.json", started=timedelta(minutes=61))
+    alive = _running(cast, "alive.json", started=timedelta(minutes=59))
+    stopped_file, stopped_progress = stopped.file.name, runs.progress_path(stopped)
+
+    runs.sweep_checked_uploads_now()  # what the worker's periodic round calls
+
+    stopped.refresh_from_db()
+    assert stopped.status == Status.FAILED and stopped.finished_at is not None
+    assert "stopped without finishing" in stopped.error and "Upload the file again" in stopped.error
+    assert not default_storage.exists(stopped_file) and not stopped_progress.exists()
+    alive.refresh_from_db()
+    assert alive.status == Status.RUNNING and default_storage.exists(alive.file.name)
+    assert runs.fail_stopped_runs() == 0
+    runs.progress_path(alive).unlink()
+    default_storage.delete(alive.file.name)
+
+
+def test_an_import_waits_while_another_of_its_community_runs(cast, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend",
+                                  "QUEUES": ["default", "imports"]}}
+    other = _running(cast, "other.json", started=timedelta(minutes=5))
+    waiting = MoodleImport.objects.create(community=cast.community, started_by=cast.steward,
+                                          file_name="waiting.json",
+                                          created_at=timezone.now() - timedelta(minutes=5))
+
+    assert runs.run_import(waiting.pk).status == Status.QUEUED
+
+    [retry] = tasks.import_moodle.get_backend().results  # type: ignore[attr-defined]
+    assert retry.args == [waiting.pk] or retry.args == (waiting.pk,)
+    assert retry.task.run_after is not None and retry.task.run_after > timezone.now()
+    assert not runs.waiting_too_long(waiting)  # it waits for the other, not for the worker
+    runs.progress_path(other).unlink()
+    default_storage.delete(other.file.name)
+
+
+def test_without_a_deferring_backend_an_import_goes_on_past_a_stale_run(cast, client,
+                                                                         run_tasks):
+    stale = _running(cast, "stale.json", started=timedelta(minutes=5))
+    client.force_login(cast.steward)
+    run_tasks(lambda: upload(client, cast, forum_export()))
+    run = MoodleImport.objects.exclude(pk=stale.pk).get()
+    assert run.status == Status.DONE
+    runs.progress_path(stale).unlink()
+    default_storage.delete(stale.file.name)

@@ -7,6 +7,7 @@ the same run: a small community against a large one, for the pages that must not
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 
 os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
@@ -49,9 +50,11 @@ def main() -> None:
         thread_page,
     )
 
-    benches = {"community_pages": community_pages.run, "thread_page": thread_page.run,
-               "page_weight": page_weight.run, "peer": peer.run,
-               "practice_pages": practice_pages.run, "moodle_import": moodle_import.run}
+    benches: dict[str, Callable[..., None]] = {
+        "community_pages": community_pages.run, "thread_page": thread_page.run,
+        "page_weight": page_weight.run, "peer": peer.run,
+        "practice_pages": practice_pages.run, "moodle_import": moodle_import.run,
+    }
     # Not by default: `make bench-peer` installs the peer forum into its own venv.
     optional = {"peer"}
     # `python -m bench thread_page` runs only the benchmarks named.

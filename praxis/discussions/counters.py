@@ -4,6 +4,11 @@ The services change them with ``F()`` updates in the same transaction as the wri
 (``publish_post``, ``start_thread``, ``move_thread``), so a list of topics or threads reads
 them instead of counting. ``recount`` sets them again from the rows themselves: after a bulk
 import or the demo's bulk inserts, and as the check that they are right.
+
+Private replies are not counted: lists of threads and topics are read by everyone, and a
+count, a "latest activity" time or a latest post id that moved would tell them that a
+private reply exists and when it was written. Its two people learn of it from their unread
+counts (``queries.unread_threads``), which count the posts each person may see.
 """
 
 from collections.abc import Iterable
@@ -21,9 +26,10 @@ def _count(rows: QuerySet[Any]) -> Coalesce:
 
 
 def recount_threads(thread_ids: Iterable[int] | None = None) -> None:
-    """Each thread's ``post_count``, ``last_post_at`` and ``latest_post_id`` from its posts
-    (all threads when ``thread_ids`` is None): one UPDATE."""
-    posts = Post.objects.filter(thread=OuterRef("pk")).order_by().values("thread")
+    """Each thread's ``post_count``, ``last_post_at`` and ``latest_post_id`` from its public
+    posts (all threads when ``thread_ids`` is None): one UPDATE."""
+    posts = (Post.objects.filter(thread=OuterRef("pk"), private_to=None)  # see above
+             .order_by().values("thread"))
     threads = Thread.objects.all() if thread_ids is None else Thread.objects.filter(
         pk__in=list(thread_ids))
     threads.update(

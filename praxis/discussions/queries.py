@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import (
     Count,
+    Exists,
     F,
     IntegerField,
     Max,
@@ -233,9 +234,14 @@ def threads_with_news(community: Community, user: AnyUser, limit: int = 10) -> l
 def unread_threads(community: Community, user: User) -> QuerySet[Thread]:
     """Threads of a community with posts the member has not read, the latest activity first,
     each with ``unread_count``. Paginate it: one query per page (and one to count)."""
+    # ``latest_post_id`` leaves private replies out (``counters``): one to this member
+    # newer than their mark is news too.
+    private_news = Exists(Post.objects.filter(thread=OuterRef("pk"), private_to=user,
+                                              pk__gt=OuterRef("last_read")))
     return (
         _with_unread_counts(_active_threads(community), user)
-        .filter(latest_post_id__gt=F("last_read"), unread_count__gt=0)  # type: ignore[misc]
+        .filter(Q(latest_post_id__gt=F("last_read")) | private_news,  # type: ignore[misc]
+                unread_count__gt=0)
     )
 
 

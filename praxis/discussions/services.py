@@ -6,7 +6,7 @@ revision history, the read marks, the order of a topic's open questions.
 """
 
 from collections.abc import Sequence
-from datetime import UTC, date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
 from django.db import connection, transaction
@@ -106,6 +106,16 @@ def publish_post(*, thread: Thread, author: User, body: str, parent: Post | None
     )
     post.path = path_of(post.pk, None if parent is None else parent.path)
     post.save(update_fields=["path"])
+    if private_to_id is None:
+        _count_public_post(thread, post, now)
+    _store_attachments(post, attachments)
+    hooks.post_published.fire(post)
+    return post
+
+
+def _count_public_post(thread: Thread, post: Post, now: datetime) -> None:
+    """A public post in its thread's and topic's counters. A private reply is left out (see
+    ``counters``): everyone reads those counters, and they would show it exists and when."""
     # Greatest: two posts committing out of order must not move the thread back in time.
     Thread.objects.filter(pk=thread.pk).update(
         post_count=F("post_count") + 1,
@@ -115,9 +125,6 @@ def publish_post(*, thread: Thread, author: User, body: str, parent: Post | None
     # The topic the thread is in now, read after the thread's row is locked: a thread moved
     # meanwhile (``moderation.move_thread``) counts this post in its new topic.
     Topic.objects.filter(threads=thread.pk).update(post_count=F("post_count") + 1)
-    _store_attachments(post, attachments)
-    hooks.post_published.fire(post)
-    return post
 
 
 def _is_opener(post: Post) -> bool:
@@ -256,19 +263,27 @@ def _count_visit_day(*, user_id: int, thread: Thread, day: date) -> None:
 
 
 def mark_all_read(*, user: User, community: Community) -> None:
-    """Marks every thread of a community read up to its latest post, in one statement.
-    Visits are not counted: marking is not reading."""
+    """Marks every thread of a community read up to the latest post the member may see, in
+    one statement. Visits are not counted: marking is not reading."""
     table = connection.ops.quote_name(ThreadRead._meta.db_table)
     threads = connection.ops.quote_name(Thread._meta.db_table)
+    posts = connection.ops.quote_name(Post._meta.db_table)
     now = timezone.now()
+    # ``latest_post_id`` leaves private replies out (``counters``): the member's own, sent
+    # or received, may be later.
+    latest_private = (
+        f"(SELECT MAX(p.id) FROM {posts} p WHERE p.thread_id = t.id "  # noqa: S608
+        "AND p.private_to_id IS NOT NULL AND (p.author_id = %s OR p.private_to_id = %s))"
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} "  # noqa: S608 (table names from the models, values bound)
             "(user_id, thread_id, last_read_post_id, first_read_at, last_read_at, visits) "
-            f"SELECT %s, id, latest_post_id, %s, %s, 0 FROM {threads} "
-            "WHERE community_id = %s "
+            f"SELECT %s, t.id, {_greatest()}(t.latest_post_id, "
+            f"COALESCE({latest_private}, 0)), %s, %s, 0 FROM {threads} t "
+            "WHERE t.community_id = %s "
             "ON CONFLICT (user_id, thread_id) DO UPDATE SET "
             f"last_read_post_id = {_greatest()}({table}.last_read_post_id, "
             "excluded.last_read_post_id)",
-            [user.pk, now, now, community.pk],
+            [user.pk, user.pk, user.pk, now, now, community.pk],
         )

@@ -1,10 +1,15 @@
 """Discussions in the stewards' back office: to look things up. Posting, editing (with its
 revision history) and moderating happen on the community's pages, where the rules are kept;
-here threads and posts are read-only."""
+here threads and posts are read-only.
+
+Private replies (``Post.private_to``) are not here at all, nor their revisions, attachments
+or flags: a private reply is its two people's alone, even from site admins (as the
+reflection diary, decision 42)."""
 
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from praxis.discussions.models import (
@@ -21,6 +26,10 @@ from praxis.site.admin.communities import ReadOnlyStewardAdmin
 class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        # A post's revisions and attachments: none of a private reply's.
+        return super().get_queryset(request).filter(post__private_to=None)
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -63,6 +72,9 @@ class PostAdmin(ReadOnlyStewardAdmin):
     raw_id_fields = ["thread", "author", "parent", "hidden_by"]
     inlines = [RevisionInline, AttachmentInline]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return super().get_queryset(request).filter(private_to=None)
+
 
 @admin.register(Flag)
 class FlagAdmin(ReadOnlyStewardAdmin):
@@ -70,6 +82,9 @@ class FlagAdmin(ReadOnlyStewardAdmin):
     list_display = ["post", "flagged_by", "created_at", "resolved_at"]
     list_filter = ["resolved_at"]
     list_select_related = ["post__author", "post__thread", "flagged_by"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return super().get_queryset(request).filter(post__private_to=None)
 
 
 @admin.register(ModerationAction)

@@ -8,11 +8,15 @@ What counts:
 - a cascade event counts on the day it was held (``held_on``);
 - an *active member* in the window is a member of the community who, in the window, posted
   in its discussions, gave feedback on one of its session plans, opened one of its
-  resources, recorded a cascade event or told a story (``ACTIVE_MEANS`` says so on the page).
+  resources, recorded a cascade event or told a story (``ACTIVE_MEANS`` says so on the page);
+- a *reader* in the window is a member who opened one of its discussions on a day in the
+  window (``ThreadVisitDay``, kept on each new visit and imported from Moodle's logs); one
+  who posted nothing in its discussions in the window read without writing (a lurker);
+  visits are the readers' visits summed (``READER_MEANS``).
 
 Filters narrow every panel alike: a cohort or a tier keeps the members in it (the stories
-they told, the events they held); a topic keeps the stories citing it and the events drawing
-on it; "mine" keeps the viewer's own.
+they told, the events they held); a topic keeps the stories citing it, the events drawing
+on it and the discussions in it (read and written); "mine" keeps the viewer's own.
 """
 
 from dataclasses import dataclass, field
@@ -24,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from praxis.communities.models import Community, Membership
-from praxis.discussions.models import Post
+from praxis.discussions.models import Post, ThreadVisitDay
 from praxis.impact.models import CascadeEvent, Cycle, ValueStory
 from praxis.library.models import ResourceRead
 from praxis.practice.models import Feedback
@@ -33,6 +37,9 @@ from praxis.topics.models import Topic
 ACTIVE_MEANS = _("An active member is a member who, in the window, posted in a discussion, "
                  "gave feedback on a session plan, opened a resource in the library, recorded "
                  "a cascade event or told a story.")
+READER_MEANS = _("A reader is a member who opened at least one discussion in the window; "
+                 "one who posted nothing in the window read without writing. A visit is one "
+                 "sitting with a discussion: pages read within half an hour count once.")
 TOP_TOPICS = 8
 STORIES_TO_READ = 10
 CHART_HEIGHT = 60
@@ -291,6 +298,43 @@ def active_share(community: Community, filters: Filters) -> Share:
     totals = members.aggregate(active=Count("pk", filter=active),
                                applied=Count("pk", filter=active & Exists(applied)))
     return Share(active=totals["active"], applied=totals["applied"])
+
+
+@dataclass(frozen=True)
+class Reading:
+    readers: int
+    lurkers: int  # readers who posted nothing in the window
+    visits: int
+
+    @property
+    def lurking_percent(self) -> int | None:
+        return round(100 * self.lurkers / self.readers) if self.readers else None
+
+
+def reading(community: Community, filters: Filters) -> Reading:
+    """Members who opened a discussion in the window, those of them who posted nothing in
+    it, and their visits (one query; see the module). It reads the window's days once, by
+    the (community, day) index, grouped by reader, with an index lookup of the reader's
+    posts; a member who read nothing costs nothing. (Asking per member instead makes the
+    database scan the window's days once per member: minutes in a large community.)"""
+    members = _people(community, filters)
+    if filters.author_id is not None:
+        members = members.filter(user_id=filters.author_id)
+    visit_days = ThreadVisitDay.objects.filter(community=community, day__gte=filters.start,
+                                               day__lte=filters.end,
+                                               user_id__in=members.values("user_id"))
+    posted = Post.objects.filter(author_id=OuterRef("user_id"), thread__community=community,
+                                 created_at__gte=filters.since, created_at__lt=filters.until)
+    if filters.topic_id is not None:
+        visit_days = visit_days.filter(thread__topic_id=filters.topic_id)
+        posted = posted.filter(thread__topic_id=filters.topic_id)
+    per_reader = (visit_days.order_by().values("user_id")
+                  .annotate(total=Sum("visits"), wrote=Exists(posted)))
+    totals = per_reader.aggregate(readers=Count("user_id"),
+                                  lurkers=Count("user_id", filter=Q(wrote=False)),
+                                  visits=Sum("total"))
+    return Reading(readers=totals["readers"], lurkers=totals["lurkers"],
+                   visits=totals["visits"] or 0)
 
 
 def stories_to_read(community: Community, filters: Filters, listed: Q,

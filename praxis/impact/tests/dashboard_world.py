@@ -15,6 +15,11 @@ Events: E1 20 Jan Ali course teachers 30 (T1); E2 10 Feb Ali workshop trainers 1
 Active in the window: steward (a post), facilitator (S7), member (S4), Ali (S1, S2, E1),
   Sara (S3, E3), Nadia (opened a resource), Omid (gave feedback); not Reza (a post in
   December 2025). Applied-value story in the window: member, Ali.
+Reading (thread A in T1, the steward's; thread B in T2, Reza's): Nadia A 6 Jan x2, 3 Feb x1;
+  steward A 5 Jan x1, B 1 Mar x1; Reza B 10 Feb x4 (and 1 Dec 2025 x5, outside); Sara A
+  1 Apr, Ali B 31 Dec 2025 (both outside); the outsider A 7 Jan x3 (no member). Readers in
+  the window: Nadia, steward, Reza (9 visits); of whom read without writing: Nadia, Reza
+  (the steward posted, in T1).
 """
 
 from dataclasses import dataclass
@@ -26,7 +31,7 @@ from praxis.accounts.models import User
 from praxis.communities.models import Cohort, Membership
 from praxis.communities.tests.cast import Cast
 from praxis.communities.tests.factories import MembershipFactory
-from praxis.discussions.models import Post
+from praxis.discussions.models import Post, ThreadVisitDay
 from praxis.discussions.tests.factories import make_thread, make_topic
 from praxis.impact.models import CascadeEvent, ValueStory
 from praxis.library.models import ResourceRead
@@ -91,6 +96,14 @@ def build(cast: Cast, cohort_name: str = "Master trainers 2012") -> World:
     Post.objects.filter(thread=thread).update(created_at=at(date(2026, 1, 5)))
     old = make_thread(t2, reza)
     Post.objects.filter(thread=old).update(created_at=at(date(2025, 12, 1)))
+    for reader, read, day, visits in (
+            (nadia, thread, date(2026, 1, 6), 2), (nadia, thread, date(2026, 2, 3), 1),
+            (cast.steward, thread, date(2026, 1, 5), 1), (cast.steward, old, date(2026, 3, 1), 1),
+            (reza, old, date(2026, 2, 10), 4), (reza, old, date(2025, 12, 1), 5),
+            (sara, thread, date(2026, 4, 1), 1), (ali, old, date(2025, 12, 31), 1),
+            (cast.outsider, thread, date(2026, 1, 7), 3)):
+        ThreadVisitDay.objects.create(community=community, user=reader, thread=read, day=day,
+                                      visits=visits)
     resource = LinkResourceFactory(community=community)
     ResourceRead.objects.create(resource=resource, user=nadia, day=date(2026, 2, 2))
     ResourceRead.objects.create(resource=resource, user=reza, day=date(2025, 12, 2))

@@ -7,7 +7,7 @@ import pytest
 from praxis.access.community import community_access
 from praxis.access.impact_dashboard import DashboardAccess
 from praxis.impact import dashboard
-from praxis.impact.dashboard import Filters
+from praxis.impact.dashboard import Filters, Reading
 from praxis.impact.models import Cycle
 from praxis.impact.tests.dashboard_world import World, build
 
@@ -70,6 +70,8 @@ def test_a_cohort_keeps_its_members_stories_and_events(world):
     assert (reach.events, reach.people) == (2, 42)
     share = dashboard.active_share(world.cast.community, cohort)
     assert (share.active, share.applied, share.percent) == (2, 1, 50)  # Ali, Nadia; Ali
+    assert dashboard.reading(world.cast.community, cohort) == Reading(readers=2, lurkers=2,
+                                                                      visits=7)  # Nadia, Reza
 
 
 def test_a_tier_keeps_the_members_of_that_tier(world):
@@ -81,6 +83,8 @@ def test_a_tier_keeps_the_members_of_that_tier(world):
     assert (reach.events, reach.people) == (1, 4)
     share = dashboard.active_share(world.cast.community, teachers)
     assert (share.active, share.applied) == (2, 0)
+    assert dashboard.reading(world.cast.community, teachers) == Reading(readers=1, lurkers=1,
+                                                                        visits=3)  # Nadia
 
 
 def test_a_topic_keeps_the_stories_citing_it_and_the_events_drawing_on_it(world):
@@ -94,6 +98,13 @@ def test_a_topic_keeps_the_stories_citing_it_and_the_events_drawing_on_it(world)
     assert (reach.events, reach.people) == (1, 12)
     share = dashboard.active_share(world.cast.community, t2)
     assert (share.active, share.applied) == (7, 1)  # only the member's S4 cites T2
+    # Reza and the steward read T2's thread; the steward's post is in T1, so both lurk in T2.
+    assert dashboard.reading(world.cast.community, t2) == Reading(readers=2, lurkers=2,
+                                                                  visits=5)
+    assert dashboard.reading(world.cast.community, window(topic_id=world.t1.pk)) == Reading(
+        readers=2, lurkers=1, visits=4)  # Nadia, the steward (who posted in T1)
+    assert dashboard.reading(world.cast.community, window(topic_id=world.t3.pk)) == Reading(
+        readers=0, lurkers=0, visits=0)
 
 
 def test_topics_ranked_by_the_applied_and_realised_stories_citing_them(world):
@@ -117,6 +128,29 @@ def test_share_of_active_members_with_an_applied_value_story(world):
     nobody = dashboard.active_share(world.cast.community,
                                     Filters(start=date(2024, 1, 1), end=date(2024, 1, 31)))
     assert (nobody.active, nobody.applied, nobody.percent) == (0, 0, None)
+
+
+def test_readers_lurkers_and_visits_count_the_days_in_the_window_only(world):
+    # Nadia, the steward, Reza; not Sara (1 April), Ali (31 December), the outsider.
+    assert dashboard.reading(world.cast.community, window()) == Reading(readers=3, lurkers=2,
+                                                                        visits=9)
+    december = Filters(start=date(2025, 12, 1), end=date(2025, 12, 31))
+    # Reza read on the day he posted; Ali read without writing.
+    assert dashboard.reading(world.cast.community, december) == Reading(readers=2, lurkers=1,
+                                                                        visits=6)
+    first_day = Filters(start=date(2026, 1, 5), end=date(2026, 1, 5))
+    assert dashboard.reading(world.cast.community, first_day) == Reading(readers=1, lurkers=0,
+                                                                         visits=1)
+    nobody = Filters(start=date(2024, 1, 1), end=date(2024, 1, 31))
+    assert dashboard.reading(world.cast.community, nobody) == Reading(readers=0, lurkers=0,
+                                                                      visits=0)
+
+
+def test_reading_in_another_community_does_not_count(world, make_cast):
+    other = make_cast()
+    build(other, cohort_name="Elsewhere")
+    assert dashboard.reading(world.cast.community, window()) == Reading(readers=3, lurkers=2,
+                                                                        visits=9)
 
 
 def leader_view(world: World, who: str = "steward") -> DashboardAccess:
@@ -167,6 +201,8 @@ def test_each_panel_costs_a_fixed_number_of_queries(world, django_assert_num_que
             dashboard.cascade_reach(community, filters)
         with django_assert_num_queries(1):
             dashboard.active_share(community, filters)
+        with django_assert_num_queries(1):
+            dashboard.reading(community, filters)
         with django_assert_num_queries(1):
             dashboard.stories_to_read(community, filters, listed)
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from praxis.communities.models import Community
 from praxis.communities.tests.cast import ALL_VISITORS
+from praxis.impact.dashboard import Reading
 from praxis.impact.tests.dashboard_world import WINDOW, build
 
 LOGIN = "login"
@@ -59,6 +60,9 @@ def test_leaders_see_every_panel_and_never_a_private_story(world, client):
     assert "Half done" not in text and "Last year" not in text
     assert "Acknowledged" in text
     assert "An active member is a member who" in text
+    assert "A reader is a member who opened at least one discussion" in text
+    assert page.context["reading"] == Reading(readers=3, lurkers=2, visits=9)
+    assert "Of whom read without writing" in text and "(67%)" in text
     assert "<svg" in text and "role=\"img\"" in text
 
 
@@ -70,6 +74,7 @@ def test_a_member_sees_their_own_numbers_and_stories_only(world, client):
     assert "A diary for trainees" not in text and "Seeing reflection" not in text
     assert page.context["reach"].people == 42
     assert page.context["share"] is None
+    assert page.context["reading"] is None and "Readers" not in text
     assert 'name="cohort"' not in text
 
 
@@ -78,11 +83,13 @@ def test_filters_by_cohort_tier_and_topic_reach_every_panel(world, client):
     url = reverse("impact:dashboard", args=[world.cast.community.slug])
     page = client.get(url, {**WINDOW, "cohort": world.cohort.pk})
     assert (page.context["reach"].events, page.context["reach"].people) == (2, 42)
+    assert page.context["reading"] == Reading(readers=2, lurkers=2, visits=7)
     page = client.get(url, {**WINDOW, "tier": "teacher"})
     assert page.context["share"].active == 2
     page = client.get(url, {**WINDOW, "topic": world.t2.pk})
     assert [s.title for s in page.context["stories"]] == ["A diary for trainees",
                                                           "Seeing reflection"]
+    assert page.context["reading"] == Reading(readers=2, lurkers=2, visits=5)
 
 
 @pytest.mark.parametrize("bad", [
@@ -143,6 +150,9 @@ def test_csv_holds_the_same_numbers_as_one_tidy_table(world, client):
     assert found[("active_members", "active")] == "7"
     assert found[("active_members", "with_applied_story")] == "2"
     assert found[("active_members", "percent")] == "29"
+    assert found[("reading", "readers")] == "3"
+    assert found[("reading", "read_without_writing")] == "2"
+    assert found[("reading", "visits")] == "9"
     assert "Secret diary" not in response.content.decode()
 
 
@@ -164,6 +174,7 @@ def test_mine_csv_has_no_share_of_active_members(world, client):
     found = {(p, k): v for p, k, v in rows(client.get(url, {**WINDOW, "format": "csv"}))}
     assert found[("stories_per_cycle", "applied 2026-03")] == "1"
     assert ("active_members", "active") not in found
+    assert ("reading", "readers") not in found
 
 
 @pytest.mark.parametrize("view, who", [("impact:dashboard", "steward"),
@@ -191,6 +202,8 @@ def test_persian_page_renders_in_solar_hijri_with_persian_digits(world, client):
     text = page.content.decode()
     assert 'dir="rtl"' in text
     assert "۱۴۰۴" in text  # January 2026 is in the Solar Hijri year 1404
+    reading = text[text.index('id="reading-heading"'):]
+    assert "<dd>۹</dd>" in reading and "۶۷" in reading  # nine visits; 2 of 3 (67%) lurk
 
 
 def test_a_site_admin_counts_stories_but_reads_no_leaders_title(world, client,

@@ -26,6 +26,7 @@ def _panels(access: DashboardAccess, filters: dashboard.Filters) -> dict[str, An
         "topics": dashboard.top_topics(community, filters),
         "reach": dashboard.cascade_reach(community, filters),
         "share": None if access.is_mine else dashboard.active_share(community, filters),
+        "reading": None if access.is_mine else dashboard.reading(community, filters),
         "stories": dashboard.stories_to_read(community, filters, access.listed_stories()),
     }
 
@@ -52,6 +53,11 @@ def _rows(panels: dict[str, Any], filters: dashboard.Filters) -> Iterator[tuple[
         yield "active_members", "active", share.active
         yield "active_members", "with_applied_story", share.applied
         yield "active_members", "percent", "" if share.percent is None else share.percent
+    reading: dashboard.Reading | None = panels["reading"]
+    if reading is not None:
+        yield "reading", "readers", reading.readers
+        yield "reading", "read_without_writing", reading.lurkers
+        yield "reading", "visits", reading.visits
 
 
 def _csv(panels: dict[str, Any], filters: dashboard.Filters, name: str) -> HttpResponse:
@@ -85,6 +91,7 @@ def _dashboard(request: HttpRequest, slug: str, scope: DashboardScope) -> HttpRe
         "access": access.community_access, "dashboard": access, "community": access.community,
         "tab": "impact", "impact_page": "mine" if access.is_mine else "dashboard",
         "form": form, "filters": filters, "active_means": dashboard.ACTIVE_MEANS,
+        "reader_means": dashboard.READER_MEANS,
         "csv_query": query.urlencode(), "title": _("Your impact") if access.is_mine
         else _("Impact dashboard"), **panels})
 

@@ -23,10 +23,11 @@ import sqlite3
 import tempfile
 import weakref
 from collections.abc import Callable, Iterable, Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import ijson
 from django.utils.translation import gettext as _
@@ -56,14 +57,16 @@ _BATCH = 500
 _DATE_EXAMPLES_KEPT = 3
 
 
-def read_forum_export(path: Path, *, forum_name: str = "") -> Source:
+def read_forum_export(path: Path, *, forum_name: str = "", time_zone: str = "UTC") -> Source:
     """Reads a Moodle forum export (JSON or CSV, either option set) into a ``Source`` with
     one forum. Checks the whole file first and raises ``MoodleImportError`` on anything
-    unreadable, so an import that starts does not fail halfway on the file."""
+    unreadable, so an import that starts does not fail halfway on the file. Readable dates
+    carry no zone: they are read in ``time_zone`` (the importing person's, most often the
+    Moodle site's too)."""
     packaging = _detect_packaging(path)
     skipped: list[Skipped] = []
     spool = _Spool()
-    dates = _DateReport()
+    dates = _DateReport(_zone(time_zone))
     rows = _json_rows(path) if packaging == "json" else _csv_rows(path)
     for number, raw in enumerate(rows, start=1):
         spool.add(_post_row(raw, number, dates))
@@ -260,11 +263,19 @@ _AFTERNOON = re.compile(r"\bpm\b|p\.m\.|ب\.?\s?ظ|بعد\s?از\s?ظهر|عصر
 _MORNING = re.compile(r"\bam\b|a\.m\.|ق\.?\s?ظ|قبل\s?از\s?ظهر|صبح")
 
 
-def parse_moodle_date(value: str) -> datetime:
+def _zone(name: str) -> tzinfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC
+
+
+def parse_moodle_date(value: str, zone: tzinfo = UTC) -> datetime:
     """A date as Moodle's ``userdate()`` writes it with the default format (English:
     "Tuesday, 7 December 2021, 2:30 PM"; Persian digits and month names and the Jalali
     calendar are read too), or an ISO or day/month/year date. The text carries no time
-    zone (Moodle used the exporting user's), so it is read as UTC. Raises ``ValueError``."""
+    zone (Moodle used the exporting user's), so it is read in ``zone``. Raises
+    ``ValueError``."""
     text = value.translate(_DIGITS).replace("\u200c", " ").lower()
     clock = _TIME.search(text)
     hour = minute = second = 0
@@ -278,7 +289,7 @@ def parse_moodle_date(value: str) -> datetime:
     year, month, day, jalali = _calendar_date(text)
     if jalali:
         year, month, day = _jalali_to_gregorian(year, month, day)
-    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
+    return datetime(year, month, day, hour, minute, second, tzinfo=zone)
 
 
 def _calendar_date(text: str) -> tuple[int, int, int, bool]:
@@ -326,7 +337,8 @@ _JALALI_ANCHOR_COUNT = _jalali_day_count(1400, 1, 1)
 class _DateReport:
     """Turns the export's dates into Unix seconds and remembers the ones it cannot read."""
 
-    def __init__(self) -> None:
+    def __init__(self, zone: tzinfo = UTC) -> None:
+        self.zone = zone
         self.unreadable = 0
         self.examples: list[str] = []
 
@@ -338,7 +350,7 @@ class _DateReport:
         if not text:
             return None
         try:
-            return int(parse_moodle_date(text).timestamp())
+            return int(parse_moodle_date(text, self.zone).timestamp())
         except (ValueError, OverflowError):
             self.unreadable += 1
             if len(self.examples) < _DATE_EXAMPLES_KEPT:

@@ -210,7 +210,11 @@ def _import(run: MoodleImport, progress_file: Path | None) -> dict[str, Any]:
             write_progress(progress_file, phase=phase, counts=counts)
 
     told("unpacking", {})
-    with open_source(Path(run.file.path), file_name=run.file_name) as source:
+    # An export's readable dates are in the zone of whoever exported it: most often the
+    # steward importing it, who works with the same Moodle site.
+    time_zone = run.started_by.timezone if run.started_by else "UTC"
+    with open_source(Path(run.file.path), file_name=run.file_name,
+                     time_zone=time_zone) as source:
         summary = import_source(source, community=run.community, actor=run.started_by,
                                 dry_run=run.dry_run, progress=told)
     return {"status": Status.CHECKED if run.dry_run else Status.DONE,

@@ -23,11 +23,13 @@ def _is_archive(path: Path) -> bool:
 
 
 @contextmanager
-def open_source(path: Path, *, file_name: str = "") -> Iterator[Source]:
-    """The records of a Moodle course backup or forum export; raises MoodleImportError."""
+def open_source(path: Path, *, file_name: str = "", time_zone: str = "UTC"
+                ) -> Iterator[Source]:
+    """The records of a Moodle course backup or forum export; raises MoodleImportError.
+    ``time_zone`` reads an export's readable dates (a backup's times are absolute)."""
     if not _is_archive(path):
         yield forum_export.read_forum_export(
-            path, forum_name=Path(file_name or path.name).stem)
+            path, forum_name=Path(file_name or path.name).stem, time_zone=time_zone)
         return
     scratch_root = getattr(settings, "FILE_UPLOAD_TEMP_DIR", None)
     with tempfile.TemporaryDirectory(prefix="praxis-moodle-", dir=scratch_root) as folder:

@@ -5,7 +5,7 @@ import codecs
 import gc
 import json
 import tempfile
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -322,3 +322,19 @@ def test_the_same_forum_exported_again_later_keeps_its_origin(tmp_path):
 
     assert first == again == human
     assert first.startswith("forum-export:") and len(first) <= 64
+
+
+def test_readable_dates_are_read_in_the_importers_time_zone(tmp_path):
+    """Moodle wrote them in the exporting person's zone, most often the importer's too: a
+    Tehran site's "2:30 PM" is 11:00 UTC."""
+    path = tmp_path / "discussion.json"
+    _write_json(path, _with_options(_posts(), humandates=True, striphtml=False))
+    source = read_forum_export(path, time_zone="Asia/Tehran")
+    first = next(iter(source.forums[0].discussions)).posts[0]
+    assert first.created == datetime.fromtimestamp(DECEMBER_7_2021_1430, tz=UTC) - timedelta(
+        hours=3, minutes=30)
+    # Unix times are absolute: the zone changes nothing.
+    _write_json(path, _posts())
+    source = read_forum_export(path, time_zone="Asia/Tehran")
+    first = next(iter(source.forums[0].discussions)).posts[0]
+    assert first.created == datetime.fromtimestamp(DECEMBER_7_2021_1430, tz=UTC)

@@ -7,7 +7,7 @@ import logging
 import os
 import subprocess
 import sys
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -149,6 +149,20 @@ def test_a_steward_uploads_a_forum_export_and_it_is_imported(cast, client, run_t
     listing = client.get(reverse("interop:moodle_import", args=[cast.community.slug]))
     assert "loop-input.json" in listing.content.decode()
     assert "Imported" in listing.content.decode()
+
+
+def test_readable_dates_of_an_export_are_read_in_the_stewards_time_zone(cast, client,
+                                                                       run_tasks):
+    cast.steward.timezone = "Asia/Tehran"
+    cast.steward.save()
+    rows = [dict(_post(11, 0, 3, "Sara Ahmadi", "How do you use loop input?"),
+                 created="Tuesday, 7 December 2021, 2:30 PM",
+                 modified="Tuesday, 7 December 2021, 2:30 PM")]
+    client.force_login(cast.steward)
+    run_tasks(lambda: upload(client, cast, SimpleUploadedFile(
+        "discussion.json", json.dumps([rows]).encode(), "application/json")))
+    post = Thread.objects.get(community=cast.community).posts.get()
+    assert post.created_at == datetime(2021, 12, 7, 11, 0, tzinfo=UTC)
 
 
 def test_a_file_that_is_not_moodle_fails_with_its_reason_and_changes_nothing(

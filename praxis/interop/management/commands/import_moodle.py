@@ -2,6 +2,7 @@
 backup (.mbz) or a forum export (JSON or CSV) into a community, all or nothing, and prints
 what it did. Running it again with the same file adds nothing."""
 
+import zoneinfo
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,9 @@ class Command(BaseCommand):
                             help="Do everything, then roll it back: show what would change.")
         parser.add_argument("--as", dest="actor", default="",
                             help="Email of the steward the import is recorded under.")
+        parser.add_argument("--time-zone", default="",
+                            help="Zone of a forum export's readable dates, such as "
+                                 "Asia/Tehran (default: that of --as, else UTC).")
 
     def handle(self, *args: Any, **options: Any) -> None:
         translation.activate("en")
@@ -48,7 +52,10 @@ class Command(BaseCommand):
                                   f"{counts.get('members_created', 0)} new members so far")
 
         try:
-            with open_source(path) as source:
+            time_zone = options["time_zone"] or (actor.timezone if actor else "UTC")
+            if time_zone not in zoneinfo.available_timezones():
+                raise CommandError(f"Unknown time zone: {time_zone}")
+            with open_source(path, time_zone=time_zone) as source:
                 summary = import_source(source, community=community, actor=actor,
                                         dry_run=options["dry_run"], progress=progress)
         except MoodleImportError as refused:

@@ -10,12 +10,13 @@ looked up with the caller's ``resolve_file``.
 
 import html
 import re
+import warnings
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote
 
 import nh3
-from bs4 import BeautifulSoup, NavigableString
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, NavigableString
 from django.utils.translation import gettext as _
 from markdownify import ATX, BACKSLASH, MarkdownConverter
 
@@ -167,7 +168,11 @@ def _html_to_markdown(text: str, resolve_file: FileResolver) -> str:
         strip_comments=True,
         link_rel=None,
     )
-    soup = BeautifulSoup(cleaned, "html.parser")
+    with warnings.catch_warnings():
+        # A post whose whole text is an address or a file name is still a post, not a
+        # mistake to warn about.
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        soup = BeautifulSoup(cleaned, "html.parser")
     _prepare_text(soup)
     converter = _PraxisConverter(
         resolve_file=resolve_file, heading_style=ATX, newline_style=BACKSLASH,

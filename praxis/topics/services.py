@@ -114,7 +114,7 @@ def _check_resource(community: Community, resource: Resource | None) -> None:
         raise TopicRuleError(_("The seed article belongs to another community."))
 
 
-def _save_with_unique_slug(topic: Topic) -> None:
+def save_with_unique_slug(topic: Topic) -> None:
     """Saves a new topic under the first free slug made from its title (``-2``, ``-3``...)."""
     base = _slug_base(topic.title)
     taken = set(
@@ -166,7 +166,7 @@ def create_topic(*, community: Community, actor: User, title: str, summary: str 
         apply_from=apply_from, ends_at=ends_at, apply_prompt=apply_prompt,
         seed_resource=seed_resource, created_by=actor,
     )
-    _save_with_unique_slug(topic)
+    save_with_unique_slug(topic)
     topic.facilitators.set(people)
     hooks.topic_created.fire(topic, actor, questions)
     return topic

@@ -59,7 +59,7 @@ from praxis.interop.moodle import records
 from praxis.interop.moodle.convert import plain_subject, to_markdown
 from praxis.library.models import Tag
 from praxis.topics.models import Topic
-from praxis.topics.services import SLUG_MAX
+from praxis.topics.services import save_with_unique_slug
 
 Kind = ImportedItem.Kind
 ProgressCallback = Callable[[str, dict[str, int]], None]
@@ -527,21 +527,10 @@ class Importer:
         topic = Topic(community=self.community, title=title, summary=summary,
                       starts_at=placeholder, apply_from=placeholder, ends_at=placeholder,
                       created_by=self.actor, created_at=placeholder)
-        topic.slug = self._free_slug(title)
-        topic.save()
+        save_with_unique_slug(topic)
         self.remember(Kind.FORUM, [(forum.id, topic.pk)])
         self.summary.add("topics_created")
         return topic, True
-
-    def _free_slug(self, title: str) -> str:
-        base = (slugify(title, allow_unicode=True)[: SLUG_MAX - 4].strip("-_")
-                or "moodle-forum")
-        taken = set(Topic.objects.filter(community=self.community, slug__startswith=base)
-                    .values_list("slug", flat=True))
-        number = 1
-        while (base if number == 1 else f"{base}-{number}") in taken:
-            number += 1
-        return base if number == 1 else f"{base}-{number}"
 
     def import_forum(self, content: records.ForumContent) -> None:
         forum = content.forum

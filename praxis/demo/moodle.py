@@ -1,7 +1,7 @@
 """A community moved from Moodle: the Fars trainers' 2020-21 Moodle course, imported by the
 demo steward with the real importer from a backup written as Moodle 3.9 writes one
-(``praxis.demo.moodle_backup``). Its import page shows that run's summary, and an earlier
-upload that was refused (a Word file, not a backup).
+(``praxis.demo.moodle_backup``); Ali, Maryam and Shiva (Persian) are members. Its import
+page shows that run's summary, and an earlier upload that was refused (a Word file).
 
 The course's people get addresses at the demo's own domain, so ``--reset`` deletes them;
 its former and anonymous members (``.invalid`` addresses of the course's site) go too.
@@ -18,6 +18,7 @@ from praxis.communities import services as community_services
 from praxis.communities.models import Community, Membership
 from praxis.demo.communities import PEOPLE_DOMAIN, DemoContext
 from praxis.demo.moodle_backup import BackupSpec, write_backup
+from praxis.demo.promises import SHIVA_EMAIL
 from praxis.interop.models import MoodleImport
 from praxis.interop.moodle.importer import import_source, synthetic_prefix
 from praxis.interop.moodle.sources import open_source
@@ -42,6 +43,10 @@ def build(ctx: DemoContext) -> None:
                               joined_at=ctx.days_ago(20))
     Membership.objects.create(community=community, user=ctx.facilitator,
                               role=Membership.Role.FACILITATOR, joined_at=ctx.days_ago(20))
+    # Shiva reads Praxis in Persian: the moved community as a Persian-preferring member sees it.
+    shiva = User.objects.filter(email=SHIVA_EMAIL).first()
+    if shiva is not None:
+        Membership.objects.create(community=community, user=shiva, joined_at=ctx.days_ago(19))
     imported_at = ctx.days_ago(21)
     MoodleImport.objects.create(
         community=community, started_by=ctx.steward, file_name="course notes.docx",

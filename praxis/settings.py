@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "praxis.notifications",
     "praxis.practice",
     "praxis.impact",
+    "praxis.analytics",
+    "praxis.credentials",
     "praxis.site",
     "praxis.demo",
     "django_tasks",

@@ -18,4 +18,6 @@ urlpatterns = [
     path("", include("praxis.site.notifications.urls")),
     path("", include("praxis.site.practice.urls")),
     path("", include("praxis.site.impact.urls")),
+    path("", include("praxis.site.analytics.urls")),
+    path("", include("praxis.site.credentials.urls")),
 ]

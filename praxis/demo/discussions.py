@@ -36,6 +36,7 @@ from praxis.discussions.models import (
     ThreadRead,
 )
 from praxis.discussions.services import path_of
+from praxis.discussions.words import count_words
 from praxis.topics.models import Topic
 
 TARGET_POSTS = 3200
@@ -670,6 +671,7 @@ def _save(plans: list[ThreadPlan]) -> list[Draft]:
     posts = Post.objects.bulk_create(
         [Post(thread=d.thread, author=d.author, body=d.edited_body or d.body,
               body_html=render_markdown(d.edited_body or d.body), created_at=d.created_at,
+              word_count=count_words(d.edited_body or d.body),
               edited_at=d.edited_at, depth=d.depth, path=f"~{index}")
          for index, d in enumerate(drafts)],
         batch_size=500,

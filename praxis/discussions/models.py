@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -5,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from praxis.core.models import KeptCounters
+from praxis.discussions.words import count_words
 
 # Posts are ordered by a materialised path of zero-padded ids ("0000000012.0000000031"): one
 # index gives depth-first reply-tree order and keyset pagination ("path > last seen").
@@ -108,6 +111,8 @@ class Post(models.Model):
     )
     tags = models.ManyToManyField("library.Tag", blank=True, related_name="posts",
                                   verbose_name=_("tags"))
+    # Kept by ``save`` (bulk writers set it with ``count_words``): the engagement report.
+    word_count = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("post")
@@ -125,6 +130,14 @@ class Post(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author} in {self.thread}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        fields = kwargs.get("update_fields")
+        if fields is None or "body" in fields:
+            self.word_count = count_words(self.body)
+            if fields is not None and "word_count" not in fields:
+                kwargs["update_fields"] = [*fields, "word_count"]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         """The permalink: it opens the thread page that shows the post, scrolled to it."""

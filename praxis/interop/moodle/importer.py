@@ -54,6 +54,7 @@ from praxis.discussions.models import (
     ThreadVisitDay,
 )
 from praxis.discussions.services import MAX_DEPTH, VISIT_GAP, path_of
+from praxis.discussions.words import count_words
 from praxis.interop.models import ImportedItem
 from praxis.interop.moodle import records
 from praxis.interop.moodle.convert import plain_subject, to_markdown
@@ -784,9 +785,10 @@ class Importer:
         table = connection.ops.quote_name(Post._meta.db_table)
         with connection.cursor() as cursor:
             cursor.executemany(
-                f"UPDATE {table} SET path = %s, body = %s, body_html = %s "  # noqa: S608
-                "WHERE id = %s",
-                [(post.path, post.body, post.body_html, post.pk) for _item, post in made])
+                f"UPDATE {table} SET path = %s, body = %s, body_html = %s, "  # noqa: S608
+                "word_count = %s WHERE id = %s",
+                [(post.path, post.body, post.body_html, count_words(post.body), post.pk)
+                 for _item, post in made])
         if reactions:
             posts = [post.pk for _item, post in made]
             before = Reaction.objects.filter(post__in=posts).count()

@@ -1,0 +1,3 @@
+"""The engagement pages (``engagement.py``)."""
+
+urlpatterns: list = []

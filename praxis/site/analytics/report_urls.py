@@ -1,0 +1,3 @@
+"""The steward's report to leadership (``report.py``)."""
+
+urlpatterns: list = []

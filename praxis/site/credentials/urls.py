@@ -1,12 +1,12 @@
 """The credentials pages: programmes and certificates for stewards, one's own for members,
-and the public verification pages and Open Badges documents."""
+the public verification pages (``pages_urls``) and the Open Badges documents
+(``openbadges_urls``)."""
 
-from django.urls import path
-from django.views.generic import View
+from django.urls import include, path
 
 app_name = "credentials"
 
 urlpatterns = [
-    # Replaced by the real page (skeleton so Certificate.get_absolute_url resolves).
-    path("verify/<str:public_id>/", View.as_view(), name="verify"),
+    path("", include("praxis.site.credentials.pages_urls")),
+    path("", include("praxis.site.credentials.openbadges_urls")),
 ]

@@ -18,7 +18,9 @@ from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from praxis.demo import analytics as analytics_demo
 from praxis.demo import communities as communities_demo
+from praxis.demo import credentials as credentials_demo
 from praxis.demo import diary as diary_demo
 from praxis.demo import discussions as discussions_demo
 from praxis.demo import impact as impact_demo
@@ -43,6 +45,8 @@ BUILDERS: list[Callable[[DemoContext], None]] = [
     impact_demo.build,
     promises_demo.build,
     moodle_demo.build,
+    analytics_demo.build,
+    credentials_demo.build,
 ]
 # Run in reverse order by --reset, so later apps clear their data before the communities go.
 CLEANERS: list[Callable[[], None]] = [

@@ -1,0 +1,3 @@
+"""The Open Badges documents (``openbadges.py``)."""
+
+urlpatterns: list = []

@@ -1,0 +1,122 @@
+"""Issuing and revoking certificates.
+
+Issuing is idempotent: a person holds at most one certificate per programme (the model's
+unique constraint, and a check before writing), so issuing again, singly or in bulk, never
+makes a second one; a revoked certificate stays revoked and counts as already issued. Only
+members who meet the criteria when it is issued get one (``criteria.standings``); the others
+are refused with what they miss. A bulk issue is one transaction.
+
+Each certificate takes the next free place in its community's status list
+(``Certificate.status_index``, the bit a verifier reads): the community's row is locked
+(``select_for_update``) while the places are handed out, so two stewards issuing at once
+never share one.
+
+Revoking needs a reason, keeps the certificate (its verification address says it was
+revoked, when and why) and sets its bit in the status list. Revoking again changes nothing.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from praxis.accounts.models import User
+from praxis.communities.models import Community
+from praxis.credentials.criteria import standings, topics_taken_part_in
+from praxis.credentials.models import Certificate, Programme
+
+
+@dataclass(frozen=True)
+class Refusal:
+    user: User
+    reasons: list[str]  # what they miss, in words
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(self.reasons)
+
+
+@dataclass
+class IssueResult:
+    issued: list[Certificate] = field(default_factory=list)
+    already: list[Certificate] = field(default_factory=list)
+    refused: list[Refusal] = field(default_factory=list)
+
+
+def _next_index(community: Community) -> int:
+    """The first free place in the community's status list; the caller holds the lock."""
+    highest = (Certificate.objects.filter(community=community)
+               .aggregate(highest=Max("status_index"))["highest"])
+    return 0 if highest is None else highest + 1
+
+
+@transaction.atomic
+def issue(programme: Programme, users: list[User], *, issued_by: User | None,
+          now: datetime | None = None) -> IssueResult:
+    """Issues the programme's certificate to each of ``users`` who meets its criteria and
+    has none yet (see the module)."""
+    community = Community.objects.select_for_update().get(pk=programme.community_id)
+    result = IssueResult()
+    wanted = list({user.pk: user for user in users}.values())
+    if not wanted:
+        return result
+    existing = {certificate.recipient_id: certificate for certificate in
+                Certificate.objects.filter(programme=programme,
+                                           recipient_id__in=[u.pk for u in wanted])}
+    by_user = {standing.user.pk: standing for standing in standings(programme)}
+    to_issue = []
+    for user in wanted:
+        if user.pk in existing:
+            result.already.append(existing[user.pk])
+            continue
+        standing = by_user.get(user.pk)
+        if standing is None:
+            result.refused.append(Refusal(user, [gettext("not a member of the community")]))
+        elif not standing.meets:
+            result.refused.append(Refusal(user, standing.missing))
+        else:
+            to_issue.append(standing)
+    if not to_issue:
+        return result
+    titles = topics_taken_part_in(programme, [standing.user.pk for standing in to_issue])
+    index = _next_index(community)
+    moment = now or timezone.now()
+    window = {"start": programme.start.isoformat(), "end": programme.end.isoformat()}
+    certificates = []
+    for offset, standing in enumerate(to_issue):
+        certificates.append(Certificate(
+            programme=programme, community=community, recipient=standing.user,
+            recipient_name=standing.row.name or str(standing.user),
+            status_index=index + offset, hours=programme.hours,
+            topics=titles.get(standing.user.pk, []),
+            evidence={**standing.figures, **window}, issued_at=moment, issued_by=issued_by))
+    result.issued = Certificate.objects.bulk_create(certificates)
+    return result
+
+
+def revoke(certificate: Certificate, *, by: User | None, reason: str,
+           now: datetime | None = None) -> bool:
+    """Revokes the certificate with a reason (``ValueError`` without one); True when it
+    was revoked now, False when it already was (nothing changes)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValueError(gettext("Say why the certificate is revoked."))
+    moment = now or timezone.now()
+    changed = Certificate.objects.filter(pk=certificate.pk, revoked_at=None).update(
+        revoked_at=moment, revoked_by=by, revocation_reason=reason)
+    if changed:
+        certificate.revoked_at = moment
+        certificate.revoked_by = by
+        certificate.revocation_reason = reason
+    else:
+        certificate.refresh_from_db(fields=["revoked_at", "revoked_by", "revocation_reason"])
+    return bool(changed)
+
+
+def bulk_candidates(programme: Programme) -> list[User]:
+    """Everyone who meets the criteria and holds no certificate yet ("issue to everyone who
+    meets")."""
+    return [s.user for s in standings(programme) if s.meets and s.certificate is None]

@@ -1,3 +1,22 @@
-"""The Open Badges documents (``openbadges.py``)."""
+"""The Open Badges documents (``openbadges.py``): public, no sign-in."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from praxis.site.credentials import openbadges
+
+urlpatterns = [
+    path("credentials/<str:public_id>/ob3.json", openbadges.ob3_json, name="ob3_json"),
+    path("credentials/<str:public_id>/ob3.jwt", openbadges.ob3_jwt, name="ob3_jwt"),
+    path("credentials/<str:public_id>/ob2.json", openbadges.ob2_json, name="ob2_json"),
+    path("credentials/programmes/<int:programme_id>/badge.json", openbadges.badge_json,
+         name="badge_json"),
+    path("credentials/programmes/<int:programme_id>/badge.svg", openbadges.badge_svg,
+         name="badge_svg"),
+    path("credentials/issuers/<slug:slug>.json", openbadges.issuer_json, name="issuer_json"),
+    path("credentials/issuers/<slug:slug>/keys.json", openbadges.issuer_keys,
+         name="issuer_keys"),
+    path("credentials/issuers/<slug:slug>/status.jwt", openbadges.status_jwt,
+         name="status_jwt"),
+    path("credentials/issuers/<slug:slug>/status.json", openbadges.status_json,
+         name="status_json"),
+]

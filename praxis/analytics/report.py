@@ -37,7 +37,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone, translation
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -186,30 +186,33 @@ class Report:
 
     @property
     def told(self) -> int:
-        """Told stories in the period, whatever the cycles they reach (immediate value
-        is reached by every story with a source or a first answer)."""
-        return self.stories.total
+        """Told stories in the period (the engagement table's, one per story whatever the
+        cycles it reaches)."""
+        return self.totals.stories
 
 
 def _cents(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def money(value: Decimal | None) -> str:
-    """An amount in the reader's format and digits (two decimals, grouped thousands)."""
-    if value is None:
-        return "—"
-    shown = formats.number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)
+def _grouped(value: Decimal, places: int) -> str:
+    """Thousands grouped, in the reader's digits and separators (Persian: ٬ and ٫)."""
+    shown = f"{value:,.{places}f}"
+    if translation.get_language() == "fa":
+        shown = shown.replace(",", "\u066c").replace(".", "\u066b")
     return localnumber(shown)
+
+
+def money(value: Decimal | None) -> str:
+    """An amount as the reader writes it, with two decimals."""
+    return "\u2014" if value is None else _grouped(value, 2)
 
 
 def hours(value: Decimal | None) -> str:
+    """Hours as the reader writes them, with a decimal only when there is one."""
     if value is None:
-        return "—"
-    whole = value == value.to_integral()
-    shown = formats.number_format(value, decimal_pos=0 if whole else 1, use_l10n=True,
-                                  force_grouping=True)
-    return localnumber(shown)
+        return "\u2014"
+    return _grouped(value, 0 if value == value.to_integral() else 1)
 
 
 def topics_run(community: Community, scope: engagement.Scope) -> list[TopicRun]:

@@ -3,9 +3,42 @@ posts, readers and active members per week; participation per topic; the reply n
 Each a fixed number of grouped queries, as ``engagement``; weeks start on Monday (UTC)."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
+from typing import Any
 
-from praxis.analytics.engagement import Scope
+from django.db import connection
+from django.db.models import Count, F, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from praxis.analytics.engagement import (
+    ANSWERS_SOMEONE_ELSE,
+    Scope,
+    UTCMonday,
+    _posts,
+    _visit_days,
+    display_name,
+    memberships,
+)
+from praxis.discussions.models import Post, ThreadVisitDay
+from praxis.topics.models import Topic
+
+
+def _as_date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def members_posts(scope: Scope) -> QuerySet[Post]:
+    """The scope's posts (see ``engagement``) written by its current members."""
+    return _posts(scope).filter(author_id__in=Subquery(memberships(scope).values("user_id")))
+
+
+def members_visits(scope: Scope) -> QuerySet[ThreadVisitDay]:
+    return _visit_days(scope).filter(
+        user_id__in=Subquery(memberships(scope).values("user_id")))
 
 
 @dataclass(frozen=True)
@@ -17,8 +50,31 @@ class Week:
 
 
 def weekly_activity(scope: Scope) -> list[Week]:
-    """Every week touching the window, in order, weeks without activity included."""
-    raise NotImplementedError
+    """Every week touching the window, in order, weeks without activity included. Counts the
+    posts and reading of the scope's current members, as the table does (three grouped
+    queries: posts, readers, and the UNION of writers and readers for the active)."""
+    posts = {_as_date(row["week"]): row["n"] for row in (
+        members_posts(scope).annotate(week=UTCMonday("created_at")).values("week")
+        .annotate(n=Count("pk")))}
+    readers = {_as_date(row["week"]): row["n"] for row in (
+        members_visits(scope).annotate(week=UTCMonday("day", is_day=True)).values("week")
+        .annotate(n=Count("user_id", distinct=True)))}
+    union = (members_posts(scope).annotate(week=UTCMonday("created_at"), who=F("author_id"))
+             .values_list("week", "who")
+             .union(members_visits(scope).annotate(week=UTCMonday("day", is_day=True))
+                    .values_list("week", "user_id")))
+    sql, params = union.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT week, COUNT(*) FROM ({sql}) AS pairs GROUP BY week",  # noqa: S608 (compiled by Django)
+                       params)
+        active = {_as_date(week): count for week, count in cursor.fetchall()}
+    weeks = []
+    monday = scope.start - timedelta(days=scope.start.weekday())
+    while monday <= scope.end:
+        weeks.append(Week(monday=monday, posts=posts.get(monday, 0),
+                          readers=readers.get(monday, 0), active=active.get(monday, 0)))
+        monday += timedelta(days=7)
+    return weeks
 
 
 @dataclass(frozen=True)
@@ -32,8 +88,22 @@ class TopicParticipation:
 
 
 def topic_participation(scope: Scope) -> list[TopicParticipation]:
-    """The topics with posts or readers in the window, most posts first."""
-    raise NotImplementedError
+    """The topics with posts or readers in the window, most posts first (then posters,
+    readers, title). Current members' posts and reading, as the table counts them."""
+    written = {row["topic"]: row for row in (
+        members_posts(scope).values(topic=F("thread__topic_id"))
+        .annotate(n=Count("pk"), people=Count("author_id", distinct=True)))}
+    read = {row["topic"]: row["people"] for row in (
+        members_visits(scope).values(topic=F("thread__topic_id"))
+        .annotate(people=Count("user_id", distinct=True)))}
+    topics = Topic.objects.filter(pk__in=set(written) | set(read)).only("id", "title", "slug")
+    found = [TopicParticipation(
+        topic_id=topic.pk, title=topic.title, slug=topic.slug,
+        posts=written[topic.pk]["n"] if topic.pk in written else 0,
+        posters=written[topic.pk]["people"] if topic.pk in written else 0,
+        readers=read.get(topic.pk, 0)) for topic in topics]
+    return sorted(found, key=lambda row: (-row.posts, -row.posters, -row.readers,
+                                          row.title.casefold(), row.topic_id))
 
 
 @dataclass(frozen=True)
@@ -67,4 +137,56 @@ class ReplyNetwork:
 
 def reply_network(scope: Scope) -> ReplyNetwork:
     """Who replies to whom (a reply to one's own post is no edge)."""
-    raise NotImplementedError
+    members = {user_id: (display_name(name, email, erased is not None), role)
+               for user_id, role, name, email, erased in memberships(scope).order_by()
+               .values_list("user_id", "role", "user__display_name", "user__email",
+                            "user__erased_at")}
+    # The one answered: the parent post's author, or for an answer to the thread (a
+    # top-level post) the one who opened it; oneself is no edge (``ANSWERS_SOMEONE_ELSE``).
+    replies = members_posts(scope).filter(ANSWERS_SOMEONE_ELSE).annotate(
+        to=Coalesce("parent__author_id", "thread__created_by_id"))
+    edges = [Edge(source=row["author_id"], target=row["to"], replies=row["n"]) for row in (
+        replies.values("author_id", "to").annotate(n=Count("pk")).order_by("author_id", "to"))
+        if row["to"] in members]
+    sent: dict[int, int] = {}
+    received: dict[int, int] = {}
+    out_degree: dict[int, int] = {}
+    in_degree: dict[int, int] = {}
+    pairs = set()
+    parent = {user_id: user_id for edge in edges for user_id in (edge.source, edge.target)}
+
+    def root(user_id: int) -> int:
+        while parent[user_id] != user_id:
+            parent[user_id] = parent[parent[user_id]]  # path halving
+            user_id = parent[user_id]
+        return user_id
+
+    for edge in edges:
+        sent[edge.source] = sent.get(edge.source, 0) + edge.replies
+        received[edge.target] = received.get(edge.target, 0) + edge.replies
+        out_degree[edge.source] = out_degree.get(edge.source, 0) + 1
+        in_degree[edge.target] = in_degree.get(edge.target, 0) + 1
+        pairs.add((edge.source, edge.target))
+        a, b = root(edge.source), root(edge.target)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+    groups: dict[int, list[int]] = {}
+    for user_id in parent:
+        groups.setdefault(root(user_id), []).append(user_id)
+    # Largest first; equal sizes by their smallest member id, so the order is stable.
+    ordered = sorted(groups.values(), key=lambda group: (-len(group), min(group)))
+    cluster_of = {user_id: index for index, group in enumerate(ordered) for user_id in group}
+    connected = {frozenset(pair) for pair in pairs}
+    both = sum(1 for pair in connected if len(pair) == 2
+               and tuple(pair) in pairs and tuple(reversed(tuple(pair))) in pairs)
+    nodes = [Node(user_id=user_id, name=members[user_id][0], role=members[user_id][1],
+                  replies_sent=sent.get(user_id, 0), replies_received=received.get(user_id, 0),
+                  out_degree=out_degree.get(user_id, 0), in_degree=in_degree.get(user_id, 0),
+                  cluster=cluster_of[user_id])
+             for user_id in sorted(parent, key=lambda user_id: (cluster_of[user_id],
+                                                               members[user_id][0].casefold(),
+                                                               user_id))]
+    return ReplyNetwork(nodes=nodes, edges=edges, members=len(members),
+                        isolated=len(members) - len(parent),
+                        reciprocity=both / len(connected) if connected else None,
+                        clusters=[len(group) for group in ordered])

@@ -7,7 +7,8 @@ over every thread of a topic: see ``bench/engagement.py``). What each column cou
 
 - posts: the member's posts in the community's discussions written in the window, hidden
   ones left out; private replies count (they are the member's contribution);
-- replies to others: those of the posts answering someone else's post;
+- replies to others: those of the posts answering someone else's post, or someone else's
+  thread (an answer to the opening post is a top-level post: see ``ANSWERS_SOMEONE_ELSE``);
 - threads started: the discussions the member opened in the window;
 - words: the words of those posts (``Post.word_count``);
 - topics: the topics the member posted in, in the window;
@@ -23,12 +24,85 @@ Filters narrow the rows and the counts alike: a cohort or a tier keeps its membe
 keeps the posts, reads, stories and events belonging to it (see ``Scope``).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
-from django.utils import timezone
+from django.db import connection
+from django.db.models import (
+    Count,
+    DateField,
+    Exists,
+    F,
+    Func,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.utils.translation import gettext
 
-from praxis.communities.models import Community
+from praxis.communities.models import Community, Membership
+from praxis.discussions.models import Post, Thread, ThreadVisitDay
+from praxis.impact.dashboard import Filters, cascade_events, told_stories
+from praxis.library.models import ResourceRead
+from praxis.practice.models import Feedback, SessionPlan
+from praxis.topics.models import Topic
+
+
+class UTCDay(Func):
+    """The UTC day of a moment, computed by the database itself (Django's ``TruncDate``
+    calls a Python function per row on SQLite: far too slow over a million posts). SQLite
+    keeps moments as UTC text, ``YYYY-MM-DD HH:MM:SS``; PostgreSQL converts."""
+
+    output_field = DateField()
+    template = "CAST(%(expressions)s AS DATE)"
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, template="substr(%(expressions)s, 1, 10)",
+                           **extra)
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection,
+                           template="((%(expressions)s) AT TIME ZONE 'UTC')::date", **extra)
+
+
+class UTCMonday(Func):
+    """The Monday (UTC) of the week of a moment, or of a day (``is_day``), in the database."""
+
+    output_field = DateField()
+
+    def __init__(self, expression: Any, *, is_day: bool = False) -> None:
+        super().__init__(expression)
+        self.is_day = is_day
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # 'weekday 0' moves forward to the Sunday (a Sunday stays), six days back is Monday.
+        return self.as_sql(compiler, connection, template=(
+            "date(substr(%(expressions)s, 1, 10), 'weekday 0', '-6 days')"), **extra)
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        moment = "(%(expressions)s)::timestamp" if self.is_day \
+            else "((%(expressions)s) AT TIME ZONE 'UTC')"
+        return self.as_sql(compiler, connection,
+                           template=f"date_trunc('week', {moment})::date", **extra)
+
+
+# A post answers the author of the post it replies to; a top-level post other than the
+# opener answers the thread (the site does not indent an answer to the opening post), that
+# is the one who opened it (``Thread.created_by``, the opener's author). Answering oneself
+# (one's own post, one's own thread) is not a reply to others.
+ANSWERS_SOMEONE_ELSE = (Q(parent__isnull=False) & ~Q(parent__author_id=F("author_id"))) | (
+    Q(parent__isnull=True) & ~Q(thread__created_by_id=F("author_id")))
+
+
+def midnight(day: date) -> datetime:
+    """A day known only as a day counts from its start (UTC) as a moment."""
+    return datetime.combine(day, time.min, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -45,12 +119,22 @@ class Scope:
 
     @property
     def since(self) -> datetime:
-        return timezone.make_aware(datetime.combine(self.start, time.min))
+        """The window's first moment: days are UTC days, whoever reads the table."""
+        return midnight(self.start)
 
     @property
     def until(self) -> datetime:
         """The first moment after the window."""
-        return timezone.make_aware(datetime.combine(self.end + timedelta(days=1), time.min))
+        return midnight(self.end + timedelta(days=1))
+
+    @property
+    def narrows_people(self) -> bool:
+        return self.cohort_id is not None or bool(self.tier) or self.user_id is not None
+
+    def filters(self) -> Filters:
+        """The impact dashboard's filters for the same scope (its stories and events)."""
+        return Filters(start=self.start, end=self.end, cohort_id=self.cohort_id,
+                       tier=self.tier, topic_id=self.topic_id, author_id=self.user_id)
 
 
 @dataclass
@@ -110,20 +194,78 @@ def group_of(row: MemberEngagement) -> str:
 def engagement_table(scope: Scope) -> list[MemberEngagement]:
     """Every current member in the scope (every member of the community, or those of the
     cohort or tier, or the one member), with their figures; sorted by name."""
-    raise NotImplementedError
+    rows = {row.user_id: row for row in _members(scope)}
+    if not rows:
+        return []
+
+    def merge(queryset: Iterable[dict[str, Any]], figures: dict[str, str]) -> None:
+        for found in queryset:
+            row = rows.get(found["who"])
+            if row is None:  # a former member, or someone outside the cohort or tier
+                continue
+            for column, key in figures.items():
+                setattr(row, column, found[key] or 0)
+            first, last = found.get("first"), found.get("last")
+            if isinstance(first, date) and not isinstance(first, datetime):
+                first = midnight(first)
+            if isinstance(last, date) and not isinstance(last, datetime):
+                last = midnight(last)
+            if first is not None and last is not None:
+                _widen(row, first, last)
+
+    merge(_posts(scope).values(who=F("author_id")).annotate(
+        posts=Count("pk"), words=Sum("word_count"),
+        answers=Count("pk", filter=ANSWERS_SOMEONE_ELSE),
+        topics=Count("thread__topic_id", distinct=True),
+        first=Min("created_at"), last=Max("created_at")),
+        {"posts": "posts", "words": "words", "replies_to_others": "answers",
+         "topics": "topics"})
+    merge(_threads(scope).values(who=F("created_by_id")).annotate(started=Count("pk")),
+          {"threads_started": "started"})
+    merge(_visit_days(scope).values(who=F("user_id")).annotate(
+        reads=Sum("visits"), first=Min("day"), last=Max("day")), {"thread_reads": "reads"})
+    merge(_resource_reads(scope).values(who=F("user_id")).annotate(
+        reads=Count("pk"), first=Min("day"), last=Max("day")),
+        {"resource_reads": "reads"})
+    merge(_feedback(scope).values(who=F("author_id")).annotate(
+        given=Count("pk"), first=Min("created_at"), last=Max("created_at")),
+        {"feedback_given": "given"})
+    merge(told_stories(scope.community, scope.filters()).order_by()
+          .values(who=F("author_id")).annotate(
+              told=Count("pk"), first=Min("told_at"), last=Max("told_at")),
+          {"stories": "told"})
+    merge(cascade_events(scope.community, scope.filters()).order_by()
+          .values(who=F("trainer_id")).annotate(
+              held=Count("pk"), first=Min("held_on"), last=Max("held_on")),
+          {"cascade_events": "held"})
+    for user_id, days in _active_days(scope):
+        if user_id in rows:
+            rows[user_id].active_days = days
+    return sorted(rows.values(), key=_name_key)
 
 
 def sort_rows(rows: list[MemberEngagement], column: str, *, descending: bool
               ) -> list[MemberEngagement]:
     """The rows sorted by a SORTABLE column, ties by name; members without a first or last
     activity last whichever the direction."""
-    raise NotImplementedError
+    if column not in SORTABLE:
+        raise ValueError(f"not a sortable column: {column}")
+    by_name = sorted(rows, key=_name_key)
+    if column == "name":
+        return by_name[::-1] if descending else by_name
+    present = [row for row in by_name if getattr(row, column) is not None]
+    missing = [row for row in by_name if getattr(row, column) is None]
+    # Python's sort is stable also in reverse: ties keep the order by name.
+    return sorted(present, key=lambda row: getattr(row, column), reverse=descending) + missing
 
 
 def top_by_posts(rows: list[MemberEngagement], n: int) -> list[MemberEngagement]:
     """The n members with the most posts in the window, as the study sampled them: ties at
     the n-th place broken by replies to others, then words, then name."""
-    raise NotImplementedError
+    posters = [row for row in rows if row.posts > 0]
+    posters.sort(key=lambda row: (-row.posts, -row.replies_to_others, -row.words,
+                                  *_name_key(row)))
+    return posters[:max(n, 0)]
 
 
 @dataclass(frozen=True)
@@ -135,7 +277,12 @@ class GroupShare:
 
 def group_shares(rows: list[MemberEngagement]) -> list[GroupShare]:
     """The four groups in GROUPS order, with their share of the rows."""
-    raise NotImplementedError
+    counts = dict.fromkeys(GROUPS, 0)
+    for row in rows:
+        counts[row.group] += 1
+    return [GroupShare(group=group, members=counts[group],
+                       percent=round(100 * counts[group] / len(rows)) if rows else None)
+            for group in GROUPS]
 
 
 @dataclass(frozen=True)
@@ -156,7 +303,22 @@ class RoleFigures:
 
 def compare_roles(rows: list[MemberEngagement]) -> list[RoleFigures]:
     """Leaders beside participants."""
-    raise NotImplementedError
+    leading = (Membership.Role.STEWARD, Membership.Role.FACILITATOR)
+    sides = {"leaders": [row for row in rows if row.role in leading],
+             "participants": [row for row in rows if row.role not in leading]}
+    figures = []
+    for side, members in sides.items():
+        posts = sum(row.posts for row in members)
+        replies = sum(row.replies_to_others for row in members)
+        words = sum(row.words for row in members)
+        count = len(members)
+        figures.append(RoleFigures(
+            side=side, members=count, active=sum(row.group != "inactive" for row in members),
+            posts=posts, replies_to_others=replies, words=words,
+            posts_per_member=posts / count if count else 0.0,
+            replies_per_member=replies / count if count else 0.0,
+            words_per_post=words / posts if posts else 0.0))
+    return figures
 
 
 @dataclass(frozen=True)
@@ -176,4 +338,137 @@ class Totals:
 
 def totals(rows: list[MemberEngagement]) -> Totals:
     """The table's sums (active: members with any activity)."""
-    raise NotImplementedError
+    return Totals(
+        members=len(rows), active=sum(row.group != "inactive" for row in rows),
+        posts=sum(row.posts for row in rows),
+        replies_to_others=sum(row.replies_to_others for row in rows),
+        words=sum(row.words for row in rows),
+        thread_reads=sum(row.thread_reads for row in rows),
+        resource_reads=sum(row.resource_reads for row in rows),
+        feedback_given=sum(row.feedback_given for row in rows),
+        stories=sum(row.stories for row in rows),
+        cascade_events=sum(row.cascade_events for row in rows),
+        extra={"threads_started": sum(row.threads_started for row in rows),
+               "active_days": sum(row.active_days for row in rows)})
+
+
+# The pieces: each measure's rows in the scope, one queryset each (grouped by the caller).
+
+def display_name(display_name: str, email: str, erased: bool) -> str:
+    """As ``User.__str__`` names a person (the member directory shows ``str(user)``)."""
+    if display_name:
+        return display_name
+    return gettext("Former member") if erased else email
+
+
+def _name_key(row: MemberEngagement) -> tuple[str, int]:
+    return row.name.casefold(), row.user_id
+
+
+def _widen(row: MemberEngagement, first: datetime, last: datetime) -> None:
+    if row.first_activity is None or first < row.first_activity:
+        row.first_activity = first
+    if row.last_activity is None or last > row.last_activity:
+        row.last_activity = last
+
+
+def memberships(scope: Scope) -> QuerySet[Membership]:
+    """The current members in the scope."""
+    members = Membership.objects.filter(community=scope.community)
+    if scope.tier:
+        members = members.filter(tier=scope.tier)
+    if scope.cohort_id is not None:
+        members = members.filter(cohorts__id=scope.cohort_id)
+    if scope.user_id is not None:
+        members = members.filter(user_id=scope.user_id)
+    return members
+
+
+def _members(scope: Scope) -> list[MemberEngagement]:
+    found = memberships(scope).order_by().values_list(
+        "user_id", "role", "tier", "user__display_name", "user__email", "user__erased_at")
+    return [MemberEngagement(user_id=user_id, name=display_name(name, email, erased is not None),
+                             role=role, tier=tier)
+            for user_id, role, tier, name, email, erased in found]
+
+
+def _people(scope: Scope, field_name: str, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """Narrowed to the scope's people when it narrows them (a cohort, a tier, one member)."""
+    if scope.user_id is not None:
+        return queryset.filter(**{field_name: scope.user_id})
+    if scope.narrows_people:
+        return queryset.filter(**{f"{field_name}__in": Subquery(
+            memberships(scope).values("user_id"))})
+    return queryset
+
+
+def _posts(scope: Scope) -> QuerySet[Post]:
+    """The scope's posts in the window: hidden ones left out, private replies kept."""
+    posts = Post.objects.filter(thread__community=scope.community, is_hidden=False,
+                                created_at__gte=scope.since, created_at__lt=scope.until)
+    if scope.topic_id is not None:
+        posts = posts.filter(thread__topic_id=scope.topic_id)
+    return _people(scope, "author_id", posts).order_by()
+
+
+def _threads(scope: Scope) -> QuerySet[Thread]:
+    threads = Thread.objects.filter(community=scope.community, created_at__gte=scope.since,
+                                    created_at__lt=scope.until)
+    if scope.topic_id is not None:
+        threads = threads.filter(topic_id=scope.topic_id)
+    return _people(scope, "created_by_id", threads).order_by()
+
+
+def _visit_days(scope: Scope) -> QuerySet[ThreadVisitDay]:
+    days = ThreadVisitDay.objects.filter(community=scope.community, day__gte=scope.start,
+                                         day__lte=scope.end)
+    if scope.topic_id is not None:
+        days = days.filter(thread__topic_id=scope.topic_id)
+    return _people(scope, "user_id", days).order_by()
+
+
+def _resource_reads(scope: Scope) -> QuerySet[ResourceRead]:
+    """Resources opened in the window; with a topic, only the topic's seed resource (the
+    one resource a topic names as its own)."""
+    reads = ResourceRead.objects.filter(resource__community=scope.community,
+                                        day__gte=scope.start, day__lte=scope.end)
+    if scope.topic_id is not None:
+        reads = reads.filter(resource_id__in=Topic.objects.filter(
+            pk=scope.topic_id).values("seed_resource_id"))
+    return _people(scope, "user_id", reads).order_by()
+
+
+def _feedback(scope: Scope) -> QuerySet[Feedback]:
+    """Feedback written on the community's session plans in the window; with a topic, on
+    the plans that topic inspired."""
+    feedback = Feedback.objects.filter(version__plan__community=scope.community,
+                                       created_at__gte=scope.since,
+                                       created_at__lt=scope.until)
+    if scope.topic_id is not None:
+        through = SessionPlan.topics.through.objects
+        feedback = feedback.filter(Exists(through.filter(
+            sessionplan_id=OuterRef("version__plan_id"), topic_id=scope.topic_id)))
+    return _people(scope, "author_id", feedback).order_by()
+
+
+def _active_days(scope: Scope) -> list[tuple[int, int]]:
+    """(user id, distinct UTC days with any activity): one query, the (person, day) pairs
+    of every measure merged by UNION in the database and counted per person."""
+    pairs = [
+        # The first names the columns for all.
+        _posts(scope).annotate(who=F("author_id"), active_day=UTCDay("created_at"))
+        .values_list("who", "active_day"),
+        _visit_days(scope).values_list("user_id", "day"),
+        _resource_reads(scope).values_list("user_id", "day"),
+        _feedback(scope).values_list("author_id", UTCDay("created_at")),
+        told_stories(scope.community, scope.filters()).order_by()
+        .values_list("author_id", UTCDay("told_at")),
+        cascade_events(scope.community, scope.filters()).order_by()
+        .values_list("trainer_id", "held_on"),
+    ]
+    union = pairs[0].union(*pairs[1:])  # UNION, not UNION ALL: each (person, day) once
+    sql, params = union.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT who, COUNT(*) FROM ({sql}) AS days "  # noqa: S608 (compiled by Django)
+                       "WHERE who IS NOT NULL GROUP BY who", params)
+        return [(user_id, days) for user_id, days in cursor.fetchall()]

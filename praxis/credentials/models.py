@@ -84,7 +84,9 @@ class Certificate(models.Model):
     """One person's certificate for one programme. What it states is kept as issued (name,
     hours, topics, the figures met), so it reads the same whatever happens later."""
 
-    programme = models.ForeignKey(Programme, on_delete=models.PROTECT,
+    # RESTRICT: a programme with certificates cannot be deleted alone, but deleting its
+    # community deletes both (PROTECT would refuse that too).
+    programme = models.ForeignKey(Programme, on_delete=models.RESTRICT,
                                   related_name="certificates", verbose_name=_("programme"))
     community = models.ForeignKey("communities.Community", on_delete=models.CASCADE,
                                   related_name="certificates")
@@ -121,10 +123,10 @@ class Certificate(models.Model):
     def __str__(self) -> str:
         return f"{self.programme}: {self.recipient_name}"
 
-    @property
-    def is_revoked(self) -> bool:
-        return self.revoked_at is not None
-
     def get_absolute_url(self) -> str:
         """The public verification page."""
         return reverse("credentials:verify", args=[self.public_id])
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None

@@ -1,0 +1,118 @@
+"""Issuing and revoking: only those who meet the criteria, never twice, each certificate
+with its own place in the community's status list."""
+
+from decimal import Decimal
+
+import pytest
+
+from praxis.communities.models import Community
+from praxis.communities.tests.factories import CommunityFactory, MembershipFactory
+from praxis.credentials.models import Certificate, Programme
+from praxis.credentials.services import bulk_candidates, issue, revoke
+from praxis.credentials.tests.criteria_world import World, build
+
+
+@pytest.fixture
+def world(cast) -> World:
+    return build(cast)
+
+
+def test_issuing_keeps_what_the_certificate_states(world):
+    programme = world.programme(min_posts=5, min_replies=3, min_topics=2,
+                                needs_applied_story=True)
+    result = issue(programme, [world.cast.member], issued_by=world.cast.steward)
+    assert (len(result.issued), result.already, result.refused) == (1, [], [])
+    certificate = Certificate.objects.get()
+    assert certificate.recipient == world.cast.member
+    assert certificate.recipient_name == "Mina Sadeghi"
+    assert certificate.community == world.cast.community
+    assert certificate.hours == Decimal("12.0")
+    assert certificate.topics == ["Alpha: loop input", "Beta: feedback"]
+    assert certificate.evidence == {
+        "posts": 5, "replies_to_others": 3, "topics": 2, "applied_story": True,
+        "start": world.start.isoformat(), "end": world.end.isoformat()}
+    assert certificate.issued_by == world.cast.steward
+    assert certificate.status_index == 0
+    assert not certificate.is_revoked
+
+
+def test_issuing_again_never_makes_a_second_certificate(world):
+    programme = world.programme(min_posts=2)
+    first = issue(programme, [world.cast.member], issued_by=world.cast.steward).issued[0]
+    again = issue(programme, [world.cast.member, world.cast.member], issued_by=None)
+    assert (again.issued, again.already, again.refused) == ([], [first], [])
+    assert Certificate.objects.count() == 1
+
+
+def test_a_revoked_certificate_stays_revoked_when_issued_again(world):
+    programme = world.programme(min_posts=2)
+    certificate = issue(programme, [world.cast.member], issued_by=None).issued[0]
+    assert revoke(certificate, by=world.cast.steward, reason="Issued by mistake")
+    again = issue(programme, [world.cast.member], issued_by=None)
+    assert again.already == [certificate] and again.issued == []
+    certificate.refresh_from_db()
+    assert certificate.is_revoked and Certificate.objects.count() == 1
+
+
+def test_those_who_do_not_meet_the_criteria_are_refused_with_what_they_miss(world):
+    programme = world.programme(min_posts=2, needs_applied_story=True)
+    result = issue(programme, [world.cast.member, world.cast.facilitator, world.nadia,
+                               world.cast.outsider], issued_by=world.cast.steward)
+    assert [c.recipient for c in result.issued] == [world.cast.member]
+    refused = {r.user: r.reason for r in result.refused}
+    assert refused == {
+        world.cast.facilitator: "a story of value applied in practice",
+        world.nadia: "1 more post; a story of value applied in practice",
+        world.cast.outsider: "not a member of the community"}
+    assert Certificate.objects.count() == 1
+
+
+def test_bulk_issue_to_everyone_who_meets(world):
+    programme = world.programme(min_posts=1)
+    candidates = bulk_candidates(programme)
+    assert {u.display_name for u in candidates} == {"Farid Ahmadi", "Mina Sadeghi",
+                                                    "Nadia Karimi"}
+    result = issue(programme, candidates, issued_by=world.cast.steward)
+    assert len(result.issued) == 3
+    assert sorted(c.status_index for c in Certificate.objects.all()) == [0, 1, 2]
+    assert bulk_candidates(programme) == []
+
+
+def test_status_places_are_unique_per_community_across_programmes(world):
+    first = world.programme(name="Autumn", min_posts=1)
+    second = world.programme(name="Spring", min_posts=1)
+    issue(first, [world.cast.member, world.nadia], issued_by=None)
+    issue(second, [world.cast.member], issued_by=None)
+    issue(first, [world.cast.facilitator], issued_by=None)
+    indexes = list(Certificate.objects.order_by("pk").values_list("status_index", flat=True))
+    assert indexes == [0, 1, 2, 3]
+    # Another community's list starts at the beginning.
+    other = CommunityFactory()
+    person = MembershipFactory(community=other).user
+    programme = Programme.objects.create(community=other, name="Other", start=world.start,
+                                         end=world.end)
+    assert issue(programme, [person], issued_by=None).issued[0].status_index == 0
+
+
+def test_revoking_needs_a_reason_and_happens_once(world):
+    programme = world.programme()
+    certificate = issue(programme, [world.cast.member], issued_by=None).issued[0]
+    with pytest.raises(ValueError):
+        revoke(certificate, by=world.cast.steward, reason="   ")
+    certificate.refresh_from_db()
+    assert not certificate.is_revoked
+    assert revoke(certificate, by=world.cast.steward, reason="Counted twice") is True
+    revoked_at = certificate.revoked_at
+    assert revoke(certificate, by=world.cast.facilitator, reason="Again") is False
+    certificate.refresh_from_db()
+    assert (certificate.revoked_at, certificate.revoked_by, certificate.revocation_reason) == (
+        revoked_at, world.cast.steward, "Counted twice")
+
+
+def test_deleting_a_community_with_certificates_deletes_them(world):
+    programme = world.programme()
+    issue(programme, [world.cast.member, world.nadia], issued_by=None)
+    revoke(Certificate.objects.first(), by=None, reason="Test")
+    world.cast.community.delete()
+    assert not Community.objects.filter(pk=world.cast.community.pk).exists()
+    assert Certificate.objects.count() == 0 and Programme.objects.count() == 0

@@ -196,7 +196,7 @@ def _cents(value: Decimal) -> Decimal:
 
 
 def _grouped(value: Decimal, places: int) -> str:
-    """Thousands grouped, in the reader's digits and separators (Persian: ٬ and ٫)."""
+    """Thousands grouped, in the reader's digits and separators (Persian: U+066C, U+066B)."""
     shown = f"{value:,.{places}f}"
     if translation.get_language() == "fa":
         shown = shown.replace(",", "\u066c").replace(".", "\u066b")

@@ -25,6 +25,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language_bidi
 
+from praxis.analytics.activity import Node, ReplyNetwork
 from praxis.core.templatetags.praxis import localnumber
 
 WIDTH = 360
@@ -238,3 +239,25 @@ def network_chart(nodes: Sequence[NetworkNode], edges: Sequence[NetworkEdge], *,
     if not nodes and empty:
         svg.text(WIDTH / 2, centre, escape(empty), anchor="middle")
     return svg.render()
+
+
+@dataclass(frozen=True)
+class Connected:
+    """A member of the reply network with their degree: the distinct people they replied
+    to or who replied to them (either way, counted once)."""
+
+    node: Node
+    degree: int
+
+
+def most_connected(network: ReplyNetwork, limit: int) -> list[Connected]:
+    """The ``limit`` members of the network with the highest degree, ties by replies sent
+    and received, then name: those the network chart draws and its table lists."""
+    neighbours: dict[int, set[int]] = {node.user_id: set() for node in network.nodes}
+    for edge in network.edges:
+        neighbours.setdefault(edge.source, set()).add(edge.target)
+        neighbours.setdefault(edge.target, set()).add(edge.source)
+    ranked = sorted(network.nodes, key=lambda node: (
+        -len(neighbours[node.user_id]), -(node.replies_sent + node.replies_received),
+        node.name.casefold(), node.user_id))
+    return [Connected(node, len(neighbours[node.user_id])) for node in ranked[:limit]]

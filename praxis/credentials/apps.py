@@ -11,3 +11,11 @@ class CredentialsConfig(AppConfig):
         from praxis.credentials.report_panel import certificates_panel
 
         register_panel(certificates_panel)
+        # What credentials keep of a person, and forget when they erase their account.
+        from praxis.accounts.hooks import account_erased
+        from praxis.core.personal_data import sections
+        from praxis.credentials import personal_data
+
+        for section in personal_data.SECTIONS:
+            sections.register(section)
+        account_erased.register(personal_data.forget_erased_member)

@@ -26,6 +26,8 @@ from praxis.communities.tests.cast import Cast
 from praxis.communities.tests.factories import CommunityFactory, MembershipFactory
 from praxis.core import throttle
 from praxis.core.models import AuditEvent, Throttle
+from praxis.credentials import services as credential_services
+from praxis.credentials.models import Certificate, Programme
 from praxis.discussions import services as discussion_services
 from praxis.discussions.models import (
     Flag,
@@ -236,6 +238,10 @@ def story(cast, media) -> Story:
     LogEntry.objects.create(
         user=cast.steward, content_type=ContentType.objects.get_for_model(Membership),
         object_id="1", object_repr=f"{NAME} @ {cast.community}", action_flag=CHANGE)
+    today = timezone.localdate()
+    programme = Programme.objects.create(community=cast.community, name="Loop input course",
+                                         start=today - timedelta(days=30), end=today)
+    credential_services.issue(programme, [leaver], issued_by=cast.steward)
     return Story(cast=cast, leaver=leaver, topic=topic, thread=thread, answered=answered,
                  lonely=lonely, chain_start=chain_start, own_thread=own_thread,
                  opened=opened, practice=_practice_and_library(cast, leaver))
@@ -268,7 +274,7 @@ def test_the_export_holds_each_section_as_json_and_a_readable_page(story):
                 "feed_tokens",
                 "security_log", "session_plans", "plan_versions", "plan_feedback",
                 "feedback_requests", "critical_friends", "reflection_diary",
-                "library_resources", "library_reading"):
+                "library_resources", "library_reading", "certificates"):
         assert key in keys
         assert {f"json/{key}.json", f"html/{key}.html"} <= names
         json.loads(archive.read(f"json/{key}.json"))  # every file parses
@@ -674,3 +680,15 @@ def test_a_thread_page_seen_before_the_erasure_shows_none_of_it_after(story, cho
     after = reader.get(story.thread.get_absolute_url()).content.decode()
     assert NAME not in after
     assert ("My first answer, edited." in after) == (choice == "keep")
+
+
+@pytest.mark.parametrize("choice", ["keep", "remove"])
+def test_erasing_revokes_the_members_certificates_and_unnames_them(story, choice):
+    _erase(_logged_in(story.leaver), choice)
+    certificate = Certificate.objects.get()
+    assert certificate.recipient is None and certificate.recipient_name == "Former member"
+    assert certificate.is_revoked
+    assert certificate.revocation_reason == "The holder closed their account"
+    page = Client().get(reverse("credentials:ob2_json", args=[certificate.public_id]))
+    assert page.status_code == 410 and NAME not in page.content.decode()
+    assert "recipient" not in json.loads(page.content)

@@ -1,0 +1,283 @@
+"""The Open Badges documents, checked as a stranger checks them: fetched through the public
+addresses only (the test client, signed in as nobody), the signatures verified with an
+independent library (PyJWT) and the key found in the JWT's header or in the community's key
+set; the shapes compared with the specifications' examples (OB 3.0 Example 1 and §8.2,
+W3C Bitstring Status List v1.0, OB 2.0 hosted assertions)."""
+
+import base64
+import gzip
+import hashlib
+import json
+from datetime import UTC, datetime
+
+import jwt
+import pytest
+from django.test import Client
+
+from praxis.communities.models import Community
+from praxis.credentials import keys, openbadges
+from praxis.credentials.models import Certificate
+from praxis.credentials.services import issue, revoke
+from praxis.credentials.tests.criteria_world import World, build
+
+SITE = "https://praxis.example.org"
+
+
+@pytest.fixture
+def world(cast, settings) -> World:
+    settings.SITE_URL = SITE
+    return build(cast)
+
+
+@pytest.fixture
+def issued(world) -> list[Certificate]:
+    """Three certificates (status places 0, 1, 2): Farid, Mina, Nadia."""
+    programme = world.programme(name="Reflective practice 2025–26", min_posts=1,
+                                min_replies=1, description="Taking part, reflectively.")
+    return issue(programme, [world.cast.facilitator, world.cast.member, world.nadia],
+                 issued_by=world.cast.steward).issued
+
+
+def fetch(address: str, **headers):
+    """GET an absolute address of the site, as a stranger (nobody signed in)."""
+    assert address.startswith(SITE), address
+    return Client().get(address[len(SITE):], **headers)
+
+
+def fetch_json(address: str) -> dict:
+    response = fetch(address)
+    assert response.status_code == 200, (address, response.status_code)
+    return json.loads(response.content)
+
+
+def verify_with_jwks(token: str) -> dict:
+    """What a verifier does knowing only the token: read the header's ``kid``, fetch the
+    key set it names, take the key with that ``kid``, check the signature."""
+    header = jwt.get_unverified_header(token)
+    jwks = fetch_json(header["kid"].split("#")[0])
+    (key,) = [k for k in jwks["keys"] if k["kid"] == header["kid"]]
+    return jwt.decode(token, jwt.PyJWK(key).key, algorithms=["RS256"],
+                      options={"verify_aud": False})
+
+
+def mina(issued: list[Certificate]) -> Certificate:
+    return next(c for c in issued if c.recipient_name == "Mina Sadeghi")
+
+
+def test_the_credential_has_the_shape_of_the_specifications_example(world, issued):
+    certificate = mina(issued)
+    programme, community = certificate.programme, world.cast.community
+    credential = fetch_json(f"{SITE}/credentials/{certificate.public_id}/ob3.json")
+    assert credential["@context"] == [
+        "https://www.w3.org/ns/credentials/v2",
+        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
+    assert credential["id"] == f"{SITE}/verify/{certificate.public_id}/"
+    assert credential["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
+    assert credential["issuer"] == {
+        "id": f"{SITE}/credentials/issuers/{community.slug}.json", "type": ["Profile"],
+        "name": community.name, "url": f"{SITE}/c/{community.slug}/"}
+    assert credential["name"] == "Reflective practice 2025–26"
+    assert credential["validFrom"] == certificate.issued_at.astimezone(UTC).strftime(
+        "%Y-%m-%dT%H:%M:%SZ")
+    subject = credential["credentialSubject"]
+    assert subject["type"] == ["AchievementSubject"]
+    (identifier,) = subject["identifier"]
+    salt = identifier["salt"]
+    expected = hashlib.sha256((world.cast.member.email.lower() + salt).encode()).hexdigest()
+    assert identifier == {"type": "IdentityObject", "identityHash": f"sha256${expected}",
+                          "identityType": "emailAddress", "hashed": True, "salt": salt}
+    assert world.cast.member.email not in json.dumps(credential)
+    achievement = subject["achievement"]
+    assert achievement["id"] == f"{SITE}/credentials/programmes/{programme.pk}/badge.json"
+    assert achievement["type"] == ["Achievement"]
+    assert achievement["name"] == programme.name
+    assert achievement["description"] == "Taking part, reflectively."
+    assert achievement["criteria"]["narrative"].endswith(
+        "with at least 1 post; at least 1 reply to others.")
+    assert achievement["creditsAvailable"] == 12
+    assert achievement["image"] == {
+        "id": f"{SITE}/credentials/programmes/{programme.pk}/badge.svg", "type": "Image"}
+    assert subject["creditsEarned"] == 12
+    status = credential["credentialStatus"]
+    status_list = f"{SITE}/credentials/issuers/{community.slug}/status.jwt"
+    assert status == {"id": f"{status_list}#{certificate.status_index}",
+                      "type": "BitstringStatusListEntry", "statusPurpose": "revocation",
+                      "statusListIndex": str(certificate.status_index),
+                      "statusListCredential": status_list}
+    assert "Beta: feedback" in credential["evidence"][0]["narrative"]
+
+
+def test_the_jwt_verifies_with_the_key_in_its_header(world, issued):
+    certificate = mina(issued)
+    response = fetch(f"{SITE}/credentials/{certificate.public_id}/ob3.jwt")
+    assert response["Content-Type"] == "application/jwt"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="certificate-{certificate.public_id}.jwt"')
+    token = response.content.decode()
+    header = jwt.get_unverified_header(token)
+    assert set(header) == {"alg", "typ", "kid", "jwk"}
+    assert (header["alg"], header["typ"]) == ("RS256", "JWT")
+    assert set(header["jwk"]) == {"kty", "n", "e"}  # never "d"
+    claims = jwt.decode(token, jwt.PyJWK(header["jwk"]).key, algorithms=["RS256"],
+                        options={"verify_aud": False})
+    credential = openbadges.ob3_credential(certificate)
+    assert {k: v for k, v in claims.items() if k not in ("iss", "jti", "nbf")} == credential
+    assert claims["iss"] == credential["issuer"]["id"]
+    assert claims["jti"] == credential["id"]
+    assert claims["nbf"] == int(certificate.issued_at.timestamp())
+    assert datetime.fromtimestamp(claims["nbf"], UTC).strftime(
+        "%Y-%m-%dT%H:%M:%SZ") == credential["validFrom"]
+    assert "sub" not in claims  # the subject is named by a hashed address, not an id
+
+
+def test_the_jwt_verifies_with_the_key_from_the_communitys_key_set(world, issued):
+    token = fetch(f"{SITE}/credentials/{mina(issued).public_id}/ob3.jwt").content.decode()
+    claims = verify_with_jwks(token)
+    assert claims["name"] == "Reflective practice 2025–26"
+    key_set = fetch(jwt.get_unverified_header(token)["kid"].split("#")[0])
+    assert key_set["Content-Type"] == "application/json; charset=utf-8"
+
+
+def test_a_tampered_credential_fails_verification(world, issued):
+    token = openbadges.ob3_jwt(mina(issued))
+    head, body, signature = token.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+    claims["name"] = "Master of everything"
+    forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
+    with pytest.raises(jwt.InvalidSignatureError):
+        verify_with_jwks(f"{head}.{forged}.{signature}")
+    # Another community's key does not verify it either.
+    other = Community.objects.create(name="Elsewhere", slug="elsewhere")
+    with pytest.raises(jwt.InvalidSignatureError):
+        jwt.decode(token, jwt.PyJWK(keys.public_jwks(other)["keys"][0]).key,
+                   algorithms=["RS256"], options={"verify_aud": False})
+
+
+def bits_of(encoded: str) -> bytes:
+    """Multibase base64url, then GZIP: decoded by hand, not with the module's own code."""
+    assert encoded.startswith("u")
+    body = encoded[1:]
+    return gzip.decompress(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+
+
+def test_the_status_list_sets_the_revoked_certificates_bit_and_only_it(world, issued):
+    community = world.cast.community
+    revoked = mina(issued)
+    assert revoked.status_index == 1
+    revoke(revoked, by=world.cast.steward, reason="Counted a colleague's posts")
+    credential = fetch_json(openbadges.ob3_credential(revoked)["credentialStatus"][
+        "statusListCredential"].replace("status.jwt", "status.json"))
+    token_response = fetch(f"{SITE}/credentials/issuers/{community.slug}/status.jwt")
+    assert token_response["Content-Type"] == "application/jwt"
+    claims = verify_with_jwks(token_response.content.decode())
+    for document in (credential, claims):
+        assert document["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
+        assert document["id"] == f"{SITE}/credentials/issuers/{community.slug}/status.jwt"
+        subject = document["credentialSubject"]
+        assert subject["type"] == "BitstringStatusList"
+        assert subject["statusPurpose"] == "revocation"
+        bits = bits_of(subject["encodedList"])
+        assert len(bits) * 8 == 131_072
+        # Index 1 is the second bit from the left of the first byte.
+        assert bits[0] == 0b0100_0000 and not any(bits[1:])
+    assert claims["iss"] == credential["issuer"]["id"]
+
+
+def test_the_status_list_grows_past_its_first_131072_bits(world, issued):
+    certificate = mina(issued)
+    Certificate.objects.filter(pk=certificate.pk).update(status_index=200_000)
+    certificate.refresh_from_db()
+    revoke(certificate, by=None, reason="Test")
+    bits = openbadges.status_bits(world.cast.community)
+    assert len(bits) * 8 == 2 * 131_072
+    assert bits[25_000] == 0x80 and sum(bin(b).count("1") for b in bits) == 1
+
+
+def test_the_hosted_assertion_and_its_badge_class_and_issuer(world, issued):
+    certificate = mina(issued)
+    programme, community = certificate.programme, world.cast.community
+    address = f"{SITE}/credentials/{certificate.public_id}/ob2.json"
+    response = fetch(address)
+    assert response["Content-Type"] == "application/ld+json; charset=utf-8"
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assertion = json.loads(response.content)
+    salt = assertion["recipient"]["salt"]
+    expected = hashlib.sha256((world.cast.member.email.lower() + salt).encode()).hexdigest()
+    assert assertion == {
+        "@context": "https://w3id.org/openbadges/v2", "type": "Assertion", "id": address,
+        "recipient": {"type": "email", "hashed": True, "salt": salt,
+                      "identity": f"sha256${expected}"},
+        "badge": f"{SITE}/credentials/programmes/{programme.pk}/badge.json",
+        "verification": {"type": "hosted"},
+        "issuedOn": certificate.issued_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "image": f"{SITE}/credentials/programmes/{programme.pk}/badge.svg",
+        "evidence": [{"id": f"{SITE}/verify/{certificate.public_id}/",
+                      "narrative": assertion["evidence"][0]["narrative"]}],
+    }
+    badge = fetch_json(assertion["badge"])
+    assert badge == {
+        "@context": "https://w3id.org/openbadges/v2", "type": "BadgeClass",
+        "id": assertion["badge"], "name": "Reflective practice 2025–26",
+        "description": "Taking part, reflectively.", "image": assertion["image"],
+        "criteria": {"narrative": badge["criteria"]["narrative"]},
+        "issuer": f"{SITE}/credentials/issuers/{community.slug}.json"}
+    image = fetch(badge["image"])
+    assert image["Content-Type"] == "image/svg+xml"
+    assert b"<title>Reflective practice 2025\xe2\x80\x9326</title>" in image.content
+    issuer = fetch_json(badge["issuer"])
+    assert set(issuer) == {"@context", "type", "id", "name", "url", "publicKey"}
+    assert (issuer["type"], issuer["id"], issuer["name"]) == (
+        "Issuer", badge["issuer"], community.name)
+    assert issuer["publicKey"]["publicKeyPem"].startswith("-----BEGIN PUBLIC KEY-----")
+    assert "PRIVATE" not in json.dumps(issuer)
+
+
+def test_a_revoked_hosted_assertion_answers_410_saying_why(world, issued):
+    certificate = mina(issued)
+    revoke(certificate, by=world.cast.steward, reason="Counted a colleague's posts")
+    response = fetch(f"{SITE}/credentials/{certificate.public_id}/ob2.json")
+    assert response.status_code == 410
+    body = json.loads(response.content)
+    assert body["revoked"] is True
+    assert body["revocationReason"] == "Counted a colleague's posts"
+    # The OB 3.0 credential still answers: its status list says it is revoked.
+    assert fetch(f"{SITE}/credentials/{certificate.public_id}/ob3.json").status_code == 200
+
+
+def test_unknown_documents_are_not_found(world, issued):
+    programme = issued[0].programme
+    unissued = world.programme(name="Nobody yet")
+    for address in ("/credentials/nope/ob3.json", "/credentials/nope/ob3.jwt",
+                    "/credentials/nope/ob2.json",
+                    f"/credentials/programmes/{unissued.pk}/badge.json",
+                    f"/credentials/programmes/{unissued.pk}/badge.svg",
+                    "/credentials/issuers/nowhere.json"):
+        assert Client().get(address).status_code == 404, address
+    assert Client().get(f"/credentials/programmes/{programme.pk}/badge.json"
+                        ).status_code == 200
+
+
+def test_a_private_communitys_issuer_answers_only_once_it_has_issued(world, make_cast):
+    private = make_cast(visibility=Community.Visibility.PRIVATE,
+                        description="Our restructuring plans, not for outsiders.")
+    slug = private.community.slug
+    addresses = [f"/credentials/issuers/{slug}{end}"
+                 for end in (".json", "/keys.json", "/status.jwt", "/status.json")]
+    for address in addresses:
+        assert Client().get(address).status_code == 404, address
+    programme = private.community.programmes.create(
+        name="Inner circle", start=world.start, end=world.end)
+    issue(programme, [private.member], issued_by=private.steward)
+    for address in addresses:
+        assert Client().get(address).status_code == 200, address
+    issuer = json.loads(Client().get(addresses[0]).content)
+    assert "restructuring" not in json.dumps(issuer)
+    assert set(issuer) == {"@context", "type", "id", "name", "url", "publicKey"}
+
+
+def test_the_documents_may_be_cached_a_little_and_read_from_anywhere(world, issued):
+    response = fetch(f"{SITE}/credentials/{mina(issued).public_id}/ob3.json")
+    assert "public" in response["Cache-Control"] and "max-age=300" in response["Cache-Control"]
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert Client().post(f"/credentials/{mina(issued).public_id}/ob3.json").status_code == 405
+

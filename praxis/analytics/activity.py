@@ -145,9 +145,11 @@ def reply_network(scope: Scope) -> ReplyNetwork:
     # top-level post) the one who opened it; oneself is no edge (``ANSWERS_SOMEONE_ELSE``).
     replies = members_posts(scope).filter(ANSWERS_SOMEONE_ELSE).annotate(
         to=Coalesce("parent__author_id", "thread__created_by_id"))
-    edges = [Edge(source=row["author_id"], target=row["to"], replies=row["n"]) for row in (
-        replies.values("author_id", "to").annotate(n=Count("pk")).order_by("author_id", "to"))
-        if row["to"] in members]
+    edges = [Edge(source=source, target=target, replies=count)
+             for source, target, count in replies.values("author_id", "to")
+             .annotate(n=Count("pk")).order_by("author_id", "to")
+             .values_list("author_id", "to", "n")
+             if target in members]
     sent: dict[int, int] = {}
     received: dict[int, int] = {}
     out_degree: dict[int, int] = {}
@@ -176,9 +178,9 @@ def reply_network(scope: Scope) -> ReplyNetwork:
     # Largest first; equal sizes by their smallest member id, so the order is stable.
     ordered = sorted(groups.values(), key=lambda group: (-len(group), min(group)))
     cluster_of = {user_id: index for index, group in enumerate(ordered) for user_id in group}
-    connected = {frozenset(pair) for pair in pairs}
-    both = sum(1 for pair in connected if len(pair) == 2
-               and tuple(pair) in pairs and tuple(reversed(tuple(pair))) in pairs)
+    # Pairs of people with a reply either way; of them, those with replies both ways.
+    both = sum(1 for source, target in pairs if (target, source) in pairs) // 2
+    connected = len(pairs) - both
     nodes = [Node(user_id=user_id, name=members[user_id][0], role=members[user_id][1],
                   replies_sent=sent.get(user_id, 0), replies_received=received.get(user_id, 0),
                   out_degree=out_degree.get(user_id, 0), in_degree=in_degree.get(user_id, 0),
@@ -188,5 +190,5 @@ def reply_network(scope: Scope) -> ReplyNetwork:
                                                                user_id))]
     return ReplyNetwork(nodes=nodes, edges=edges, members=len(members),
                         isolated=len(members) - len(parent),
-                        reciprocity=both / len(connected) if connected else None,
+                        reciprocity=both / connected if connected else None,
                         clusters=[len(group) for group in ordered])

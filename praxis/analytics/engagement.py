@@ -45,6 +45,7 @@ from django.db.models import (
     Sum,
 )
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from praxis.communities.models import Community, Membership
 from praxis.discussions.models import Post, Thread, ThreadVisitDay
@@ -169,6 +170,29 @@ class MemberEngagement:
 COLUMNS = ["name", "role", "tier", "posts", "replies_to_others", "threads_started", "words",
            "topics", "active_days", "thread_reads", "resource_reads", "feedback_given",
            "stories", "cascade_events", "first_activity", "last_activity"]
+# What each column counts, for the exports' "about" and the table's help.
+DEFINITIONS = {
+    "name": _("The member's name as the member directory shows it."),
+    "role": _("Steward, facilitator or member (steward, facilitator, member)."),
+    "tier": _("The member's tier in the training cascade, if any."),
+    "posts": _("Posts written in the community's discussions in the window; hidden posts "
+               "are left out, private replies count."),
+    "replies_to_others": _("Of those posts, the ones answering someone else's post or "
+                           "someone else's discussion."),
+    "threads_started": _("Discussions the member opened in the window."),
+    "words": _("Words in those posts."),
+    "topics": _("Topics the member posted in, in the window."),
+    "active_days": _("Distinct days (UTC) with any of the activity counted here."),
+    "thread_reads": _("Visits to discussions in the window (pages read within half an hour "
+                      "count once)."),
+    "resource_reads": _("Library resources opened in the window, one a day."),
+    "feedback_given": _("Feedback written on the community's session plans in the window."),
+    "stories": _("Value-creation stories told in the window (drafts never count)."),
+    "cascade_events": _("Training events the member recorded as held in the window."),
+    "first_activity": _("The first moment (UTC) of any of the above in the window; days "
+                        "known only as a day count from their start."),
+    "last_activity": _("The last moment (UTC) of any of the above in the window."),
+}
 # Columns the table may be sorted by.
 SORTABLE = [column for column in COLUMNS if column not in ("role", "tier")]
 

@@ -38,7 +38,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
@@ -48,6 +47,7 @@ from praxis.communities.models import Community, Membership
 from praxis.core.templatetags.praxis import localnumber
 from praxis.impact import dashboard
 from praxis.impact.models import Cycle, ValueStory
+from praxis.interop.pdf import html_blocks
 from praxis.topics.models import Topic
 
 QUOTES = 3
@@ -229,8 +229,10 @@ def topics_run(community: Community, scope: engagement.Scope) -> list[TopicRun]:
         row = participation.get(topic.pk)
         synthesis = ""
         if topic.synthesis_published_at and topic.synthesis_html:
-            synthesis = Truncator(strip_tags(topic.synthesis_html).strip()).words(
-                SYNTHESIS_WORDS)
+            # Its paragraphs and items without its headings ("Key points"...).
+            text = " ".join(block.text for block in html_blocks(topic.synthesis_html)
+                            if block.kind != "heading")
+            synthesis = Truncator(text).words(SYNTHESIS_WORDS)
         runs.append(TopicRun(
             topic_id=topic.pk, title=topic.title,
             url=reverse("topics:detail", args=[community.slug, topic.slug]),

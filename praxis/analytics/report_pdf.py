@@ -15,8 +15,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from praxis.analytics.report import PARTICIPANT_MEANS, Report, group_label, hours, money
-from praxis.core.templatetags.praxis import localnumber, when
-from praxis.interop.pdf import FAMILY, INK, LTR, MUTED, RTL, RULE, TopicDocument
+from praxis.core.templatetags.praxis import isolated, localnumber, when
+from praxis.interop.pdf import FAMILY, INK, LTR, MUTED, RTL, RULE, TopicDocument, direction_of
 from praxis.interop.pdf import isolate as set_apart
 
 BAR = (64, 98, 145)
@@ -34,13 +34,24 @@ class ReportDocument(TopicDocument):
             return self.l_margin + start
         return self.w - self.r_margin - start - width
 
-    def _room(self, needed: float) -> None:
+    def keep(self, needed: float) -> None:
+        """A new page unless ``needed`` mm are left on this one (a heading with what it
+        heads, a chart's rows together)."""
         if self.get_y() + needed > self.page_break_trigger:
             self.add_page()
+
+    _room = keep
+
+    def heading(self, text: str, *, size: float = 14) -> None:
+        self.keep(30)  # never a heading alone at the foot of a page
+        super().heading(text, size=size)
 
     def _cell(self, x: float, y: float, width: float, text: str, *, bold: bool = False,
               size: float = 9.5, colour: tuple[int, int, int] = INK,
               align: str = "start") -> None:
+        if direction_of(text, self.page_direction) != self.page_direction:
+            # A Latin title in a Persian table (or the reverse) keeps its own order.
+            text = isolated(text)
         self._shaped(self.page_direction, text)
         self.set_font(FAMILY, "B" if bold else "", size)
         self.set_text_color(*colour)
@@ -76,7 +87,8 @@ class ReportDocument(TopicDocument):
         if widths is None:
             rest = 28.0
             widths = [self.epw - rest * (len(columns) - 1), *[rest] * (len(columns) - 1)]
-        self._room(ROW * 2)
+        # A short table is kept together on one page; a long one at least starts with rows.
+        self.keep(ROW * (len(rows) + 1) if len(rows) < 25 else ROW * 3)
         self._line_of(columns, widths, bold=True, colour=MUTED)
         for index, row in enumerate(rows):
             self._room(ROW)
@@ -179,7 +191,7 @@ def render_report(report: Report) -> bytes:
     doc.add_page()
 
     # The cover block.
-    doc.paragraph(report.community.name, size=11, colour=MUTED, after=0.5)
+    doc.label(set_apart(report.community.name), size=11, colour=MUTED, after=0.5)
     doc.label(title, size=21, bold=True, after=2.5)
     doc.label(_("From %(start)s to %(end)s, both days included.")
               % {"start": when(report.start), "end": when(report.end)}, size=10.5, after=0.6)
@@ -193,12 +205,14 @@ def render_report(report: Report) -> bytes:
                  (_("Active members"), localnumber(totals.active)),
                  (_("Posts"), localnumber(totals.posts)),
                  (_("Readers"), localnumber(report.readers))])
+    doc.keep(ROW * (len(report.groups) + 2))
     doc.label(_("Members by how they took part"), bold=True, size=10.5)
     doc.bars([(group_label(share.group), share.members) for share in report.groups])
     doc.table([_("Group"), _("Members"), _("Share")],
               [(group_label(share.group), localnumber(share.members), _percent(share.percent))
                for share in report.groups])
     if report.weeks:
+        doc.keep(50)
         doc.label(_("Posts week by week"), bold=True, size=10.5)
         doc.columns_chart([week.posts for week in report.weeks],
                           first=when(report.weeks[0].monday),
@@ -212,6 +226,7 @@ def render_report(report: Report) -> bytes:
                   [(run.title, localnumber(run.posts), localnumber(run.posters))
                    for run in report.topics], widths=[doc.epw - 70, 30, 40])
         for run in report.topics:
+            doc.keep(24)
             doc.paragraph(run.title, bold=True, size=10.5, after=0.4)
             doc.label(f"{when(run.starts_at)} \u2013 {when(run.ends_at)}", size=8.5, colour=MUTED,
                       after=0.6)
@@ -225,17 +240,21 @@ def render_report(report: Report) -> bytes:
     doc.figures([(_("Stories told"), localnumber(report.told)),
                  (_("Applied in practice"), localnumber(report.applied)),
                  (_("With a realised difference"), localnumber(report.realised))])
+    doc.keep(ROW * (len(report.stories.series) + 2))
     doc.label(_("Told stories per cycle"), bold=True, size=10.5)
     doc.bars([(series.label, series.total) for series in report.stories.series])
     if report.quotes:
         doc.label(_("In members' words"), bold=True, size=10.5)
+        comma = "\u060c " if direction == RTL else ", "
         for quote in report.quotes:
-            doc.paragraph(f"“{quote.text}”", size=9.5, colour=INK, indent=6, after=0.4)
-            said = quote.cycle_label
+            marks = "\u00ab\u00bb" if direction_of(quote.text, direction) == RTL else "\u201c\u201d"
+            doc.keep(14)
+            doc.paragraph(f"{marks[0]}{quote.text}{marks[1]}", size=9.5, colour=INK, indent=6,
+                          after=0.4)
+            said = [quote.cycle_label, when(quote.told_at)]
             if quote.author:
-                said += f", {set_apart(quote.author)}"
-            said += f", {when(quote.told_at)}"
-            doc.label(said, size=8.5, colour=MUTED, indent=6, after=2)
+                said.insert(1, set_apart(quote.author))
+            doc.label(comma.join(said), size=8.5, colour=MUTED, indent=6, after=2)
 
     doc.heading(_("The cascade's reach"))
     doc.figures([(_("Training events"), localnumber(report.reach.events)),

@@ -33,6 +33,8 @@ def report_page(request: HttpRequest, slug: str) -> HttpResponseBase:
     access = access_report(request.user, slug)
     form = PeriodForm(request.GET or None)
     start, end = form.period()
+    if not form.is_bound:  # the fields show the period shown
+        form = PeriodForm(initial={"start": start, "end": end})
     report = reports.build_report(access.community, start, end, quotable=quotable_stories())
     return render(request, "analytics/report.html", {
         "access": access, "community": access.community, "tab": "impact",

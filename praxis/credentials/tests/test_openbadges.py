@@ -281,3 +281,11 @@ def test_the_documents_may_be_cached_a_little_and_read_from_anywhere(world, issu
     assert response["Access-Control-Allow-Origin"] == "*"
     assert Client().post(f"/credentials/{mina(issued).public_id}/ob3.json").status_code == 405
 
+
+
+def test_an_empty_list_encodes_as_the_specifications_example_decodes():
+    """W3C Bitstring Status List v1.0, Example 2: an empty list of 131,072 bits."""
+    example = "uH4sIAAAAAAAAA-3BMQEAAADCoPVPbQwfoAAAAAAAAAAAAAAAAAAAAIC3AYbSVKsAQAAA"
+    assert bits_of(example) == bytes(16_384)
+    assert bits_of(openbadges.encode_list(bytes(16_384))) == bytes(16_384)
+    assert openbadges.decode_list(example) == bytes(16_384)

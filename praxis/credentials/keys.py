@@ -3,11 +3,12 @@
 One RSA key of 2048 bits per community (RS256: Open Badges 3.0 §8.2 asks every verifier to
 support it), made the first time the community signs something. ``IssuerKey.kid`` is the
 key's RFC 7638 thumbprint; where a document names the key (a JWS header's ``kid``, the key
-set) it names it by an address a verifier can look it up at: the community's key set
-(``keys.json``) followed by ``#`` and the thumbprint (``key_id``), as OB 3.0 asks of a
-``kid`` (a URI dereferenced to the key). The private half stays in the database; the public
-half (``kty``, ``n``, ``e``: never ``d``) goes in every signed document's header and in the
-community's key set (``public_jwks``). Signing is joserfc's, never ours.
+set) it names it by an address a verifier can look it up at, ending with the thumbprint
+(``key_id``: ``.../issuers/<community>/keys/<thumbprint>.json``, which answers the key as a
+JWK), as OB 3.0 §8.2 asks of a ``kid`` (a URI dereferenced to the key). The private half
+stays in the database; the public half (``kty``, ``n``, ``e``: never ``d``) goes in every
+signed document's header and in the community's key set (``public_jwks``). Signing is
+joserfc's, never ours.
 """
 
 from typing import Any
@@ -59,15 +60,19 @@ def public_pem(issuer: IssuerKey) -> str:
 
 def key_id(community: Community) -> str:
     """The address naming the community's key (see the module)."""
-    path = reverse("credentials:issuer_keys", args=[community.slug])
-    return f"{absolute_url(None, path)}#{issuer_key(community).kid}"
+    path = reverse("credentials:issuer_key", args=[community.slug, issuer_key(community).kid])
+    return absolute_url(None, path)
+
+
+def published_jwk(community: Community) -> dict[str, Any]:
+    """The public key as the key set and its own address give it: named by ``key_id``."""
+    return {**public_jwk(issuer_key(community)), "kid": key_id(community), "alg": ALGORITHM,
+            "use": "sig"}
 
 
 def public_jwks(community: Community) -> dict[str, Any]:
     """The community's key set: ``{"keys": [the public key, named by key_id]}``."""
-    issuer = issuer_key(community)
-    return {"keys": [{**public_jwk(issuer), "kid": key_id(community), "alg": ALGORITHM,
-                      "use": "sig"}]}
+    return {"keys": [published_jwk(community)]}
 
 
 def sign(community: Community, payload: bytes) -> str:

@@ -33,7 +33,7 @@ def _certificates(user: User, absolute: Absolute) -> Iterator[Row]:
         yield {
             "programme": programme.name, "community": certificate.community.name,
             "name": certificate.recipient_name,
-            "period": f"{programme.start.isoformat()} – {programme.end.isoformat()}",
+            "period": f"{programme.start.isoformat()} / {programme.end.isoformat()}",
             "hours": str(certificate.hours), "topics": list(certificate.topics),
             "evidence": dict(certificate.evidence),
             "url": absolute(certificate.get_absolute_url()),

@@ -40,7 +40,7 @@ def test_the_key_set_carries_no_private_part_and_names_the_key_by_address(db, se
     (published,) = jwks["keys"]
     assert not {"d", "p", "q", "dp", "dq", "qi"} & set(published)
     assert published["kid"] == ("https://praxis.example.org/credentials/issuers/"
-                                f"teacher-trainers/keys.json#{key.kid}")
+                                f"teacher-trainers/keys/{key.kid}.json")
     assert (published["alg"], published["use"]) == ("RS256", "sig")
 
 

@@ -16,7 +16,7 @@ from django.test import Client
 
 from praxis.communities.models import Community
 from praxis.credentials import keys, openbadges
-from praxis.credentials.models import Certificate
+from praxis.credentials.models import Certificate, IssuerKey
 from praxis.credentials.services import issue, revoke
 from praxis.credentials.tests.criteria_world import World, build
 
@@ -51,11 +51,21 @@ def fetch_json(address: str) -> dict:
 
 
 def verify_with_jwks(token: str) -> dict:
-    """What a verifier does knowing only the token: read the header's ``kid``, fetch the
-    key set it names, take the key with that ``kid``, check the signature."""
+    """What a verifier does knowing only the token: take the issuer's key set (published
+    beside its profile, ``<issuer>/keys.json``), take the key with the header's ``kid``,
+    check the signature; and check the claims name that issuer."""
     header = jwt.get_unverified_header(token)
-    jwks = fetch_json(header["kid"].split("#")[0])
+    issuer = json.loads(base64.urlsafe_b64decode(
+        token.split(".")[1] + "=" * (-len(token.split(".")[1]) % 4)))["iss"]
+    jwks = fetch_json(issuer.removesuffix(".json") + "/keys.json")
     (key,) = [k for k in jwks["keys"] if k["kid"] == header["kid"]]
+    return jwt.decode(token, jwt.PyJWK(key).key, algorithms=["RS256"],
+                      options={"verify_aud": False})
+
+
+def verify_with_kid(token: str) -> dict:
+    """What OB 3.0 §8.2 asks: dereference the header's ``kid`` to a JWK, verify with it."""
+    key = fetch_json(jwt.get_unverified_header(token)["kid"])
     return jwt.decode(token, jwt.PyJWK(key).key, algorithms=["RS256"],
                       options={"verify_aud": False})
 
@@ -130,12 +140,18 @@ def test_the_jwt_verifies_with_the_key_in_its_header(world, issued):
     assert "sub" not in claims  # the subject is named by a hashed address, not an id
 
 
-def test_the_jwt_verifies_with_the_key_from_the_communitys_key_set(world, issued):
+def test_the_jwt_verifies_with_the_key_its_kid_names_and_the_key_set(world, issued):
     token = fetch(f"{SITE}/credentials/{mina(issued).public_id}/ob3.jwt").content.decode()
     claims = verify_with_jwks(token)
     assert claims["name"] == "Reflective practice 2025–26"
-    key_set = fetch(jwt.get_unverified_header(token)["kid"].split("#")[0])
+    assert verify_with_kid(token) == claims
+    slug = world.cast.community.slug
+    key_set = fetch(f"{SITE}/credentials/issuers/{slug}/keys.json")
     assert key_set["Content-Type"] == "application/json; charset=utf-8"
+    kid = jwt.get_unverified_header(token)["kid"]
+    assert kid == (f"{SITE}/credentials/issuers/{slug}/keys/"
+                   f"{keys.issuer_key(world.cast.community).kid}.json")
+    assert fetch(kid.replace(".json", "x.json")).status_code == 404
 
 
 def test_a_tampered_credential_fails_verification(world, issued):
@@ -170,6 +186,7 @@ def test_the_status_list_sets_the_revoked_certificates_bit_and_only_it(world, is
     token_response = fetch(f"{SITE}/credentials/issuers/{community.slug}/status.jwt")
     assert token_response["Content-Type"] == "application/jwt"
     claims = verify_with_jwks(token_response.content.decode())
+    assert verify_with_kid(token_response.content.decode()) == claims
     for document in (credential, claims):
         assert document["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
         assert document["id"] == f"{SITE}/credentials/issuers/{community.slug}/status.jwt"
@@ -265,6 +282,7 @@ def test_a_private_communitys_issuer_answers_only_once_it_has_issued(world, make
                  for end in (".json", "/keys.json", "/status.jwt", "/status.json")]
     for address in addresses:
         assert Client().get(address).status_code == 404, address
+    assert not IssuerKey.objects.filter(community=private.community).exists()
     programme = private.community.programmes.create(
         name="Inner circle", start=world.start, end=world.end)
     issue(programme, [private.member], issued_by=private.steward)

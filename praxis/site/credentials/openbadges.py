@@ -100,6 +100,15 @@ def issuer_keys(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+def issuer_key(request: HttpRequest, slug: str, kid: str) -> HttpResponse:
+    """One key as a JWK: what a JWS header's ``kid`` names."""
+    community = _issuing_community(slug)
+    if keys.issuer_key(community).kid != kid:
+        raise Http404
+    return _json(keys.published_jwk(community), content_type=JSON)
+
+
+@require_safe
 def status_jwt(request: HttpRequest, slug: str) -> HttpResponse:
     community = _issuing_community(slug)
     return _public(HttpResponse(openbadges.status_list_jwt(community), content_type=JWT),

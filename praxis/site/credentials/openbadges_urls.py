@@ -15,6 +15,8 @@ urlpatterns = [
     path("credentials/issuers/<slug:slug>.json", openbadges.issuer_json, name="issuer_json"),
     path("credentials/issuers/<slug:slug>/keys.json", openbadges.issuer_keys,
          name="issuer_keys"),
+    path("credentials/issuers/<slug:slug>/keys/<str:kid>.json", openbadges.issuer_key,
+         name="issuer_key"),
     path("credentials/issuers/<slug:slug>/status.jwt", openbadges.status_jwt,
          name="status_jwt"),
     path("credentials/issuers/<slug:slug>/status.json", openbadges.status_json,

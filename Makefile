@@ -8,7 +8,7 @@ SITE_URL ?= http://127.0.0.1:$(PORT)
 STAMP := $(VENV)/.installed
 DEV_ENV := DEBUG=true SITE_URL=$(SITE_URL)
 
-.PHONY: run install migrate demo test lint messages clean bench worker bench-peer bench-million bench-import
+.PHONY: run install migrate demo test lint messages clean bench worker bench-peer bench-million bench-import bench-engagement
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,14 @@ fuzz: install
 # (dropped and created again). Options: BENCH_ARGS='--posts 10000,100000 --seed 7'.
 bench-million: install
 	$(BIN)/python -m bench million $(BENCH_ARGS)
+
+# The engagement report (table, weekly activity, topics, reply network) over four windows
+# on a generated community of 1M posts against the 2 s budget (minutes; `make bench` runs
+# 10k). PostgreSQL: DATABASE_URL=postgres://…/praxis_bench. Options: ENGAGEMENT_ARGS='--posts
+# 100000,1000000 --rounds 5'.
+ENGAGEMENT_ARGS ?= --posts 1000000
+bench-engagement: install
+	$(BIN)/python -m bench engagement $(ENGAGEMENT_ARGS)
 
 # A Moodle backup imported at 1x, 10x and 100x its size: posts per second and peak memory
 # (minutes, so `make bench` runs 1x and 10x only).

@@ -27,6 +27,12 @@ def main() -> None:
 
         million.main(sys.argv[2:])
         return
+    if sys.argv[1:2] == ["engagement"] and sys.argv[2:]:
+        # `python -m bench engagement --posts 1000000`: a fresh database per size, as above.
+        from bench import engagement
+
+        engagement.main(sys.argv[2:])
+        return
     if sys.argv[1:2] == ["moodle_import_one"]:
         # The child process of the import benchmark (``bench/moodle_import.py``).
         from bench import moodle_import
@@ -43,6 +49,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     from bench import (
         community_pages,
+        engagement,
         moodle_import,
         page_weight,
         peer,
@@ -54,6 +61,7 @@ def main() -> None:
         "community_pages": community_pages.run, "thread_page": thread_page.run,
         "page_weight": page_weight.run, "peer": peer.run,
         "practice_pages": practice_pages.run, "moodle_import": moodle_import.run,
+        "engagement": engagement.run,
     }
     # Not by default: `make bench-peer` installs the peer forum into its own venv.
     optional = {"peer"}

@@ -11,6 +11,14 @@ column). Afterwards each thread's ``post_count``, ``last_post_at`` and ``latest_
 are set by one aggregate UPDATE, and per-topic and per-community counters are recounted
 when ``praxis.discussions.counters.recount`` exists.
 
+The engagement report's rows come along: each post keeps its ``word_count``; reading is
+recorded as the site records it (``ThreadVisitDay``: a member opened a thread on a day, so
+many visits): the author of a post usually has the thread open that day, and one or two
+members picked evenly from everyone read it that day, so readers far outnumber writers and
+many members read without ever writing (about two visit days per post); and a library of
+resources opened now and then (``ResourceRead``). These draw from their own random
+generators, so the posts of a seed stay what they were before they were added.
+
 The same seed gives the same community (names, texts, trees, authors, reactions); only the
 dates move, relative to the moment of the build, so the running topics are running.
 """
@@ -34,8 +42,10 @@ from django.utils import timezone
 from bench.scale import database, words
 from praxis.accounts.models import User
 from praxis.communities.models import Community, Membership
-from praxis.discussions.models import Post, Reaction, Thread, ThreadRead
+from praxis.discussions.models import Post, Reaction, Thread, ThreadRead, ThreadVisitDay
 from praxis.discussions.services import path_of
+from praxis.discussions.words import count_words
+from praxis.library.models import Resource, ResourceRead
 from praxis.topics.models import Topic
 
 DAY = 86400.0
@@ -61,6 +71,10 @@ class Scale:
     persian_share: float = 0.25
     reaction_share: float = 0.08  # posts with reactions (1 to 3)
     read_share: float = 0.3  # threads the reader has opened
+    author_reads: float = 0.7  # a writer's visit day to the thread, per post
+    readers_per_post: float = 1.3  # members picked evenly who read the thread that day
+    resources: int = 200
+    resource_reads_per_day: int = 60
 
 
 @dataclass
@@ -74,6 +88,8 @@ class Built:
     threads: int
     reactions: int
     counters: str  # what was done about per-topic and per-community counters
+    visit_days: int = 0  # ThreadVisitDay rows
+    resource_reads: int = 0
     steps: dict[str, float] = field(default_factory=dict)  # seconds per step
 
     @property
@@ -238,13 +254,21 @@ class _Posts:
     """Makes the posts in time order and inserts them batch by batch."""
 
     def __init__(self, scale: Scale, rng: random.Random, threads: list[_Thread],
-                 user_ids: list[int], origin: datetime) -> None:
+                 user_ids: list[int], origin: datetime, community_id: int = 0) -> None:
         self.scale, self.rng, self.threads = scale, rng, threads
         self.user_ids, self.origin = user_ids, origin
         self.latest = origin + timedelta(days=scale.days)
         self.table = database.Table(Post, ["id", "thread", "author", "parent", "path", "depth",
-                                           "body", "body_html", "created_at"])
+                                           "body", "body_html", "created_at", "word_count"])
         self.reactions = database.Table(Reaction, ["post", "user", "kind", "created_at"])
+        # Reading: its own generator, so the posts stay those of the seed.
+        self.reading_rng = random.Random(scale.seed * 7919 + 1)
+        self.community_id = community_id
+        self.visits = database.Table(ThreadVisitDay, ["community", "user", "thread", "day",
+                                                      "visits"])
+        # (user, thread, day) -> visits, kept until the posts have moved past that day.
+        self.pending: dict[tuple[int, int, str], int] = {}
+        self.visit_count = 0
         # A few members write most: weights 1 / rank^0.8 over the members.
         self.cumulative = list(accumulate(1 / (rank + 1) ** 0.8
                                           for rank in range(len(user_ids))))
@@ -269,13 +293,38 @@ class _Posts:
         for start in range(0, len(events), BATCH):
             chunk = events[start:start + BATCH]
             posts, reactions = self._batch(chunk, first + start, authors[start:start + BATCH])
+            last = chunk[-1][0]
+            today = (self.origin + timedelta(seconds=last)).date().isoformat()
             with transaction.atomic():
                 self.table.insert(posts)
                 self.reaction_count += self.reactions.insert(reactions)
+                # Days the posts have moved past are complete: their visits go in.
+                self._flush(before=today)
             done = start + len(chunk)
             if done % 200_000 < BATCH or done == len(events):
                 report(f"  {done:>9,} posts in {time.perf_counter() - started:6.1f} s")
+        with transaction.atomic():
+            self._flush(before=None)
         return len(events)
+
+    def _flush(self, before: str | None) -> None:
+        done = [key for key in self.pending if before is None or key[2] < before]
+        self.visit_count += self.visits.insert(
+            (self.community_id, user, thread, day, self.pending.pop((user, thread, day)))
+            for user, thread, day in done)
+
+    def _read(self, thread_id: int, author: int, created: datetime) -> None:
+        """Who had the thread open that day: usually its writer, and one or two members
+        picked evenly from everyone (most of them never write)."""
+        rng, scale = self.reading_rng, self.scale
+        day = created.date().isoformat()
+        readers = [author] if rng.random() < scale.author_reads else []
+        whole = int(scale.readers_per_post)
+        extra = 1 if rng.random() < scale.readers_per_post - whole else 0
+        readers += [rng.choice(self.user_ids) for _ in range(whole + extra)]
+        for reader in readers:
+            key = (reader, thread_id, day)
+            self.pending[key] = self.pending.get(key, 0) + 1
 
     def _batch(self, chunk: list[tuple[float, int]], first_id: int, authors: list[int]
                ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
@@ -306,7 +355,8 @@ class _Posts:
                                     common=rng.random() < scale.common_share)
             created = self.origin + timedelta(seconds=when)
             posts.append((post_id, thread.id, author, parent_id, path, depth, text, html,
-                          created))
+                          created, count_words(text)))
+            self._read(thread.id, author, created)
             if rng.random() < scale.reaction_share:
                 for user_id in rng.sample(self.user_ids, rng.randint(1, 3)):
                     kind = Reaction.Kind.HELPFUL if rng.random() < 0.7 else Reaction.Kind.WILL_USE
@@ -367,6 +417,35 @@ def _reads(reader_id: int, threads: list[_Thread], chosen: list[_Thread], read_s
     )
 
 
+def _library(scale: Scale, community: Community, user_ids: list[int], origin: datetime
+             ) -> int:
+    """Resources, and members opening them on some days (one row a member, resource and
+    day, as the library records it): their own generator again."""
+    rng = random.Random(scale.seed * 7919 + 2)
+    first = database.next_id(Resource)
+    Resource.objects.bulk_create(
+        (Resource(id=first + n, community=community, kind=Resource.Kind.LINK,
+                  title=f"Reading for trainers {n}", url=f"https://example.org/reading/{n}",
+                  added_by_id=user_ids[1 + n % FACILITATORS],
+                  created_at=origin + timedelta(days=n * scale.days / scale.resources))
+         for n in range(scale.resources)), batch_size=2000)
+    database.reset_sequences(Resource)
+    table = database.Table(ResourceRead, ["resource", "user", "day", "opened_at"])
+    made = 0
+    for day in range(1, scale.days):
+        on = (origin + timedelta(days=day)).date()
+        midnight = datetime.combine(on, datetime.min.time(), tzinfo=origin.tzinfo)
+        opened: dict[tuple[int, int], datetime] = {}
+        for _ in range(scale.resource_reads_per_day):
+            resource = first + rng.randrange(scale.resources)
+            reader = rng.choice(user_ids)
+            when = midnight + timedelta(seconds=rng.random() * (DAY - 1))
+            opened.setdefault((resource, reader), when)
+        made += table.insert((resource, reader, on.isoformat(), when)
+                             for (resource, reader), when in opened.items())
+    return made
+
+
 def build(posts: int, seed: int = 2015, *, members: int = 10_000,
           report: Callable[[str], None] = print, analyze: bool = True) -> Built:
     """The community with ``posts`` posts, the same for the same seed, in the database the
@@ -406,7 +485,7 @@ def build(posts: int, seed: int = 2015, *, members: int = 10_000,
         topics = _save_topics(community, topic_plans, user_ids, origin)
         _save_threads(community, topic_plans, thread_plans, user_ids, origin, rng)
     step("topics and threads")
-    maker = _Posts(scale, rng, thread_plans, user_ids, origin)
+    maker = _Posts(scale, rng, thread_plans, user_ids, origin, community.pk)
     made = maker.make(report)
     database.reset_sequences(Thread, Post, Reaction)
     step("posts")
@@ -426,6 +505,9 @@ def build(posts: int, seed: int = 2015, *, members: int = 10_000,
     typical = min(candidates, key=lambda plan: (abs(plan.count - 120), plan.id))
     _reads(reader.pk, thread_plans, [thread_plans[0], typical], scale.read_share, rng, origin)
     step("read marks")
+    with transaction.atomic():
+        resource_reads = _library(scale, community, user_ids, origin)
+    step("library")
     if analyze:
         database.analyze()
         step("analyze")
@@ -435,5 +517,5 @@ def build(posts: int, seed: int = 2015, *, members: int = 10_000,
         big_thread=Thread.objects.get(pk=thread_plans[0].id),
         thread=Thread.objects.get(pk=typical.id), topic=topics[0],
         threads=len(thread_plans), reactions=maker.reaction_count, counters=counters,
-        steps=steps,
+        steps=steps, visit_days=maker.visit_count, resource_reads=resource_reads,
     )

@@ -116,3 +116,40 @@ def test_deleting_a_community_with_certificates_deletes_them(world):
     world.cast.community.delete()
     assert not Community.objects.filter(pk=world.cast.community.pk).exists()
     assert Certificate.objects.count() == 0 and Programme.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_stewards_issuing_at_once_share_no_status_place_and_no_person(make_cast):
+    """PostgreSQL only (SQLite runs one writer at a time): the community's row is locked
+    while the places are handed out."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs concurrent writers")
+    import threading
+
+    from django.db import connections
+
+    world = build(make_cast())
+    programme = world.programme(min_posts=1)
+    barrier = threading.Barrier(2)
+    failures: list[BaseException] = []
+
+    def steward_issues(people) -> None:
+        try:
+            barrier.wait()
+            issue(programme, people, issued_by=None)
+        except BaseException as error:
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=steward_issues, args=(people,)) for people in (
+        [world.cast.member, world.nadia], [world.cast.member, world.cast.facilitator])]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert sorted(Certificate.objects.values_list("status_index", flat=True)) == [0, 1, 2]
+    assert Certificate.objects.filter(recipient=world.cast.member).count() == 1

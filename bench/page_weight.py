@@ -144,6 +144,8 @@ def main_pages() -> list[Page]:
               ("my promises", "impact:promises", [slug], "member"),
               ("impact stories", "impact:stories", [slug], "member"),
               ("tell a story", "impact:story_create", [slug], "member")]
+    pages += [("report to leadership", "analytics:report", [slug], "steward"),
+              ("report costs", "analytics:report_costs", [slug], "steward")]
     from praxis.impact.models import ValueStory
 
     story = (ValueStory.objects.filter(community__slug=slug, status="told",

@@ -186,6 +186,7 @@ def test_main_pages_have_no_serious_accessibility_violations(
         "story-edit": f"/c/{slug}/impact/stories/{story.pk}/edit/",
         "moodle-import": f"/c/{slug}/import/",
         "moodle-import-run": f"/c/{slug}/import/{run.pk}/",
+        "report": f"/c/{slug}/report/", "report-costs": f"/c/{slug}/report/costs/",
     }
     problems += visit_all(steward, "en", steward_pages, screenshot)
 
@@ -197,7 +198,7 @@ def test_main_pages_have_no_serious_accessibility_violations(
                     "diary-entry-new", "critical-friends", "library", "library-resource",
                     "impact-dashboard", "promises", "promise-new", "cascade",
                     "cascade-event-new", "stories", "story-new", "story", "moodle-import",
-                    "moodle-import-run")
+                    "moodle-import-run", "report", "report-costs")
     }, screenshot)
 
     outsider = new_context(javascript=True).new_page()

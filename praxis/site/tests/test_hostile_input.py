@@ -79,6 +79,8 @@ def world(cast):
         f"/c/{slug}/impact/cascade/events/new/": ["x"],
         f"/c/{slug}/impact/promises/": ["x"], f"/c/{slug}/impact/promises/new/": ["post"],
         f"/c/{slug}/impact/": ["page"], f"/c/{slug}/impact/stories/new/": ["x"],
+        f"/c/{slug}/report/": ["start", "end"], f"/c/{slug}/report/report.pdf": ["end"],
+        f"/c/{slug}/report/costs/": ["start", "end"],
     }
     moodle_run = MoodleImport.objects.create(community=cast.community, file_name="course.mbz",
                                              status=MoodleImport.Status.DONE)
@@ -183,3 +185,25 @@ def test_forms_refuse_what_they_cannot_take_and_change_nothing(world, client, ti
         unchanged = Community.objects.get(pk=community.pk)
         assert (unchanged.name, unchanged.description, unchanged.visibility) == (
             community.name, community.description, community.visibility)
+
+
+@HYPOTHESIS
+@given(currency=VALUES, hours=VALUES, rate=VALUES, label=VALUES, amount=VALUES, rows=VALUES)
+def test_the_report_costs_form_refuses_what_it_cannot_take(world, client, currency, hours,
+                                                          rate, label, amount, rows):
+    from praxis.analytics.models import CostItem, CostSheet
+
+    client.force_login(world.steward)
+    url = reverse("analytics:report_costs", args=[world.community.slug])
+    before = (list(CostSheet.objects.values_list("currency", "facilitation_hours",
+                                                  "hourly_rate")),
+              list(CostItem.objects.values_list("label", "amount")))
+    answer = client.post(url + "?start=2026-01-01&end=2026-03-31", {
+        "currency": currency, "facilitation_hours": hours, "hourly_rate": rate,
+        "costs-TOTAL_FORMS": rows, "costs-INITIAL_FORMS": "0",
+        "costs-0-label": label, "costs-0-amount": amount})
+    assert answer.status_code < 500
+    if answer.status_code != 302:
+        assert (list(CostSheet.objects.values_list("currency", "facilitation_hours",
+                                                   "hourly_rate")),
+                list(CostItem.objects.values_list("label", "amount"))) == before

@@ -97,14 +97,17 @@ class AnalyticsFilterForm(forms.Form):
         ("desc", _("Largest first")), ("asc", _("Smallest first"))])
 
     def __init__(self, *args: Any, community: Community, mine: bool = False,
-                 **kwargs: Any) -> None:
+                 table: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.community = community
         self.mine = mine
         self.fields["topic"].queryset = topic_choices(community)  # type: ignore[attr-defined]
         self.fields["top"].widget.attrs["placeholder"] = str(DEFAULT_TOP)
-        if mine:  # one's own figures: cohorts, tiers, sorting and ranking narrow nothing
-            for name in ("cohort", "tier", "top", "sort", "direction"):
+        if mine or not table:  # pages without the member table: no sorting, no ranking
+            for name in ("top", "sort", "direction"):
+                del self.fields[name]
+        if mine:  # one's own figures: cohorts and tiers narrow nothing
+            for name in ("cohort", "tier"):
                 del self.fields[name]
         else:
             self.fields["cohort"].queryset = (  # type: ignore[attr-defined]

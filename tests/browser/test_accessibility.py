@@ -176,6 +176,9 @@ def test_main_pages_have_no_serious_accessibility_violations(
         "library-tag": f"/c/{slug}/library/tags/reflection/",
         "impact-dashboard": f"/c/{slug}/impact/dashboard/",
         "impact-mine": f"/c/{slug}/impact/dashboard/mine/",
+        "analytics": f"/c/{slug}/analytics/",
+        "analytics-activity": f"/c/{slug}/analytics/activity/",
+        "analytics-mine": f"/c/{slug}/analytics/mine/",
         "promises": f"/c/{slug}/impact/promises/",
         "promise-new": f"/c/{slug}/impact/promises/new/?post={promised.pk}",
         "cascade": f"/c/{slug}/impact/cascade/",
@@ -196,7 +199,8 @@ def test_main_pages_have_no_serious_accessibility_violations(
         for key in ("home", "profile", "community-home", "members", "invitations",
                     "join-requests", "member-edit", "plans", "plan", "plan-compare",
                     "diary-entry-new", "critical-friends", "library", "library-resource",
-                    "impact-dashboard", "promises", "promise-new", "cascade",
+                    "impact-dashboard", "analytics", "analytics-activity", "promises",
+                    "promise-new", "cascade",
                     "cascade-event-new", "stories", "story-new", "story", "moodle-import",
                     "moodle-import-run", "report", "report-costs")
     }, screenshot)

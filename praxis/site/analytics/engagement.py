@@ -4,6 +4,7 @@ network) and "mine" (one's own row and weeks). Thin: the door
 (``praxis.access.analytics``) decides who sees what, ``praxis.analytics`` counts and draws.
 """
 
+import io
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from praxis.access.analytics import AnalyticsAccess, access_analytics
-from praxis.analytics import activity, charts, engagement
+from praxis.analytics import activity, charts, engagement, exports
 from praxis.analytics.forms import COLUMN_LABELS, GROUP_LABELS, AnalyticsFilterForm, Choices
 from praxis.communities.models import Membership
 from praxis.core.templatetags.praxis import when
@@ -64,10 +65,10 @@ def _headings(request: HttpRequest, choices: Choices) -> list[Heading]:
     return headings
 
 
-def _choices(request: HttpRequest, access: AnalyticsAccess
+def _choices(request: HttpRequest, access: AnalyticsAccess, *, table: bool = True
              ) -> tuple[AnalyticsFilterForm, Choices]:
     form = AnalyticsFilterForm(request.GET or None, community=access.community,
-                               mine=access.is_mine)
+                               mine=access.is_mine, table=table)
     return form, form.choices(user_id=access.only_user_id)
 
 
@@ -121,19 +122,20 @@ def members(request: HttpRequest, slug: str) -> HttpResponseBase:
 
 
 def _export(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
-    from praxis.analytics import exports  # noqa: PLC0415 H1's module, arriving
     access = access_analytics(request.user, slug, scope="community")
     _form, choices = _choices(request, access)
     rows = _sorted_rows(choices)
     scope = choices.scope
     name = f"engagement-{access.community.slug}-{scope.start:%Y%m%d}-{scope.end:%Y%m%d}"
     if kind == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        exports.write_csv(rows, response)
+        text = io.StringIO()
+        exports.write_csv(rows, text)
+        response = HttpResponse(text.getvalue(), content_type="text/csv; charset=utf-8")
     else:
-        response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument"
-                                             ".spreadsheetml.sheet")
-        exports.write_xlsx(rows, response, scope)
+        data = io.BytesIO()
+        exports.write_xlsx(rows, data, scope)
+        response = HttpResponse(data.getvalue(), content_type=(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
     response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
     return response
 
@@ -175,7 +177,7 @@ def _weeks_chart(weeks: list[activity.Week], *, mine: bool) -> Any:
 def activity_page(request: HttpRequest, slug: str) -> HttpResponseBase:
     """The community's activity over time, per topic, and its reply network."""
     access = access_analytics(request.user, slug, scope="community")
-    form, choices = _choices(request, access)
+    form, choices = _choices(request, access, table=False)
     weeks = activity.weekly_activity(choices.scope)
     topics = activity.topic_participation(choices.scope)
     network = activity.reply_network(choices.scope)

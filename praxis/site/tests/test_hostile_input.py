@@ -3,6 +3,7 @@ every query parameter the pages read, and in the forms people fill in, as every 
 visitor, on SQLite and PostgreSQL alike (CI runs both). A refused form changes nothing."""
 
 import os
+from datetime import date
 
 import pytest
 from django.urls import reverse
@@ -74,6 +75,12 @@ def world(cast):
         f"/c/{slug}/plans/{plan.pk}/v2/ask/": ["x"],
         f"/c/{slug}/impact/dashboard/": ["start", "end", "cohort", "tier", "topic", "format"],
         f"/c/{slug}/impact/dashboard/mine/": ["start", "end", "topic", "format"],
+        f"/c/{slug}/analytics/": ["start", "end", "topic", "cohort", "tier", "top", "sort",
+                                  "direction", "page"],
+        f"/c/{slug}/analytics/engagement.csv": ["start", "cohort", "sort"],
+        f"/c/{slug}/analytics/engagement.xlsx": ["end", "direction"],
+        f"/c/{slug}/analytics/activity/": ["start", "end", "topic", "cohort", "tier"],
+        f"/c/{slug}/analytics/mine/": ["start", "end", "topic"],
         f"/c/{slug}/impact/cascade/": ["since", "until", "cohort"],
         f"/c/{slug}/impact/cascade/events/": ["mine", "page"],
         f"/c/{slug}/impact/cascade/events/new/": ["x"],
@@ -86,6 +93,22 @@ def world(cast):
                                              status=MoodleImport.Status.DONE)
     cast.pages[f"/c/{slug}/import/"] = ["x"]
     cast.pages[f"/c/{slug}/import/{moodle_run.pk}/"] = ["x"]
+    # Certificates (issue 21): a programme, one certificate, the public pages.
+    from praxis.credentials.models import Programme
+    from praxis.credentials.services import issue
+
+    programme = Programme.objects.create(community=cast.community, name="Programme",
+                                         start=date(2026, 1, 1), end=date(2026, 3, 31))
+    certificate = issue(programme, [cast.member], issued_by=cast.steward).issued[0]
+    cast.pages.update({
+        f"/c/{slug}/certificates/": ["x"], f"/c/{slug}/certificates/mine/": ["x"],
+        f"/c/{slug}/certificates/{programme.pk}/": ["x"],
+        f"/c/{slug}/certificates/{programme.pk}/edit/": ["x"],
+        f"/c/{slug}/certificates/issued/{certificate.pk}/revoke/": ["x"],
+        "/verify/": ["code"], certificate.get_absolute_url(): ["x"],
+        certificate.get_absolute_url() + "certificate.pdf": ["x"],
+    })
+    cast.programme, cast.certificate = programme, certificate
     cast.plan, cast.plan_request = plan, plan_request
     cast.thread, cast.post = thread, post
     return cast
@@ -207,3 +230,37 @@ def test_the_report_costs_form_refuses_what_it_cannot_take(world, client, curren
         assert (list(CostSheet.objects.values_list("currency", "facilitation_hours",
                                                    "hourly_rate")),
                 list(CostItem.objects.values_list("label", "amount"))) == before
+
+
+@HYPOTHESIS
+@given(name=VALUES, start=VALUES, end=VALUES, hours=VALUES, count=VALUES, who=VALUES,
+       reason=VALUES)
+def test_the_certificate_forms_refuse_what_they_cannot_take(world, client, name, start, end,
+                                                           hours, count, who, reason):
+    from praxis.credentials.models import Certificate, Programme
+
+    client.force_login(world.steward)
+    slug = world.community.slug
+    programmes = list(Programme.objects.values_list("name", "start", "end", "hours",
+                                                    "min_posts"))
+    data = {"name": name, "start": start, "end": end, "hours": hours, "min_posts": count,
+            "min_replies": count, "min_topics": "0"}
+    answers = [
+        client.post(reverse("credentials:programmes", args=[slug]), data),
+        client.post(reverse("credentials:programme_edit", args=[slug, world.programme.pk]),
+                    data),
+        client.post(reverse("credentials:issue", args=[slug, world.programme.pk]),
+                    {"user": [who, count], "one": who, "everyone": name}),
+        client.post(reverse("credentials:revoke", args=[slug, world.certificate.pk]),
+                    {"reason": reason}),
+        client.get(reverse("credentials:verify_form"), {"code": reason}),
+    ]
+    assert all(answer.status_code < 500 for answer in answers)
+    if answers[0].status_code != 302 and answers[1].status_code != 302:
+        assert list(Programme.objects.values_list("name", "start", "end", "hours",
+                                                  "min_posts")) == programmes
+    # Never a second certificate for one person and programme.
+    assert Certificate.objects.values("recipient").distinct().count() == (
+        Certificate.objects.count())
+    if answers[3].status_code != 302:
+        assert not Certificate.objects.get(pk=world.certificate.pk).is_revoked

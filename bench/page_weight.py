@@ -149,6 +149,19 @@ def main_pages() -> list[Page]:
               ("tell a story", "impact:story_create", [slug], "member")]
     pages += [("report to leadership", "analytics:report", [slug], "steward"),
               ("report costs", "analytics:report_costs", [slug], "steward")]
+    from praxis.credentials.models import Certificate, Programme
+
+    pages += [("certificates", "credentials:programmes", [slug], "steward"),
+              ("my certificates", "credentials:mine", [slug], "member"),
+              ("check a certificate", "credentials:verify_form", [], "anonymous")]
+    programme = Programme.objects.filter(community__slug=slug).order_by("pk").first()
+    if programme is not None:
+        pages += [("programme standings", "credentials:programme", [slug, programme.pk],
+                   "steward")]
+    certificate = Certificate.objects.filter(community__slug=slug).order_by("pk").first()
+    if certificate is not None:
+        pages += [("certificate verification", "credentials:verify",
+                   [certificate.public_id], "anonymous")]
     from praxis.impact.models import ValueStory
 
     story = (ValueStory.objects.filter(community__slug=slug, status="told",

@@ -176,6 +176,9 @@ def test_main_pages_have_no_serious_accessibility_violations(
         "library-tag": f"/c/{slug}/library/tags/reflection/",
         "impact-dashboard": f"/c/{slug}/impact/dashboard/",
         "impact-mine": f"/c/{slug}/impact/dashboard/mine/",
+        "certificates": f"/c/{slug}/certificates/",
+        "my-certificates": f"/c/{slug}/certificates/mine/",
+        "check-a-certificate": "/verify/",
         "analytics": f"/c/{slug}/analytics/",
         "analytics-activity": f"/c/{slug}/analytics/activity/",
         "analytics-mine": f"/c/{slug}/analytics/mine/",
@@ -202,7 +205,8 @@ def test_main_pages_have_no_serious_accessibility_violations(
                     "impact-dashboard", "analytics", "analytics-activity", "promises",
                     "promise-new", "cascade",
                     "cascade-event-new", "stories", "story-new", "story", "moodle-import",
-                    "moodle-import-run", "report", "report-costs")
+                    "moodle-import-run", "report", "report-costs", "certificates",
+                    "my-certificates")
     }, screenshot)
 
     outsider = new_context(javascript=True).new_page()

@@ -139,7 +139,7 @@ def issue(request: AuthenticatedHttpRequest, slug: str, programme_id: int) -> Ht
     form = IssueForm(request.POST, member_ids=member_ids)
     if not form.is_valid():
         for error in form.errors.values():
-            messages.error(request, " ".join(error))
+            messages.error(request, " ".join(str(message) for message in error))
         return redirect(_programme_url(programme))
     chosen = form.chosen_ids()
     if chosen is None:

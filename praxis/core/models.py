@@ -54,6 +54,7 @@ class AuditEvent(models.Model):
         MODERATION = "moderation", _("Moderation")
         EXPORT = "export", _("Export")
         ERASURE = "erasure", _("Account erased")
+        CERTIFICATE = "certificate", _("Certificate issued or revoked")
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)

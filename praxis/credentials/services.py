@@ -25,6 +25,7 @@ from django.utils.translation import gettext
 
 from praxis.accounts.models import User
 from praxis.communities.models import Community
+from praxis.core import audit
 from praxis.credentials.criteria import standings, topics_taken_part_in
 from praxis.credentials.models import Certificate, Programme
 
@@ -94,9 +95,14 @@ def issue(programme: Programme, users: list[User], *, issued_by: User | None,
             topics=titles.get(standing.user.pk, []),
             evidence={**standing.figures, **window}, issued_at=moment, issued_by=issued_by))
     result.issued = Certificate.objects.bulk_create(certificates)
+    # As the other events: plain words for the admin list, addresses that erasure forgets.
+    for certificate in result.issued:
+        audit.record(audit.Kind.CERTIFICATE, actor=issued_by,
+                     subject=f"issued to {certificate.recipient.email}: {programme.name}")
     return result
 
 
+@transaction.atomic
 def revoke(certificate: Certificate, *, by: User | None, reason: str,
            now: datetime | None = None) -> bool:
     """Revokes the certificate with a reason (``ValueError`` without one); True when it
@@ -108,6 +114,9 @@ def revoke(certificate: Certificate, *, by: User | None, reason: str,
     changed = Certificate.objects.filter(pk=certificate.pk, revoked_at=None).update(
         revoked_at=moment, revoked_by=by, revocation_reason=reason)
     if changed:
+        holder = certificate.recipient.email if certificate.recipient else "a former member"
+        audit.record(audit.Kind.CERTIFICATE, actor=by,
+                     subject=f"revoked for {holder}: {certificate.programme.name}")
         certificate.revoked_at = moment
         certificate.revoked_by = by
         certificate.revocation_reason = reason

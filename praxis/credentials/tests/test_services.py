@@ -153,3 +153,18 @@ def test_two_stewards_issuing_at_once_share_no_status_place_and_no_person(make_c
     assert failures == []
     assert sorted(Certificate.objects.values_list("status_index", flat=True)) == [0, 1, 2]
     assert Certificate.objects.filter(recipient=world.cast.member).count() == 1
+
+
+def test_issuing_and_revoking_are_in_the_audit_log(world):
+    from praxis.core.models import AuditEvent
+
+    programme = world.programme()
+    certificate = issue(programme, [world.cast.member], issued_by=world.cast.steward).issued[0]
+    revoke(certificate, by=world.cast.steward, reason="Counted twice")
+    revoke(certificate, by=world.cast.steward, reason="Again")
+    events = list(AuditEvent.objects.filter(kind=AuditEvent.Kind.CERTIFICATE)
+                  .order_by("pk").values_list("actor_id", "subject"))
+    assert events == [
+        (world.cast.steward.pk, f"issued to {world.cast.member.email}: {programme.name}"),
+        (world.cast.steward.pk, f"revoked for {world.cast.member.email}: {programme.name}"),
+    ]

@@ -80,7 +80,7 @@ class ReportDocument(TopicDocument):
             self.set_y(top + 15)
         self.ln(1)
 
-    def table(self, columns: Sequence[str], rows: Sequence[Sequence[str]],
+    def number_table(self, columns: Sequence[str], rows: Sequence[Sequence[str]],
               widths: Sequence[float] | None = None, *, total_rows: int = 0) -> None:
         """A table; the first column names its rows, the others hold numbers (aligned to
         the end side); the last ``total_rows`` rows are set in bold."""
@@ -208,7 +208,7 @@ def render_report(report: Report) -> bytes:
     doc.keep(ROW * (len(report.groups) + 2))
     doc.label(_("Members by how they took part"), bold=True, size=10.5)
     doc.bars([(group_label(share.group), share.members) for share in report.groups])
-    doc.table([_("Group"), _("Members"), _("Share")],
+    doc.number_table([_("Group"), _("Members"), _("Share")],
               [(group_label(share.group), localnumber(share.members), _percent(share.percent))
                for share in report.groups])
     if report.weeks:
@@ -222,7 +222,7 @@ def render_report(report: Report) -> bytes:
     if not report.topics:
         doc.label(_("No topic ran in this period."), colour=MUTED)
     else:
-        doc.table([_("Topic"), _("Posts"), _("Members who posted")],
+        doc.number_table([_("Topic"), _("Posts"), _("Members who posted")],
                   [(run.title, localnumber(run.posts), localnumber(run.posters))
                    for run in report.topics], widths=[doc.epw - 70, 30, 40])
         for run in report.topics:
@@ -259,7 +259,7 @@ def render_report(report: Report) -> bytes:
     doc.heading(_("The cascade's reach"))
     doc.figures([(_("Training events"), localnumber(report.reach.events)),
                  (_("People reached"), localnumber(report.reach.people))])
-    doc.table([_("Audience"), _("Events"), _("People")],
+    doc.number_table([_("Audience"), _("Events"), _("People")],
               [(row.label, localnumber(row.events), localnumber(row.people))
                for row in report.reach.by_audience])
 
@@ -267,7 +267,7 @@ def render_report(report: Report) -> bytes:
         doc.heading(panel.title)
         doc.figures([(label, localnumber(number)) for label, number in panel.figures])
         if panel.rows:
-            doc.table(panel.columns, [(row[0], *(localnumber(cell) for cell in row[1:]))
+            doc.number_table(panel.columns, [(str(row[0]), *(localnumber(cell) for cell in row[1:]))
                                       for row in panel.rows])
         if panel.note:
             doc.label(panel.note, size=8.5, colour=MUTED)
@@ -295,6 +295,6 @@ def render_report(report: Report) -> bytes:
                   money(costs.per_active_participant)),
                  (_("Per member (%(count)s)") % {"count": localnumber(costs.members)},
                   money(costs.per_member))]
-        doc.table([_("Cost"), _("Amount")], rows, widths=[doc.epw - 45, 45], total_rows=3)
+        doc.number_table([_("Cost"), _("Amount")], rows, widths=[doc.epw - 45, 45], total_rows=3)
         doc.label(str(PARTICIPANT_MEANS), size=8.5, colour=MUTED)
     return bytes(doc.output())

@@ -10,6 +10,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from praxis.analytics.models import CostSheet
+from praxis.analytics.report import money
 from praxis.analytics.tests.report_world import PERIOD, build_report_world
 from praxis.core.templatetags.praxis import persian_digits
 
@@ -78,7 +79,10 @@ def test_the_english_pdf_holds_the_web_reports_numbers(world, client):
             ("Posts by stewards", report.effort.steward_posts)):
         # Each figure is set as its number over its name.
         assert _has(text, f"{number}{label}"), (label, number)
-    for amount in ("1,000.00", "1,420.50", "236.75", "177.56", "300.00", "120.50"):
+    shown = [money(costs.facilitation), money(costs.total), money(costs.per_active_participant),
+             money(costs.per_member), *(money(item.amount) for item in costs.items)]
+    assert shown == ["1,000.00", "1,420.50", "236.75", "177.56", "300.00", "120.50"]
+    for amount in shown:
         assert amount in text, amount
     assert _has(text, "Per active participant (6)") and _has(text, "Per member (8)")
     assert _has(text, "Facilitation: 40 hours at 25.00")

@@ -18,3 +18,9 @@ def money(value: Decimal | None) -> str:
 @register.filter
 def hours(value: Decimal | None) -> str:
     return report.hours(value)
+
+
+@register.filter
+def group_name(group: str) -> str:
+    """contributor, occasional, lurker or inactive, as the reader says it."""
+    return report.group_label(group)

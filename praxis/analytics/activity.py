@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, F, QuerySet, Subquery
+from django.db.models import Count, F, QuerySet
 from django.db.models.functions import Coalesce
 
 from praxis.analytics.engagement import (
@@ -31,14 +31,16 @@ def _as_date(value: Any) -> date:
     return date.fromisoformat(str(value)[:10])
 
 
-def members_posts(scope: Scope) -> QuerySet[Post]:
-    """The scope's posts (see ``engagement``) written by its current members."""
-    return _posts(scope).filter(author_id__in=Subquery(memberships(scope).values("user_id")))
+def scope_posts(scope: Scope) -> QuerySet[Post]:
+    """The scope's posts (see ``engagement``): in the whole community, whoever wrote them
+    (also those who have left since: the charts show the discussions as they were);
+    narrowed to a cohort, a tier or one member, theirs. Asking for current members only
+    would make the database walk every member's posts (minutes over a million posts)."""
+    return _posts(scope)
 
 
-def members_visits(scope: Scope) -> QuerySet[ThreadVisitDay]:
-    return _visit_days(scope).filter(
-        user_id__in=Subquery(memberships(scope).values("user_id")))
+def scope_visits(scope: Scope) -> QuerySet[ThreadVisitDay]:
+    return _visit_days(scope)
 
 
 @dataclass(frozen=True)
@@ -50,18 +52,18 @@ class Week:
 
 
 def weekly_activity(scope: Scope) -> list[Week]:
-    """Every week touching the window, in order, weeks without activity included. Counts the
-    posts and reading of the scope's current members, as the table does (three grouped
-    queries: posts, readers, and the UNION of writers and readers for the active)."""
+    """Every week touching the window, in order, weeks without activity included (three
+    grouped queries: posts, readers, and the UNION of writers and readers for the active).
+    Whoever wrote or read counts (see ``scope_posts``)."""
     posts = {_as_date(row["week"]): row["n"] for row in (
-        members_posts(scope).annotate(week=UTCMonday("created_at")).values("week")
+        scope_posts(scope).annotate(week=UTCMonday("created_at")).values("week")
         .annotate(n=Count("pk")))}
     readers = {_as_date(row["week"]): row["n"] for row in (
-        members_visits(scope).annotate(week=UTCMonday("day", is_day=True)).values("week")
+        scope_visits(scope).annotate(week=UTCMonday("day", is_day=True)).values("week")
         .annotate(n=Count("user_id", distinct=True)))}
-    union = (members_posts(scope).annotate(week=UTCMonday("created_at"), who=F("author_id"))
+    union = (scope_posts(scope).annotate(week=UTCMonday("created_at"), who=F("author_id"))
              .values_list("week", "who")
-             .union(members_visits(scope).annotate(week=UTCMonday("day", is_day=True))
+             .union(scope_visits(scope).annotate(week=UTCMonday("day", is_day=True))
                     .values_list("week", "user_id")))
     sql, params = union.query.sql_with_params()
     with connection.cursor() as cursor:
@@ -89,12 +91,12 @@ class TopicParticipation:
 
 def topic_participation(scope: Scope) -> list[TopicParticipation]:
     """The topics with posts or readers in the window, most posts first (then posters,
-    readers, title). Current members' posts and reading, as the table counts them."""
+    readers, title). Whoever wrote or read counts (see ``scope_posts``)."""
     written = {row["topic"]: row for row in (
-        members_posts(scope).values(topic=F("thread__topic_id"))
+        scope_posts(scope).values(topic=F("thread__topic_id"))
         .annotate(n=Count("pk"), people=Count("author_id", distinct=True)))}
     read = {row["topic"]: row["people"] for row in (
-        members_visits(scope).values(topic=F("thread__topic_id"))
+        scope_visits(scope).values(topic=F("thread__topic_id"))
         .annotate(people=Count("user_id", distinct=True)))}
     topics = Topic.objects.filter(pk__in=set(written) | set(read)).only("id", "title", "slug")
     found = [TopicParticipation(
@@ -143,13 +145,13 @@ def reply_network(scope: Scope) -> ReplyNetwork:
                             "user__erased_at")}
     # The one answered: the parent post's author, or for an answer to the thread (a
     # top-level post) the one who opened it; oneself is no edge (``ANSWERS_SOMEONE_ELSE``).
-    replies = members_posts(scope).filter(ANSWERS_SOMEONE_ELSE).annotate(
+    replies = scope_posts(scope).filter(ANSWERS_SOMEONE_ELSE).annotate(
         to=Coalesce("parent__author_id", "thread__created_by_id"))
     edges = [Edge(source=source, target=target, replies=count)
              for source, target, count in replies.values("author_id", "to")
              .annotate(n=Count("pk")).order_by("author_id", "to")
              .values_list("author_id", "to", "n")
-             if target in members]
+             if source in members and target in members]
     sent: dict[int, int] = {}
     received: dict[int, int] = {}
     out_degree: dict[int, int] = {}

@@ -449,3 +449,18 @@ def test_the_programme_page_asks_a_bounded_number_of_queries(world, client,
         MembershipFactory(community=world.cast.community)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+def test_the_verification_page_in_persian(world, client):
+    from datetime import date
+    from decimal import Decimal
+
+    programme = world.programme(hours=Decimal("24.5"))
+    Programme.objects.filter(pk=programme.pk).update(start=date(2025, 9, 1))
+    certificate = issued_to(Programme.objects.get(pk=programme.pk), world.cast.member)[0]
+    text = client.get(certificate.get_absolute_url(),
+                      HTTP_ACCEPT_LANGUAGE="fa").content.decode()
+    assert 'lang="fa" dir="rtl"' in text
+    assert "۲۴٫۵" in text  # hours in Persian digits and decimal separator
+    assert "۱۰ شهریور ۱۴۰۴" in text  # 1 September 2025 in the Solar Hijri calendar
+    assert f'<code dir="ltr">{certificate.public_id}</code>' in text

@@ -41,7 +41,7 @@ class CostSheet(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.community} {self.start}–{self.end}"
+        return f"{self.community} {self.start} to {self.end}"
 
 
 class CostItem(models.Model):

@@ -96,9 +96,9 @@ def issue(programme: Programme, users: list[User], *, issued_by: User | None,
             evidence={**standing.figures, **window}, issued_at=moment, issued_by=issued_by))
     result.issued = Certificate.objects.bulk_create(certificates)
     # As the other events: plain words for the admin list, addresses that erasure forgets.
-    for certificate in result.issued:
+    for standing in to_issue:
         audit.record(audit.Kind.CERTIFICATE, actor=issued_by,
-                     subject=f"issued to {certificate.recipient.email}: {programme.name}")
+                     subject=f"issued to {standing.user.email}: {programme.name}")
     return result
 
 

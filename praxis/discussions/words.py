@@ -6,7 +6,7 @@ import re
 # A word: letters or digits, with the joiners that hold one word together (the Persian
 # zero-width non-joiner, an apostrophe, a hyphen) inside it. Punctuation, markdown marks and
 # spaces of any script separate words.
-_WORD = re.compile(r"\w+(?:[\u200c'’\-]\w+)*")
+_WORD = re.compile("\\w+(?:[\u200c'\u2019\\-]\\w+)*")
 
 
 def count_words(text: str) -> int:

@@ -17,7 +17,7 @@ import math
 import random
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import connection
 
@@ -34,6 +34,7 @@ from praxis.discussions.models import (
     Reaction,
     Thread,
     ThreadRead,
+    ThreadVisitDay,
 )
 from praxis.discussions.services import path_of
 from praxis.discussions.words import count_words
@@ -741,7 +742,28 @@ def _read_marks(ctx: DemoContext, cast: Cast, plans: list[ThreadPlan]) -> int:
                 visits=1 + int(rng.expovariate(0.35)),
             ))
     ThreadRead.objects.bulk_create(marks, batch_size=1000)
+    _visit_days(marks)
     return len(marks)
+
+
+def _visit_days(marks: list[ThreadRead]) -> None:
+    """Each reader's visits spread over the days between their first and last reading, the
+    first and last days among them, as ``record_reading`` keeps them (engagement reports
+    count readers from these). A generator of its own leaves the rest of the demo as it was."""
+    rng = random.Random(2116)
+    days: Counter[tuple[int, int, int, date]] = Counter()
+    for mark in marks:
+        first, last = mark.first_read_at.date(), mark.last_read_at.date()
+        span = max((last - first).days, 0)
+        chosen = [first, last][:mark.visits]
+        chosen += [first + timedelta(days=rng.randint(0, span))
+                   for _ in range(mark.visits - len(chosen))]
+        for day in chosen:
+            days[(mark.thread.community_id, mark.user.pk, mark.thread.pk, day)] += 1
+    ThreadVisitDay.objects.bulk_create(
+        [ThreadVisitDay(community_id=community, user_id=user, thread_id=thread, day=day,
+                        visits=visits)
+         for (community, user, thread, day), visits in days.items()], batch_size=1000)
 
 
 def _busiest_quarter(drafts: list[Draft], user: User) -> int:

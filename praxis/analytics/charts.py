@@ -26,7 +26,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language_bidi
 
 from praxis.analytics.activity import Node, ReplyNetwork
-from praxis.core.templatetags.praxis import localnumber
+from praxis.core.templatetags.praxis import isolated, localnumber
 
 WIDTH = 360
 MARGIN = 8
@@ -116,7 +116,9 @@ def number(cell: str, value: int | float) -> str:
 
 
 def _cut(label: str, limit: int) -> str:
-    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
+    """A label cut to ``limit`` characters, isolated so a Latin title ending in "?" keeps
+    its order among Persian words (and a Persian one among English)."""
+    return isolated(label if len(label) <= limit else label[: limit - 1].rstrip() + "…")
 
 
 def bar_chart(bars: Sequence[Bar], *, chart_id: str, title: str, desc: str,

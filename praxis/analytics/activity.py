@@ -16,6 +16,7 @@ from praxis.analytics.engagement import (
     UTCMonday,
     _posts,
     _visit_days,
+    by_person,
     display_name,
     memberships,
 )
@@ -146,11 +147,11 @@ def reply_network(scope: Scope) -> ReplyNetwork:
     # The one answered: the parent post's author, or for an answer to the thread (a
     # top-level post) the one who opened it; oneself is no edge (``ANSWERS_SOMEONE_ELSE``).
     replies = scope_posts(scope).filter(ANSWERS_SOMEONE_ELSE).annotate(
-        to=Coalesce("parent__author_id", "thread__created_by_id"))
+        to=Coalesce("parent__author_id", "thread__created_by_id"), who=by_person("author_id"))
     edges = [Edge(source=source, target=target, replies=count)
-             for source, target, count in replies.values("author_id", "to")
-             .annotate(n=Count("pk")).order_by("author_id", "to")
-             .values_list("author_id", "to", "n")
+             for source, target, count in replies.values("who", "to")
+             .annotate(n=Count("pk")).order_by("who", "to")
+             .values_list("who", "to", "n")
              if source in members and target in members]
     sent: dict[int, int] = {}
     received: dict[int, int] = {}

@@ -34,8 +34,10 @@ from django.db.models import (
     Count,
     DateField,
     Exists,
+    ExpressionWrapper,
     F,
     Func,
+    IntegerField,
     Max,
     Min,
     OuterRef,
@@ -99,6 +101,14 @@ class UTCMonday(Func):
 # (one's own post, one's own thread) is not a reply to others.
 ANSWERS_SOMEONE_ELSE = (Q(parent__isnull=False) & ~Q(parent__author_id=F("author_id"))) | (
     Q(parent__isnull=True) & ~Q(thread__created_by_id=F("author_id")))
+
+
+def by_person(column: str) -> Any:
+    """A person's id to group posts by, as an expression (``author_id + 0``): grouped by the
+    bare column, SQLite walks the (author, created_at) index to have the groups in order and
+    reads every post's row (its text: gigabytes over a million posts) instead of the window's
+    entries of the covering ``post_engagement`` index (discussions migration 0016)."""
+    return ExpressionWrapper(F(column) + 0, output_field=IntegerField())
 
 
 def midnight(day: date) -> datetime:
@@ -237,7 +247,7 @@ def engagement_table(scope: Scope) -> list[MemberEngagement]:
             if first is not None and last is not None:
                 _widen(row, first, last)
 
-    merge(_posts(scope).values(who=F("author_id")).annotate(
+    merge(_posts(scope).values(who=by_person("author_id")).annotate(
         posts=Count("pk"), words=Sum("word_count"),
         answers=Count("pk", filter=ANSWERS_SOMEONE_ELSE),
         topics=Count("thread__topic_id", distinct=True),

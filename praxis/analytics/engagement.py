@@ -21,7 +21,12 @@ over every thread of a topic: see ``bench/engagement.py``). What each column cou
 - first and last activity: the first and last moment of any of the above in the window.
 
 Filters narrow the rows and the counts alike: a cohort or a tier keeps its members; a topic
-keeps the posts, reads, stories and events belonging to it (see ``Scope``).
+keeps the posts, reads, stories and events belonging to it (see ``Scope``): the posts and
+visits of its discussions, the stories citing it, the events drawing on it, the feedback on
+the session plans it inspired and the reads of its seed resource (the one resource a topic
+names as its own). Days and the window are UTC days, whoever reads the table, so the page,
+the exports and the command agree; a moment known only as a day (a visit, a resource read,
+a cascade event) counts from the start of that day for the first and last activity.
 """
 
 from collections.abc import Iterable

@@ -260,7 +260,7 @@ def remove_posts_of(user: User) -> None:
     files += _files_of(answered)
     for related in (Attachment, PostRevision, Reaction, Flag):
         related.objects.filter(post__in=answered).delete()  # type: ignore[attr-defined]
-    answered.update(body="", body_html=removed_post_html(), edited_at=None)
+    answered.update(body="", body_html=removed_post_html(), edited_at=None, word_count=0)
     Thread.objects.filter(pk__in=thread_ids).exclude(
         Exists(Post.objects.filter(thread=OuterRef("pk")))).delete()
     counters.recount(thread_ids=thread_ids, topic_ids=topic_ids)

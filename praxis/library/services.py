@@ -9,6 +9,7 @@ row per community and slug; a member's reading is one row per resource and day.
 import os
 import uuid
 from collections.abc import Iterable, Mapping
+from datetime import UTC
 from typing import Any
 
 from django.core.cache import cache
@@ -142,10 +143,11 @@ def delete_resource(*, resource: Resource) -> None:
 
 
 def record_read(*, resource: Resource, reader: User) -> None:
-    """Notes that a member opened a resource today: once a day per member and resource
-    (opening it again the same day changes nothing, whatever the race)."""
+    """Notes that a member opened a resource today: once a day (UTC, as a discussion's visit
+    days) per member and resource (opening it again the same day changes nothing, whatever
+    the race)."""
     now = timezone.now()
-    day = timezone.localdate(now)
+    day = now.astimezone(UTC).date()
     if ResourceRead.objects.filter(resource=resource, user=reader, day=day).exists():
         return
     ResourceRead.objects.bulk_create(

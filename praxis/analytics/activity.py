@@ -65,11 +65,12 @@ def weekly_activity(scope: Scope) -> list[Week]:
     union = (scope_posts(scope).annotate(week=UTCMonday("created_at"), who=F("author_id"))
              .values_list("week", "who")
              .union(scope_visits(scope).annotate(week=UTCMonday("day", is_day=True))
-                    .values_list("week", "user_id")))
+                    .values_list("week", "user_id"), all=True))
     sql, params = union.query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT week, COUNT(*) FROM ({sql}) AS pairs GROUP BY week",  # noqa: S608 (compiled by Django)
-                       params)
+        # UNION ALL and distinct people per week: see ``engagement._active_days``.
+        cursor.execute(f"SELECT week, COUNT(DISTINCT who) FROM ({sql}) AS pairs "  # noqa: S608 (compiled by Django)
+                       "GROUP BY week", params)
         active = {_as_date(week): count for week, count in cursor.fetchall()}
     weeks = []
     monday = scope.start - timedelta(days=scope.start.weekday())

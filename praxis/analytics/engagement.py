@@ -492,7 +492,8 @@ def _feedback(scope: Scope) -> QuerySet[Feedback]:
 
 def _active_days(scope: Scope) -> list[tuple[int, int]]:
     """(user id, distinct UTC days with any activity): one query, the (person, day) pairs
-    of every measure merged by UNION in the database and counted per person."""
+    of every measure put together in the database and their distinct days counted per
+    person."""
     pairs = [
         # The first names the columns for all.
         _posts(scope).annotate(who=F("author_id"), active_day=UTCDay("created_at"))
@@ -505,9 +506,12 @@ def _active_days(scope: Scope) -> list[tuple[int, int]]:
         cascade_events(scope.community, scope.filters()).order_by()
         .values_list("trainer_id", "held_on"),
     ]
-    union = pairs[0].union(*pairs[1:])  # UNION, not UNION ALL: each (person, day) once
+    # UNION ALL, then the distinct days within each person's group: SQLite sorts the rows
+    # by person and keeps one small set of days at a time, three times faster than a UNION
+    # deduplicating every (person, day) pair of the window in one large temporary index.
+    union = pairs[0].union(*pairs[1:], all=True)
     sql, params = union.query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT who, COUNT(*) FROM ({sql}) AS days "  # noqa: S608 (compiled by Django)
+        cursor.execute(f"SELECT who, COUNT(DISTINCT active_day) FROM ({sql}) AS days "  # noqa: S608 (compiled by Django)
                        "WHERE who IS NOT NULL GROUP BY who", params)
         return [(user_id, days) for user_id, days in cursor.fetchall()]

@@ -18,10 +18,9 @@ from django.utils.translation import pgettext_lazy
 from praxis.analytics.engagement import SORTABLE, Scope
 from praxis.communities.models import Cohort, Community, Membership
 from praxis.impact.dashboard import topic_choices
+from praxis.impact.dashboard_forms import clean_window
 from praxis.topics.models import Topic
 
-EARLIEST = date(1990, 1, 1)
-MAX_WINDOW = timedelta(days=366 * 5)
 DEFAULT_SORT = "posts"
 DEFAULT_TOP = 10
 MAX_TOP = 100
@@ -45,6 +44,8 @@ COLUMN_LABELS = {
     "first_activity": _("First activity"),
     "last_activity": _("Last activity"),
 }
+# The engagement groups (``engagement.GROUPS``) as the pages, the report and its PDF name
+# them (``report.group_label``).
 GROUP_LABELS = {
     "contributor": _("Contributors"),
     "occasional": _("Occasional posters"),
@@ -118,18 +119,7 @@ class AnalyticsFilterForm(forms.Form):
         data = super().clean() or {}
         if self.errors:
             return data
-        default_start, default_end = default_window()
-        start = data.get("start") or default_start
-        end = data.get("end") or default_end
-        if start < EARLIEST or end > timezone.localdate() + timedelta(days=366):
-            # Beyond these a window is a typing slip, and its day after overflows.
-            raise forms.ValidationError(_("Choose dates from 1990 to a year from today."))
-        if start > end:
-            raise forms.ValidationError(_("The window must start before it ends."))
-        if end - start > MAX_WINDOW:
-            raise forms.ValidationError(_("Choose a window of at most five years."))
-        data["start"], data["end"] = start, end
-        return data
+        return clean_window(data, default_window())
 
     def choices(self, *, user_id: int | None = None) -> Choices:
         """The scope and display asked for, or the defaults when the input is bad;

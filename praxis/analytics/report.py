@@ -2,9 +2,13 @@
 as the web page and the PDF both show it (``report_pdf``). One function, ``build_report``,
 gathers every number; nothing here counts again what another module counts:
 
-- members and activity come from the engagement table (``engagement``): members, active
-  members, the four groups and their shares, posts, readers (members who opened a
-  discussion), and the weeks (``activity.weekly_activity``);
+- members come from the engagement table (``engagement``): the current members, the
+  active ones, the four groups and their shares;
+- activity comes from the same rows as the weeks beside it (``activity.weekly_activity``:
+  whoever wrote or read, former members too, as the topics' posts): the posts (the sum of
+  the weeks' posts) and the readers (the distinct people who opened a discussion in the
+  period, ``activity.scope_visits``; not the sum of the weeks' readers, who count once a
+  week);
 - topics run in the period are those whose run (``starts_at`` to ``ends_at``) overlaps it,
   each with its posts in the period (``activity.topic_participation``) and the opening of
   its published synthesis;
@@ -42,6 +46,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from praxis.analytics import activity, engagement
+from praxis.analytics.forms import GROUP_LABELS
 from praxis.analytics.models import CostSheet
 from praxis.communities.models import Community, Membership
 from praxis.core.templatetags.praxis import localnumber
@@ -54,6 +59,12 @@ QUOTES = 3
 SYNTHESIS_WORDS = 60
 QUOTE_WORDS = 45
 LEADER_ROLES = (Membership.Role.STEWARD, Membership.Role.FACILITATOR)
+ACTIVITY_MEANS = _("Members and active members are the current members; an active member "
+                   "posted, read a discussion, opened a resource, gave feedback, told a story "
+                   "or recorded a training event in the period. Posts and readers count "
+                   "everyone who wrote or opened a discussion in the period, former members "
+                   "too, as the weeks do: the posts are the sum of the weeks' posts; a reader "
+                   "opened at least one discussion.")
 PARTICIPANT_MEANS = _("An active participant is a member, neither steward nor facilitator, "
                       "who was active in the period.")
 
@@ -169,8 +180,9 @@ class Report:
     start: date
     end: date
     produced_at: datetime
-    totals: engagement.Totals
-    readers: int
+    totals: engagement.Totals  # of the current members (members, active members)
+    posts: int  # in the period, by whoever wrote them: the sum of the weeks' posts
+    readers: int  # who opened a discussion in the period, whoever they are
     active_participants: int
     groups: list[engagement.GroupShare]
     weeks: list[activity.Week]
@@ -305,11 +317,13 @@ def build_report(community: Community, start: date, end: date, *, quotable: Q) -
         hours=sheet.facilitation_hours if sheet is not None else None)
     panels = [panel for maker in PANELS
               if (panel := maker(community, start, end)) is not None]
+    weeks = activity.weekly_activity(scope)
     return Report(
         community=community, start=start, end=end, produced_at=timezone.now(),
-        totals=totals, readers=sum(1 for row in rows if row.thread_reads),
+        totals=totals, posts=sum(week.posts for week in weeks),
+        readers=activity.scope_visits(scope).values("user_id").distinct().count(),
         active_participants=active_participants, groups=engagement.group_shares(rows),
-        weeks=activity.weekly_activity(scope), topics=topics_run(community, scope),
+        weeks=weeks, topics=topics_run(community, scope),
         stories=chart, applied=by_cycle.get(Cycle.APPLIED, 0),
         realised=by_cycle.get(Cycle.REALISED, 0),
         quotes=quotes(community, filters, quotable),
@@ -318,14 +332,6 @@ def build_report(community: Community, start: date, end: date, *, quotable: Q) -
 
 
 # What the page and the PDF call things ----------------------------------------------------
-
-GROUP_LABELS = {
-    "contributor": _("Contributors"),
-    "occasional": _("Occasional posters"),
-    "lurker": _("Readers who never post"),
-    "inactive": _("Inactive"),
-}
-
 
 def group_label(group: str) -> str:
     return str(GROUP_LABELS.get(group, group))

@@ -2,19 +2,17 @@
 told and the default period is shown instead) and the costs a steward enters for a period
 (the sheet, and its other costs as rows of a formset; a few empty rows to fill)."""
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from praxis.analytics.models import CostItem, CostSheet
 from praxis.analytics.report import default_period
-from praxis.impact.cascade import EARLIEST
-from praxis.impact.dashboard_forms import MAX_WINDOW
+from praxis.impact.dashboard_forms import clean_window
 
 EMPTY_COST_ROWS = 3
 MAX_COST_ROWS = 40
@@ -27,18 +25,9 @@ class PeriodForm(forms.Form):
                           widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        default_start, default_end = default_period()
-        start = data.get("start") or default_start
-        end = data.get("end") or default_end
-        if start < EARLIEST or end > timezone.localdate() + timedelta(days=366):
-            raise forms.ValidationError(_("Choose dates from 1990 to a year from today."))
-        if start > end:
-            raise forms.ValidationError(_("The period must start before it ends."))
-        if end - start > MAX_WINDOW:
-            raise forms.ValidationError(_("Choose a period of at most five years."))
-        data["start"], data["end"] = start, end
-        return data
+        return clean_window(super().clean() or {}, default_period(), messages={
+            "order": _("The period must start before it ends."),
+            "length": _("Choose a period of at most five years.")})
 
     def period(self) -> tuple[date, date]:
         """The period asked for, or the default one when the input is bad."""

@@ -14,7 +14,14 @@ from collections.abc import Sequence
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from praxis.analytics.report import PARTICIPANT_MEANS, Report, group_label, hours, money
+from praxis.analytics.report import (
+    ACTIVITY_MEANS,
+    PARTICIPANT_MEANS,
+    Report,
+    group_label,
+    hours,
+    money,
+)
 from praxis.core.templatetags.praxis import isolated, localnumber, when
 from praxis.interop.pdf import FAMILY, INK, LTR, MUTED, RTL, RULE, TopicDocument, direction_of
 from praxis.interop.pdf import isolate as set_apart
@@ -203,8 +210,9 @@ def render_report(report: Report) -> bytes:
     totals = report.totals
     doc.figures([(_("Members"), localnumber(totals.members)),
                  (_("Active members"), localnumber(totals.active)),
-                 (_("Posts"), localnumber(totals.posts)),
+                 (_("Posts"), localnumber(report.posts)),
                  (_("Readers"), localnumber(report.readers))])
+    doc.label(str(ACTIVITY_MEANS), size=8.5, colour=MUTED)
     doc.keep(ROW * (len(report.groups) + 2))
     doc.label(_("Members by how they took part"), bold=True, size=10.5)
     doc.bars([(group_label(share.group), share.members) for share in report.groups])

@@ -1,7 +1,12 @@
 """The impact dashboard's filters: a GET form that works without JavaScript. Bad input is
-told and the default window is shown instead; it changes nothing."""
+told and the default window is shown instead; it changes nothing.
 
-from datetime import timedelta
+``clean_window`` is the date window's check, shared by every window form above this one
+(the analytics pages' filters, the report's period): a missing day is the default's, the
+days stay between 1990 and a year from today, in order, at most five years apart."""
+
+from collections.abc import Mapping
+from datetime import date, timedelta
 from typing import Any
 
 from django import forms
@@ -15,6 +20,31 @@ from praxis.impact.dashboard import Filters, default_window, topic_choices
 from praxis.topics.models import Topic
 
 MAX_WINDOW = timedelta(days=366 * 5)
+# What a window form says when the window is out of order or too long; a form calling its
+# window something else ("period") passes its own sentences.
+WINDOW_MESSAGES = {
+    "order": _("The window must start before it ends."),
+    "length": _("Choose a window of at most five years."),
+}
+
+
+def clean_window(data: dict[str, Any], default: tuple[date, date], *,
+                 messages: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Fills ``data["start"]`` and ``data["end"]`` (a form's cleaned data) with the window
+    asked for, a missing day taken from ``default``; raises ValidationError for a window
+    out of bounds, out of order or longer than MAX_WINDOW."""
+    messages = {**WINDOW_MESSAGES, **(messages or {})}
+    start = data.get("start") or default[0]
+    end = data.get("end") or default[1]
+    if start < EARLIEST or end > timezone.localdate() + timedelta(days=366):
+        # Beyond these a window is a typing slip, and its day after overflows.
+        raise forms.ValidationError(_("Choose dates from 1990 to a year from today."))
+    if start > end:
+        raise forms.ValidationError(messages["order"])
+    if end - start > MAX_WINDOW:
+        raise forms.ValidationError(messages["length"])
+    data["start"], data["end"] = start, end
+    return data
 
 
 class DashboardFilterForm(forms.Form):
@@ -42,19 +72,7 @@ class DashboardFilterForm(forms.Form):
                 .order_by("name", "pk"))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        default_start, default_end = default_window()
-        start = data.get("start") or default_start
-        end = data.get("end") or default_end
-        if start < EARLIEST or end > timezone.localdate() + timedelta(days=366):
-            # Beyond these a window is a typing slip, and its day after overflows.
-            raise forms.ValidationError(_("Choose dates from 1990 to a year from today."))
-        if start > end:
-            raise forms.ValidationError(_("The window must start before it ends."))
-        if end - start > MAX_WINDOW:
-            raise forms.ValidationError(_("Choose a window of at most five years."))
-        data["start"], data["end"] = start, end
-        return data
+        return clean_window(super().clean() or {}, default_window())
 
     def filters(self, *, author_id: int | None = None) -> Filters:
         """The filters asked for, or the default window when the input is bad."""

@@ -12,11 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from praxis.analytics.forms import AnalyticsFilterForm
+from praxis.analytics.report_forms import PeriodForm
 from praxis.communities.models import Community, Membership
 from praxis.communities.tests.cast import ALL_VISITORS
 from praxis.communities.tests.factories import CohortFactory, MembershipFactory
 from praxis.discussions.models import ThreadVisitDay
 from praxis.discussions.tests.factories import make_thread, make_topic, opener, reply
+from praxis.impact.dashboard_forms import DashboardFilterForm
 
 LOGIN = "login"
 VIEWS = ["analytics:engagement", "analytics:engagement_csv", "analytics:engagement_xlsx",
@@ -313,3 +316,24 @@ def test_persian_pages_use_persian_digits(world, client):
             assert tabled[name] == value.translate(str.maketrans("0123456789",
                                                                   "۰۱۲۳۴۵۶۷۸۹")), name
     assert table_cells(html)["network-isolated"] == "۲"
+
+
+@pytest.mark.parametrize(("data", "error"), [
+    ({"start": "2026-03-01", "end": "2026-02-01"}, "{noun} must start before it ends."),
+    ({"start": "2020-01-01", "end": "2026-01-02"}, "Choose a {lower} of at most five years."),
+    ({"start": "1989-12-31", "end": "2026-01-02"}, "Choose dates from 1990 to a year from today."),
+])
+def test_the_three_window_forms_check_the_window_alike(cast, data, error):
+    """The analytics filters, the impact dashboard's and the report's period share one
+    check (``dashboard_forms.clean_window``), each in its own words."""
+    forms = [("The window", "window", AnalyticsFilterForm(data, community=cast.community)),
+             ("The window", "window", DashboardFilterForm(data, community=cast.community)),
+             ("The period", "period", PeriodForm(data))]
+    for noun, lower, form in forms:
+        assert not form.is_valid()
+        assert form.non_field_errors() == [error.format(noun=noun, lower=lower)]
+    good = {"start": "2026-01-01", "end": "2026-01-31"}
+    for form in (AnalyticsFilterForm(good, community=cast.community),
+                 DashboardFilterForm(good, community=cast.community), PeriodForm(good)):
+        assert form.is_valid()
+        assert (form.cleaned_data["start"].day, form.cleaned_data["end"].day) == (1, 31)

@@ -14,9 +14,12 @@ from django.utils import translation
 from praxis.access.reports import quotable_stories
 from praxis.analytics import report as reports
 from praxis.analytics.models import CostSheet
-from praxis.analytics.tests.report_world import END, START, build_report_world
+from praxis.analytics.tests.report_world import END, START, build_report_world, moment
+from praxis.communities.models import Membership
 from praxis.communities.tests.factories import MembershipFactory
 from praxis.credentials.report_panel import certificates_panel
+from praxis.discussions.models import Post, ThreadVisitDay
+from praxis.discussions.tests.factories import opener, reply
 
 
 @pytest.fixture
@@ -37,10 +40,39 @@ def test_members_activity_and_effort(world):
     assert report.effort.steward_posts == 1
     assert report.effort.leader_posts == 4
     assert report.effort.hours == Decimal(40)
-    assert report.readers == 3  # Nadia, the steward, Reza
+    assert report.posts == 5  # the same five: every author is a member still
+    # Nadia, the steward, Reza, and the outsider's visit (as the weeks count it: whoever
+    # read, a former member too).
+    assert report.readers == 4
     assert [share.group for share in report.groups] == ["contributor", "occasional", "lurker",
                                                         "inactive"]
     assert sum(share.members for share in report.groups) == 8
+
+
+def test_posts_and_readers_count_the_same_people_as_the_weeks(world):
+    """A former member's post and visit count in the posts, the readers, the weeks and the
+    topics alike; the members and active members stay the current ones."""
+    cast = world.cast
+    former = MembershipFactory(community=cast.community).user
+    thread = Post.objects.get(thread__topic=world.world.t1, author=cast.steward).thread
+    Post.objects.filter(pk=reply(thread, former, parent=opener(thread)).pk).update(
+        created_at=moment(2026, 2, 10))
+    ThreadVisitDay.objects.create(community=cast.community, user=former, thread=thread,
+                                  day=date(2026, 2, 11), visits=2)
+    Membership.objects.filter(community=cast.community, user=former).delete()
+
+    report = _report(world)
+    assert report.totals.members == 8  # the current members, as before
+    assert report.posts == 6  # the five of the period and the former member's
+    assert report.posts == sum(week.posts for week in report.weeks)
+    assert report.readers == 5  # Nadia, the steward, Reza, the outsider, the former member
+    assert report.readers <= sum(week.readers for week in report.weeks)
+    week = next(week for week in report.weeks if week.monday == date(2026, 2, 9))
+    assert (week.posts, week.readers) == (1, 2)  # the former member's post; Reza and them
+    assert next(run for run in report.topics if run.title == "Loop input").posts == 5
+    # Outside the period nothing counts: a month's posts are that month's weeks'.
+    january = _report(world, START, date(2026, 1, 31))
+    assert january.posts == sum(week.posts for week in january.weeks) == 2
 
 
 def test_costs_per_active_participant_and_per_member(world):

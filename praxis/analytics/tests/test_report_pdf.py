@@ -72,7 +72,7 @@ def test_the_english_pdf_holds_the_web_reports_numbers(world, client):
     costs = report.costs
     for label, number in (
             ("Members", report.totals.members), ("Active members", report.totals.active),
-            ("Posts", report.totals.posts), ("Readers", report.readers),
+            ("Posts", report.posts), ("Readers", report.readers),
             ("Stories told", report.told), ("Applied in practice", report.applied),
             ("Training events", report.reach.events), ("People reached", report.reach.people),
             ("Posts by facilitators", report.effort.facilitator_posts),

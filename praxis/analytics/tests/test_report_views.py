@@ -109,6 +109,18 @@ def test_the_charts_agree_with_their_tables(world, client):
     assert table["cycle-applied"] == "4" and table["cycle-realised"] == "2"
 
 
+def test_the_posts_shown_are_the_sum_of_the_weeks_shown(world, client):
+    client.force_login(world.cast.steward)
+    text = _page(client, world).content.decode()
+    figures = dict(re.findall(r'<dd data-figure="([^"]+)">([^<]*)</dd>', text))
+    weeks = [int(value) for name, value in _cells(text).items()
+             if re.fullmatch(r"week-\d+-posts", name)]
+    assert len(weeks) == 14  # the weeks touching 1 January to 31 March 2026
+    assert int(figures["posts"]) == sum(weeks) == 5
+    assert figures["readers"] == "4" and figures["members"] == "8"
+    assert "former members too" in text
+
+
 def test_persian_report_has_persian_digits_and_solar_hijri_dates(world, client):
     steward = world.cast.steward
     steward.locale = "fa"

@@ -41,6 +41,7 @@ def report_page(request: HttpRequest, slug: str) -> HttpResponseBase:
         "impact_page": "report", "form": form, "report": report,
         "charts": report_charts.all_charts(report), "period_query": _period_query(start, end),
         "active_means": reports.PARTICIPANT_MEANS,
+        "activity_means": reports.ACTIVITY_MEANS,
         "title": _("Report to leadership")})
 
 

@@ -38,7 +38,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
+from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -47,7 +49,7 @@ from django.utils.translation import gettext_lazy as _
 
 from praxis.analytics import activity, engagement
 from praxis.analytics.forms import GROUP_LABELS
-from praxis.analytics.models import CostSheet
+from praxis.analytics.models import CostItem, CostSheet
 from praxis.communities.models import Community, Membership
 from praxis.core.templatetags.praxis import localnumber
 from praxis.impact import dashboard
@@ -289,6 +291,30 @@ def cost_sheet(community: Community, start: date, end: date) -> CostSheet | None
     """The sheet entered for exactly this period, with its items (two queries)."""
     return (CostSheet.objects.filter(community=community, start=start, end=end)
             .prefetch_related("items").first())
+
+
+def save_costs(community: Community, start: date, end: date, *, currency: str,
+               facilitation_hours: Decimal, hourly_rate: Decimal,
+               items: list[tuple[str, Decimal]], by: Any) -> CostSheet:
+    """Enters the period's costs: the sheet (made on the first save) and its other costs,
+    which replace those it had, in one transaction. Two first saves at once are safe: the
+    sheet is got or made under a row lock (``get_or_create`` makes it in a savepoint and,
+    when another request made it meanwhile, takes that one), so the later save waits for
+    the earlier and overwrites it, as a second save does, instead of failing on the unique
+    (community, start, end)."""
+    with transaction.atomic():
+        sheet, _made = CostSheet.objects.select_for_update().get_or_create(
+            community=community, start=start, end=end)
+        sheet.currency = currency
+        sheet.facilitation_hours = facilitation_hours
+        sheet.hourly_rate = hourly_rate
+        sheet.updated_by = by
+        sheet.updated_at = timezone.now()
+        sheet.save()
+        sheet.items.all().delete()
+        CostItem.objects.bulk_create([CostItem(sheet=sheet, label=label, amount=amount)
+                                      for label, amount in items])
+    return sheet
 
 
 def build_report(community: Community, start: date, end: date, *, quotable: Q) -> Report:

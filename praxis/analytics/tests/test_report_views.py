@@ -4,11 +4,14 @@ story); the costs form (bad amounts refused and nothing changed, re-saving repla
 items, a forged POST to another community refused); and bounded queries."""
 
 import re
+import threading
 from decimal import Decimal
 
 import pytest
+from django.db import connection, transaction
 from django.urls import reverse
 
+from praxis.analytics import report as reports
 from praxis.analytics.models import CostItem, CostSheet
 from praxis.analytics.tests.report_world import END, PERIOD, START, build_report_world
 from praxis.communities.models import Community
@@ -215,6 +218,88 @@ def test_bad_amounts_are_refused_and_nothing_changes(cast, client, bad):
     sheet = CostSheet.objects.get(community=cast.community)
     assert (sheet.facilitation_hours, sheet.hourly_rate) == (Decimal(40), Decimal(25))
     assert list(CostItem.objects.values_list("label", "amount")) == before
+
+
+def test_a_first_save_finding_the_sheet_made_meanwhile_overwrites_it(cast, client,
+                                                                     monkeypatch):
+    """The second of two first saves at once: it read no sheet for the period, and the
+    first made one before it saved. It saves over that one (one sheet per period) instead
+    of failing on the unique (community, start, end)."""
+    CostSheet.objects.create(community=cast.community, start=START, end=END,
+                             facilitation_hours=Decimal(5), hourly_rate=Decimal(5))
+    CostItem.objects.create(sheet=CostSheet.objects.get(), label="Tea", amount=Decimal(3))
+    monkeypatch.setattr(reports, "cost_sheet", lambda *args: None)  # the read before
+    client.force_login(cast.steward)
+    response = client.post(_costs_url(cast.community), _costs_data())
+    assert response.status_code == 302
+    sheet = CostSheet.objects.get(community=cast.community)
+    assert (sheet.facilitation_hours, sheet.hourly_rate) == (Decimal(40), Decimal(25))
+    assert [(i.label, i.amount) for i in sheet.items.all()] == [
+        ("Hosting", Decimal(300)), ("Printing", Decimal("120.50"))]
+
+
+def test_saving_the_costs_twice_keeps_one_sheet(cast):
+    for hours in (Decimal(5), Decimal(40)):
+        reports.save_costs(cast.community, START, END, currency="EUR",
+                           facilitation_hours=hours, hourly_rate=Decimal(25),
+                           items=[("Hosting", hours)], by=cast.steward)
+    sheet = CostSheet.objects.get()
+    assert sheet.facilitation_hours == Decimal(40) and sheet.updated_by == cast.steward
+    assert list(CostItem.objects.values_list("label", "amount")) == [("Hosting", Decimal(40))]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_first_saves_at_once_make_one_sheet_on_postgresql(cast):
+    """On PostgreSQL, for real: another request's first save has made the sheet and not
+    committed yet; this save waits on the unique index, then takes that sheet and saves
+    over it once the other commits. (SQLite locks the whole database instead: the test
+    above plays the same moment there.)"""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs concurrent transactions")
+    made, commit = threading.Event(), threading.Event()
+    errors: list[Exception] = []
+
+    def other_request() -> None:
+        try:
+            with transaction.atomic():
+                CostSheet.objects.create(community=cast.community, start=START, end=END,
+                                         facilitation_hours=Decimal(5),
+                                         hourly_rate=Decimal(5))
+                made.set()
+                commit.wait(30)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    def this_request() -> None:
+        made.wait(30)
+        try:
+            reports.save_costs(cast.community, START, END, currency="EUR",
+                               facilitation_hours=Decimal(40), hourly_rate=Decimal(25),
+                               items=[("Hosting", Decimal(300))], by=cast.steward)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=other_request), threading.Thread(target=this_request)]
+    for thread in threads:
+        thread.start()
+    with connection.cursor() as cursor:
+        for _attempt in range(600):  # until this request waits on the other's row
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                           "current_database() AND wait_event_type = 'Lock'")
+            if cursor.fetchone()[0]:
+                break
+            threading.Event().wait(0.05)
+    commit.set()
+    for thread in threads:
+        thread.join(30)
+    assert errors == []
+    sheet = CostSheet.objects.get(community=cast.community)
+    assert (sheet.facilitation_hours, sheet.hourly_rate) == (Decimal(40), Decimal(25))
+    assert list(sheet.items.values_list("label", "amount")) == [("Hosting", Decimal(300))]
 
 
 def test_a_bad_period_saves_nothing(cast, client):

@@ -4,12 +4,11 @@ costs. Thin: the door (``praxis.access.reports``) decides who opens them,
 
 from datetime import date
 
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from praxis.access.reports import access_report, quotable_stories
 from praxis.analytics import report as reports
 from praxis.analytics import report_charts, report_pdf
-from praxis.analytics.models import CostItem, CostSheet
+from praxis.analytics.models import CostSheet
 from praxis.analytics.report_forms import CostSheetForm, PeriodForm, item_formset
 from praxis.site.decorators import login_on_refusal
 from praxis.site.interop.offline import attachment_header
@@ -78,15 +77,11 @@ def costs(request: HttpRequest, slug: str) -> HttpResponseBase:
             community=community, start=start, end=end))
         formset = item_formset(request.POST)
         if form.is_valid() and formset.is_valid():
-            with transaction.atomic():
-                saved = form.save(commit=False)
-                saved.community, saved.start, saved.end = community, start, end
-                saved.updated_by = request.user  # type: ignore[assignment]
-                saved.updated_at = timezone.now()
-                saved.save()
-                saved.items.all().delete()
-                CostItem.objects.bulk_create([CostItem(sheet=saved, label=label, amount=amount)
-                                              for label, amount in formset.rows()])
+            data = form.cleaned_data
+            reports.save_costs(community, start, end, currency=data["currency"],
+                               facilitation_hours=data["facilitation_hours"],
+                               hourly_rate=data["hourly_rate"], items=formset.rows(),
+                               by=request.user)
             return redirect(reverse("analytics:report", args=[community.slug])
                             + "?" + _period_query(start, end))
     else:

@@ -149,11 +149,16 @@ def reply_network(scope: Scope) -> ReplyNetwork:
     # top-level post) the one who opened it; oneself is no edge (``ANSWERS_SOMEONE_ELSE``).
     replies = scope_posts(scope).filter(ANSWERS_SOMEONE_ELSE).annotate(
         to=Coalesce("parent__author_id", "thread__created_by_id"), who=by_person("author_id"))
-    edges = [Edge(source=source, target=target, replies=count)
-             for source, target, count in replies.values("who", "to")
-             .annotate(n=Count("pk")).order_by("who", "to")
-             .values_list("who", "to", "n")
-             if source in members and target in members]
+    grouped = (replies.values("who", "to").annotate(n=Count("pk")).order_by("who", "to")
+               .values_list("who", "to", "n"))
+    # Plain integers, read without the ORM's per-value converters (tens of thousands of
+    # pairs in a large community's year).
+    sql, params = grouped.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        edges = [Edge(source=source, target=target, replies=count)
+                 for source, target, count in cursor.fetchall()
+                 if source in members and target in members]
     sent: dict[int, int] = {}
     received: dict[int, int] = {}
     out_degree: dict[int, int] = {}

@@ -32,6 +32,10 @@ WIDTH = 360
 MARGIN = 8
 FONT = 12
 LABEL_CHARS = 52  # a bar's label beyond this is cut, with its whole text in its <title>
+# A line chart over more points than this (about fourteen months of weeks) draws its lines
+# without a dot a point: five years of weeks would be some 800 dots, 150 kB of a page whose
+# table beside the chart gives every number anyway.
+POINTS_MARKED = 60
 
 
 @dataclass(frozen=True)
@@ -155,8 +159,9 @@ def line_chart(points: Sequence[str], series: Sequence[Series], *, chart_id: str
     writes dates, shown in each point's tooltip); ``first_label`` and ``last_label`` are
     written under the axis at its two ends. The vertical scale runs from zero to the largest
     value of any series, written at the top of the axis. Each point is a small circle
-    holding ``data-cell`` and ``data-value`` of its series' cell for that point, the legend
-    names the series. Up to four series differ by dash pattern as well as colour."""
+    holding ``data-cell`` and ``data-value`` of its series' cell for that point (over more
+    than POINTS_MARKED points, none: the line alone), the legend names the series. Up to
+    four series differ by dash pattern as well as colour."""
     dashes = ["", "6 3", "2 3", "8 3 2 3"]
     plot_top, plot_height = MARGIN + 14, 120
     legend_top = plot_top + plot_height + 30
@@ -183,10 +188,12 @@ def line_chart(points: Sequence[str], series: Sequence[Series], *, chart_id: str
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         css = f"series-{index}"
         coordinates = [position(i, value) for i, value in enumerate(line.values)]
-        path = " ".join(f"{x:g},{y:g}" for x, y in coordinates)
+        path = " ".join(f"{round(x, 1):g},{round(y, 1):g}" for x, y in coordinates)
         svg.parts.append(f'<polyline class="{css}" points="{path}" fill="none" '
                          f'stroke="currentColor" stroke-width="2"{dash_attr}/>')
-        for i, ((x, y), value) in enumerate(zip(coordinates, line.values, strict=True)):
+        marked = coordinates if len(points) <= POINTS_MARKED else []
+        for i, ((x, y), value) in enumerate(zip(marked, line.values[:len(marked)],
+                                                strict=True)):
             svg.parts.append(str(format_html(
                 '<circle class="{}" cx="{}" cy="{}" r="2.5" fill="currentColor" '
                 'data-cell="{}" data-value="{}"><title>{}, {}: {}</title></circle>',

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from praxis.analytics.forms import AnalyticsFilterForm
@@ -330,10 +330,44 @@ def test_the_three_window_forms_check_the_window_alike(cast, data, error):
              ("The window", "window", DashboardFilterForm(data, community=cast.community)),
              ("The period", "period", PeriodForm(data))]
     for noun, lower, form in forms:
-        assert not form.is_valid()
-        assert form.non_field_errors() == [error.format(noun=noun, lower=lower)]
+        with translation.override("en"):  # a Persian page before leaves Persian on
+            assert not form.is_valid()
+            assert form.non_field_errors() == [error.format(noun=noun, lower=lower)]
     good = {"start": "2026-01-01", "end": "2026-01-31"}
     for form in (AnalyticsFilterForm(good, community=cast.community),
                  DashboardFilterForm(good, community=cast.community), PeriodForm(good)):
         assert form.is_valid()
         assert (form.cleaned_data["start"].day, form.cleaned_data["end"].day) == (1, 31)
+
+
+def test_every_table_is_named_and_every_header_says_something(world, client):
+    client.force_login(world.steward)
+    for view in ("analytics:engagement", "analytics:activity", "analytics:mine"):
+        html = client.get(url(view, world)).content.decode()
+        tables = re.findall(r"<table([^>]*)>\s*(<caption|)", html)
+        assert tables, view
+        for attributes, caption in tables:
+            assert caption or "aria-labelledby=" in attributes, (view, attributes)
+        assert not re.search(r"<th[^>]*>\s*</th>", html), view
+        for name in re.findall(r'<table[^>]*aria-labelledby="([^"]+)"', html):
+            assert f'id="{name}"' in html, (view, name)
+
+
+def test_five_years_of_weeks_stay_light(world, client):
+    """Over five years (262 weeks) the line is drawn without a dot a week; the weeks'
+    table still gives every week."""
+    client.force_login(world.steward)
+    end = timezone.localdate()
+    start = end.replace(year=end.year - 5) + timedelta(days=1)
+    html = client.get(url("analytics:activity", world), {
+        "start": start.isoformat(), "end": end.isoformat()}).content.decode()
+    weeks = re.search(r'<svg[^>]*aria-labelledby="weeks-chart-title.*?</svg>', html, re.S)
+    assert weeks is not None
+    assert "<circle" not in weeks.group() and weeks.group().count("<polyline") == 3
+    assert len(weeks.group()) < 12_000  # 149 kB with a dot a week and series
+    rows = len(re.findall(r'data-cell="week-[0-9-]+-posts"', html))
+    assert rows >= 260
+    assert len(html.encode()) < 80_000  # 207 kB with the dots
+    # A short window keeps its dots, one a week and series.
+    short = client.get(url("analytics:activity", world)).content.decode()
+    assert re.search(r'<circle[^>]*data-cell="week-', short)

@@ -7,8 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from praxis.analytics.models import CostItem, CostSheet
 from praxis.analytics.report import default_period
@@ -25,9 +25,9 @@ class PeriodForm(forms.Form):
                           widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self) -> dict[str, Any]:
-        return clean_window(super().clean() or {}, default_period(), messages={
-            "order": _("The period must start before it ends."),
-            "length": _("Choose a period of at most five years.")})
+        return clean_window(super().clean() or {}, default_period(),
+                            order=gettext("The period must start before it ends."),
+                            length=gettext("Choose a period of at most five years."))
 
     def period(self) -> tuple[date, date]:
         """The period asked for, or the default one when the input is bad."""

@@ -5,14 +5,13 @@ told and the default window is shown instead; it changes nothing.
 (the analytics pages' filters, the report's period): a missing day is the default's, the
 days stay between 1990 and a year from today, in order, at most five years apart."""
 
-from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from praxis.communities.models import Cohort, Community, Membership
 from praxis.impact.cascade import EARLIEST
@@ -20,29 +19,25 @@ from praxis.impact.dashboard import Filters, default_window, topic_choices
 from praxis.topics.models import Topic
 
 MAX_WINDOW = timedelta(days=366 * 5)
-# What a window form says when the window is out of order or too long; a form calling its
-# window something else ("period") passes its own sentences.
-WINDOW_MESSAGES = {
-    "order": _("The window must start before it ends."),
-    "length": _("Choose a window of at most five years."),
-}
 
 
-def clean_window(data: dict[str, Any], default: tuple[date, date], *,
-                 messages: Mapping[str, str] | None = None) -> dict[str, Any]:
+def clean_window(data: dict[str, Any], default: tuple[date, date], *, order: str = "",
+                 length: str = "") -> dict[str, Any]:
     """Fills ``data["start"]`` and ``data["end"]`` (a form's cleaned data) with the window
     asked for, a missing day taken from ``default``; raises ValidationError for a window
-    out of bounds, out of order or longer than MAX_WINDOW."""
-    messages = {**WINDOW_MESSAGES, **(messages or {})}
+    out of bounds, out of order or longer than MAX_WINDOW. A form calling its window
+    something else ("period") says so in ``order`` and ``length``."""
     start = data.get("start") or default[0]
     end = data.get("end") or default[1]
     if start < EARLIEST or end > timezone.localdate() + timedelta(days=366):
         # Beyond these a window is a typing slip, and its day after overflows.
         raise forms.ValidationError(_("Choose dates from 1990 to a year from today."))
     if start > end:
-        raise forms.ValidationError(messages["order"])
+        raise forms.ValidationError(
+            order or gettext("The window must start before it ends."))
     if end - start > MAX_WINDOW:
-        raise forms.ValidationError(messages["length"])
+        raise forms.ValidationError(
+            length or gettext("Choose a window of at most five years."))
     data["start"], data["end"] = start, end
     return data
 

@@ -150,7 +150,7 @@ class Scope:
     def filters(self) -> Filters:
         """The impact dashboard's filters for the same scope (its stories and events)."""
         return Filters(start=self.start, end=self.end, cohort_id=self.cohort_id,
-                       tier=self.tier, topic_id=self.topic_id, author_id=self.user_id)
+                       tier=self.tier, topic_id=self.topic_id, author_id=self.user_id, tz=UTC)
 
 
 @dataclass

@@ -20,7 +20,7 @@ on it and the discussions in it (read and written); "mine" keeps the viewer's ow
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
@@ -56,15 +56,19 @@ class Filters:
     tier: str = ""
     topic_id: int | None = None
     author_id: int | None = None  # "mine": the viewer's own stories and events
+    # The days' time zone: the reader's (None) on the dashboard; UTC for engagement reports,
+    # which must read the same whoever asks (``analytics.engagement.Scope``).
+    tz: tzinfo | None = None
 
     @property
     def since(self) -> datetime:
-        return timezone.make_aware(datetime.combine(self.start, time.min))
+        return timezone.make_aware(datetime.combine(self.start, time.min), self.tz)
 
     @property
     def until(self) -> datetime:
         """The first moment after the window."""
-        return timezone.make_aware(datetime.combine(self.end + timedelta(days=1), time.min))
+        return timezone.make_aware(datetime.combine(self.end + timedelta(days=1), time.min),
+                                   self.tz)
 
     @property
     def narrows_people(self) -> bool:

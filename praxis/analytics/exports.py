@@ -24,9 +24,9 @@ from django.utils import timezone
 
 from praxis.analytics.engagement import COLUMNS, DEFINITIONS, MemberEngagement, Scope
 from praxis.communities.models import Cohort, Membership
+from praxis.core.spreadsheet import safe_text
 from praxis.topics.models import Topic
 
-FORMULA_STARTS = ("=", "+", "-", "@")
 MOMENT_FORMAT = "yyyy-mm-dd hh:mm:ss"
 
 
@@ -35,11 +35,6 @@ def moment(value: datetime | None) -> str:
     if value is None:
         return ""
     return value.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
-
-
-def safe_text(value: str) -> str:
-    """A text a spreadsheet never reads as a formula."""
-    return "'" + value if value[:1] in FORMULA_STARTS else value
 
 
 def values(row: MemberEngagement) -> list[Any]:

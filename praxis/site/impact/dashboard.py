@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from praxis.access.impact_dashboard import DashboardAccess, DashboardScope, access_dashboard
+from praxis.core.spreadsheet import safe_text
 from praxis.impact import dashboard
 from praxis.impact.dashboard_forms import DashboardFilterForm
 from praxis.site.decorators import login_on_refusal
@@ -68,10 +69,7 @@ def _csv(panels: dict[str, Any], filters: dashboard.Filters, name: str) -> HttpR
     writer = csv.writer(response)
     writer.writerow(["panel", "key", "value"])
     for panel, key, value in _rows(panels, filters):
-        # A title starting with = + - @ would be a formula in a spreadsheet.
-        if isinstance(key, str) and key[:1] in ("=", "+", "-", "@"):
-            key = "'" + key
-        writer.writerow([panel, key, value])
+        writer.writerow([panel, safe_text(key) if isinstance(key, str) else key, value])
     return response
 
 

@@ -32,6 +32,10 @@ from praxis.impact.models import Cycle
 
 NEARLY_SHARE = Fraction(3, 4)
 
+# The fields of a person ``standings`` loads (their name, their address for the audit, and
+# whether they are erased), not the whole row.
+STANDING_USER_FIELDS = ("id", "email", "display_name", "erased_at")
+
 # The numeric criteria: the programme's field, the engagement row's figure.
 NUMERIC = (("min_posts", "posts"), ("min_replies", "replies_to_others"),
            ("min_topics", "topics"))
@@ -110,7 +114,8 @@ def standings(programme: Programme) -> list[Standing]:
     tellers = applied_storytellers(programme)
     issued = {certificate.recipient_id: certificate for certificate in
               Certificate.objects.filter(programme=programme, recipient_id__in=ids)}
-    users = User.objects.in_bulk(ids)
+    # Only what a standing, a refusal and a certificate read of a person.
+    users = User.objects.only(*STANDING_USER_FIELDS).in_bulk(ids)
     result = []
     for row in rows:
         user = users.get(row.user_id)
@@ -127,15 +132,16 @@ def standings(programme: Programme) -> list[Standing]:
 
 def topics_taken_part_in(programme: Programme, user_ids: list[int]) -> dict[int, list[str]]:
     """The titles of the topics each person posted in within the programme's window (hidden
-    posts left out, as the engagement table counts them), by title: one grouped query."""
+    posts left out, as the engagement table counts them), one per topic (two topics of the
+    same title are two), by title: one grouped query."""
     scope = scope_of(programme)
-    pairs = (Post.objects.filter(thread__community=programme.community, author_id__in=user_ids,
-                                 is_hidden=False, created_at__gte=scope.since,
-                                 created_at__lt=scope.until)
-             .values_list("author_id", "thread__topic__title").distinct()
-             .order_by("author_id", "thread__topic__title"))
+    rows = (Post.objects.filter(thread__community=programme.community, author_id__in=user_ids,
+                                is_hidden=False, created_at__gte=scope.since,
+                                created_at__lt=scope.until)
+            .values_list("author_id", "thread__topic_id", "thread__topic__title").distinct()
+            .order_by("author_id", "thread__topic__title", "thread__topic_id"))
     titles: dict[int, list[str]] = {user_id: [] for user_id in user_ids}
-    for author_id, title in pairs:
+    for author_id, _topic_id, title in rows:
         titles[author_id].append(title)
     return titles
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from praxis.credentials.models import Programme
+from praxis.credentials.queries import has_certificates
 
 EARLIEST = date(1990, 1, 1)
 MAX_PERIOD = timedelta(days=366 * 5)
@@ -21,9 +22,20 @@ MAX_COUNT = 100_000
 MAX_HOURS = Decimal("9999.9")
 
 
+# What a certificate states of its programme (its verification page, PDF and Open Badges
+# read them from the programme): fixed once one is issued.
+LOCKED_FIELDS = ("name", "start", "end", "hours", "min_posts", "min_replies", "min_topics",
+                 "needs_applied_story")
+
+
 class ProgrammeForm(forms.ModelForm):
     """Defines a programme: its name, period, hours credited and the criteria a member meets
-    (a criterion at zero is not asked)."""
+    (a criterion at zero is not asked).
+
+    Once a certificate is issued under it (``locked``), only its description changes: the
+    other fields are disabled (a browser does not send them and Django keeps the saved
+    values whatever is posted), and a post that tries to change one anyway is refused with
+    an error, so certificates already issued keep stating what they were issued for."""
 
     class Meta:
         model = Programme
@@ -57,9 +69,42 @@ class ProgrammeForm(forms.ModelForm):
             field.validators += [MinValueValidator(0), MaxValueValidator(most)]
             field.widget.attrs.update({"min": 0, "max": most})
         self.fields["hours"].widget.attrs["step"] = "0.1"
+        self.locked = has_certificates(self.instance)
+        if self.locked:
+            for name in LOCKED_FIELDS:
+                field = self.fields[name]
+                field.disabled = True
+                # A screen reader says why with the field (the page's note, ``locked-note``),
+                # and its help too.
+                described = ["locked-note"]
+                if field.help_text:
+                    described.append(f"{self[name].auto_id}_helptext")
+                field.widget.attrs["aria-describedby"] = " ".join(described)
+
+    def _forged_change(self) -> bool:
+        """Whether the post changes a locked field (a browser sends none of them; only a
+        forged post does). A field left out changes nothing."""
+        for name in LOCKED_FIELDS:
+            key = self.add_prefix(name)
+            if key not in self.data:
+                continue
+            field = self.fields[name]
+            raw = field.widget.value_from_datadict(self.data, self.files, key)
+            try:
+                value = field.clean(raw)
+            except forms.ValidationError:
+                return True
+            if value != self.get_initial_for_field(field, name):
+                return True
+        return False
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if self.locked and self.is_bound and self._forged_change():
+            raise forms.ValidationError(
+                _("Certificates were issued under this programme: its name, period, hours "
+                  "and criteria stay as they were, so the certificates keep stating what "
+                  "they were issued for. Only its description may change."))
         start, end = data.get("start"), data.get("end")
         if start and end:
             latest = timezone.localdate() + timedelta(days=366 * 2)

@@ -4,8 +4,10 @@ One RSA key of 2048 bits per community (RS256: Open Badges 3.0 §8.2 asks every 
 support it), made the first time the community signs something. ``IssuerKey.kid`` is the
 key's RFC 7638 thumbprint; where a document names the key (a JWS header's ``kid``, the key
 set) it names it by an address a verifier can look it up at, ending with the thumbprint
-(``key_id``: ``.../issuers/<community>/keys/<thumbprint>.json``, which answers the key as a
-JWK), as OB 3.0 §8.2 asks of a ``kid`` (a URI dereferenced to the key). The private half
+(``key_id``: ``.../issuers/<issuer id>/keys/<thumbprint>.json``, which answers the key as a
+JWK), as OB 3.0 §8.2 asks of a ``kid`` (a URI dereferenced to the key). The issuer's
+addresses name it by ``IssuerKey.public_id`` (unguessable), never by the community's slug: a
+stranger walking slugs learns nothing of a private community. The private half
 stays in the database; the public half (``kty``, ``n``, ``e``: never ``d``) goes in every
 signed document's header and in the community's key set (``public_jwks``). Signing is
 joserfc's, never ours.
@@ -60,7 +62,8 @@ def public_pem(issuer: IssuerKey) -> str:
 
 def key_id(community: Community) -> str:
     """The address naming the community's key (see the module)."""
-    path = reverse("credentials:issuer_key", args=[community.slug, issuer_key(community).kid])
+    issuer = issuer_key(community)
+    path = reverse("credentials:issuer_key", args=[issuer.public_id, issuer.kid])
     return absolute_url(None, path)
 
 

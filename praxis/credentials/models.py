@@ -31,6 +31,10 @@ class IssuerKey(models.Model):
 
     community = models.OneToOneField("communities.Community", on_delete=models.CASCADE,
                                      related_name="issuer_key")
+    # The issuer's address names it by this (never by the community's slug, which would
+    # tell a stranger whether a private community exists).
+    public_id = models.CharField(max_length=32, unique=True, default=new_public_id,
+                                 editable=False)
     kid = models.CharField(max_length=64, unique=True)
     private_pem = models.TextField()
     public_jwk = models.JSONField()
@@ -46,11 +50,14 @@ class IssuerKey(models.Model):
 
 class Programme(models.Model):
     """What a certificate attests: taking part in a programme or over a period, measured
-    by criteria a steward sets (a criterion at zero is not asked)."""
+    by criteria a steward sets (a criterion at zero is not asked). Its badge documents are
+    addressed by an unguessable ``public_id``, never by its sequential primary key."""
 
     community = models.ForeignKey("communities.Community", on_delete=models.CASCADE,
                                   related_name="programmes", verbose_name=_("community"))
     name = models.CharField(_("name"), max_length=200)
+    public_id = models.CharField(max_length=32, unique=True, default=new_public_id,
+                                 editable=False)
     description = models.TextField(_("what it recognises"), blank=True, max_length=4000)
     start = models.DateField(_("from"))
     end = models.DateField(_("to"))

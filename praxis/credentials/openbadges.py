@@ -16,7 +16,9 @@ of their email address, never the address; the salt is derived from the certific
 public id, so a certificate's documents read the same each time they are asked for.
 
 The documents describe a community by its name and address only: a private community's
-issuer documents answer (a verifier must read them), and say nothing more.
+issuer documents answer (a verifier must read them), and say nothing more. No public address
+holds a guessable name: the issuer's are keyed by its key's ``public_id``, a programme's by
+its own ``public_id``, so walking slugs or ids tells a stranger nothing.
 """
 
 import base64
@@ -26,7 +28,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, Max, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -83,26 +85,31 @@ def credential_url(certificate: Certificate) -> str:
     return absolute_url(None, certificate.get_absolute_url())
 
 
+def issuer_id(community: Community) -> str:
+    """What the issuer's addresses name the community by (its key's public id)."""
+    return keys.issuer_key(community).public_id
+
+
 def issuer_url(community: Community) -> str:
-    return _url("issuer_json", community.slug)
+    return _url("issuer_json", issuer_id(community))
 
 
 def keys_url(community: Community) -> str:
-    return _url("issuer_keys", community.slug)
+    return _url("issuer_keys", issuer_id(community))
 
 
 def status_list_url(community: Community) -> str:
     """The signed status list: the ``statusListCredential`` every credential points to."""
-    return _url("status_jwt", community.slug)
+    return _url("status_jwt", issuer_id(community))
 
 
 def achievement_url(programme: Programme) -> str:
     """The programme's achievement (OB 3.0) and badge class (OB 2.0)."""
-    return _url("badge_json", programme.pk)
+    return _url("badge_json", programme.public_id)
 
 
 def badge_image_url(programme: Programme) -> str:
-    return _url("badge_svg", programme.pk)
+    return _url("badge_svg", programme.public_id)
 
 
 # ------------------------------------------------------------------------------ recipient
@@ -225,10 +232,12 @@ def ob3_jwt(certificate: Certificate) -> str:
 def status_bits(community: Community) -> bytes:
     """The community's revocation bitstring: bit i (most significant bit of the first byte
     first) set when the certificate at status index i is revoked; at least
-    ``MIN_STATUS_BITS`` long, in whole multiples of it."""
-    revoked = list(Certificate.objects.filter(community=community, revoked_at__isnull=False)
+    ``MIN_STATUS_BITS`` long, in whole multiples of it, and long enough to hold every
+    certificate's index, revoked or not (a verifier reading past the end gets an error)."""
+    certificates = Certificate.objects.filter(community=community)
+    highest = certificates.aggregate(highest=Max("status_index"))["highest"] or 0
+    revoked = list(certificates.filter(revoked_at__isnull=False)
                    .values_list("status_index", flat=True))
-    highest = max(revoked, default=0)
     size = MIN_STATUS_BITS * (highest // MIN_STATUS_BITS + 1)
     bits = bytearray(size // 8)
     for index in revoked:

@@ -16,6 +16,13 @@ def programmes_of(community: Community) -> QuerySet[Programme]:
                                     filter=Q(certificates__revoked_at__isnull=False))))
 
 
+def has_certificates(programme: Programme) -> bool:
+    """Whether any certificate was issued under the programme (revoked ones count): then
+    what its certificates state (name, period, hours, criteria) no longer changes."""
+    return programme.pk is not None and Certificate.objects.filter(
+        programme_id=programme.pk).exists()
+
+
 def certificates_of(programme: Programme) -> QuerySet[Certificate]:
     """A programme's certificates by the holder's name, revoked ones too."""
     return (Certificate.objects.filter(programme=programme)

@@ -26,17 +26,22 @@ from django.utils.translation import gettext
 from praxis.accounts.models import User
 from praxis.communities.models import Community
 from praxis.core import audit
-from praxis.credentials.criteria import standings, topics_taken_part_in
+from praxis.core.models import AuditEvent
+from praxis.credentials import criteria
+from praxis.credentials.criteria import Standing
 from praxis.credentials.models import Certificate, Programme
 
 
 @dataclass(frozen=True)
 class Refusal:
     user: User
-    reasons: list[str]  # what they miss, in words
+    reasons: list[str]  # what they miss, in words (none when not a member)
+    member: bool = True  # False: not a current member of the community
 
     @property
     def reason(self) -> str:
+        if not self.member:
+            return gettext("not a member of the community")
         return "; ".join(self.reasons)
 
 
@@ -56,9 +61,12 @@ def _next_index(community: Community) -> int:
 
 @transaction.atomic
 def issue(programme: Programme, users: list[User], *, issued_by: User | None,
-          now: datetime | None = None) -> IssueResult:
+          now: datetime | None = None, standings: list[Standing] | None = None
+          ) -> IssueResult:
     """Issues the programme's certificate to each of ``users`` who meets its criteria and
-    has none yet (see the module)."""
+    has none yet (see the module). ``standings``: the programme's standings when the caller
+    has just computed them (``bulk_candidates``), so they are not computed twice; whether
+    one already holds a certificate is read again here, under the lock, whatever they say."""
     community = Community.objects.select_for_update().get(pk=programme.community_id)
     result = IssueResult()
     wanted = list({user.pk: user for user in users}.values())
@@ -67,7 +75,9 @@ def issue(programme: Programme, users: list[User], *, issued_by: User | None,
     existing = {certificate.recipient_id: certificate for certificate in
                 Certificate.objects.filter(programme=programme,
                                            recipient_id__in=[u.pk for u in wanted])}
-    by_user = {standing.user.pk: standing for standing in standings(programme)}
+    if standings is None:
+        standings = criteria.standings(programme)
+    by_user = {standing.user.pk: standing for standing in standings}
     to_issue = []
     for user in wanted:
         if user.pk in existing:
@@ -75,14 +85,14 @@ def issue(programme: Programme, users: list[User], *, issued_by: User | None,
             continue
         standing = by_user.get(user.pk)
         if standing is None:
-            result.refused.append(Refusal(user, [gettext("not a member of the community")]))
+            result.refused.append(Refusal(user, [], member=False))
         elif not standing.meets:
             result.refused.append(Refusal(user, standing.missing))
         else:
             to_issue.append(standing)
     if not to_issue:
         return result
-    titles = topics_taken_part_in(programme, [standing.user.pk for standing in to_issue])
+    titles = criteria.topics_taken_part_in(programme, [standing.user.pk for standing in to_issue])
     index = _next_index(community)
     moment = now or timezone.now()
     window = {"start": programme.start.isoformat(), "end": programme.end.isoformat()}
@@ -95,10 +105,13 @@ def issue(programme: Programme, users: list[User], *, issued_by: User | None,
             topics=titles.get(standing.user.pk, []),
             evidence={**standing.figures, **window}, issued_at=moment, issued_by=issued_by))
     result.issued = Certificate.objects.bulk_create(certificates)
-    # As the other events: plain words for the admin list, addresses that erasure forgets.
-    for standing in to_issue:
-        audit.record(audit.Kind.CERTIFICATE, actor=issued_by,
-                     subject=f"issued to {standing.user.email}: {programme.name}")
+    # As the other events (one per certificate, one INSERT for all): plain words for the
+    # admin list, naming the recipient's address, which erasure forgets by matching it.
+    AuditEvent.objects.bulk_create([
+        AuditEvent(kind=audit.Kind.CERTIFICATE,
+                   actor_id=issued_by.pk if issued_by is not None else None,
+                   subject=f"issued to {standing.user.email}: {programme.name}"[:300])
+        for standing in to_issue])
     return result
 
 
@@ -125,7 +138,10 @@ def revoke(certificate: Certificate, *, by: User | None, reason: str,
     return bool(changed)
 
 
-def bulk_candidates(programme: Programme) -> list[User]:
+def bulk_candidates(programme: Programme, standings: list[Standing] | None = None
+                    ) -> list[User]:
     """Everyone who meets the criteria and holds no certificate yet ("issue to everyone who
-    meets")."""
-    return [s.user for s in standings(programme) if s.meets and s.certificate is None]
+    meets"). Pass the same ``standings`` to ``issue`` to count them once."""
+    if standings is None:
+        standings = criteria.standings(programme)
+    return [s.user for s in standings if s.meets and s.certificate is None]

@@ -47,8 +47,10 @@ def _main_programme(ctx: DemoContext) -> Programme:
         start=end - timedelta(days=119), end=end, hours=Decimal(24), min_posts=30,
         min_replies=24, min_topics=4, created_by=ctx.steward,
         created_at=ctx.days_ago(30))
-    meeting = [s.user for s in standings(programme) if s.meets]
-    result = issue(programme, meeting, issued_by=ctx.steward, now=ctx.days_ago(1))
+    found = standings(programme)
+    meeting = [s.user for s in found if s.meets]
+    result = issue(programme, meeting, issued_by=ctx.steward, now=ctx.days_ago(1),
+                   standings=found)
     others = [c for c in result.issued if c.recipient not in (ctx.member, ctx.facilitator)]
     if others:
         revoke(others[-1], by=ctx.steward, reason=REVOKED_REASON, now=ctx.days_ago(0.1))
@@ -68,5 +70,6 @@ def _persian_programme(ctx: DemoContext) -> None:
         description="مشارکت در بحث‌های دوره، پاسخ به همکاران و شرکت در دست‌کم دو موضوع.",
         start=span["first"].date(), end=span["last"].date(), hours=Decimal(16), min_posts=2,
         min_replies=1, min_topics=2, created_by=ctx.steward, created_at=ctx.days_ago(15))
-    meeting = [s.user for s in standings(programme) if s.meets]
-    issue(programme, meeting, issued_by=ctx.steward, now=ctx.days_ago(14))
+    found = standings(programme)
+    meeting = [s.user for s in found if s.meets]
+    issue(programme, meeting, issued_by=ctx.steward, now=ctx.days_ago(14), standings=found)

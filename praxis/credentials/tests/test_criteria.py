@@ -103,6 +103,32 @@ def test_topics_taken_part_in_by_title_in_the_window(world):
                       world.nadia.pk: ["Alpha: loop input"], world.cast.steward.pk: []}
 
 
+def test_two_topics_of_the_same_title_are_two(world):
+    """Taking part in two topics that happen to share a title lists the title twice (one
+    per topic), as the engagement table counts them as two."""
+    from praxis.discussions.tests.factories import make_thread, make_topic, opener, reply
+
+    twin = make_topic(world.cast.community, title="Beta: feedback")
+    thread = make_thread(twin, world.cast.facilitator)
+    reply(thread, world.nadia, parent=opener(thread))
+    programme = world.programme()
+    titles = criteria.topics_taken_part_in(programme, [world.nadia.pk])
+    assert titles == {world.nadia.pk: ["Alpha: loop input", "Beta: feedback"]}
+    reply(thread, world.cast.member, parent=opener(thread))
+    titles = criteria.topics_taken_part_in(programme, [world.cast.member.pk])
+    assert titles == {world.cast.member.pk: ["Alpha: loop input", "Beta: feedback",
+                                             "Beta: feedback"]}
+    found = by_name(criteria.standings(programme))
+    assert found["Mina Sadeghi"].row.topics == 3
+
+
+def test_standings_load_only_what_they_use_of_a_person(world):
+    standings = criteria.standings(world.programme())
+    mina = by_name(standings)["Mina Sadeghi"]
+    assert mina.user.get_deferred_fields() >= {"password", "institution", "region"}
+    assert (str(mina.user), mina.user.email) == ("Mina Sadeghi", world.cast.member.email)
+
+
 def test_the_criteria_in_words(world):
     programme = world.programme(min_posts=10, min_replies=1, min_topics=2,
                                 needs_applied_story=True)

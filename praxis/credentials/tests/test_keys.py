@@ -39,8 +39,10 @@ def test_the_key_set_carries_no_private_part_and_names_the_key_by_address(db, se
     jwks = keys.public_jwks(community)
     (published,) = jwks["keys"]
     assert not {"d", "p", "q", "dp", "dq", "qi"} & set(published)
+    # Named by the issuer's public id, never by the community's slug.
     assert published["kid"] == ("https://praxis.example.org/credentials/issuers/"
-                                f"teacher-trainers/keys/{key.kid}.json")
+                                f"{key.public_id}/keys/{key.kid}.json")
+    assert "teacher-trainers" not in published["kid"]
     assert (published["alg"], published["use"]) == ("RS256", "sig")
 
 

@@ -16,7 +16,7 @@ from django.test import Client
 
 from praxis.communities.models import Community
 from praxis.credentials import keys, openbadges
-from praxis.credentials.models import Certificate, IssuerKey
+from praxis.credentials.models import Certificate, IssuerKey, Programme
 from praxis.credentials.services import issue, revoke
 from praxis.credentials.tests.criteria_world import World, build
 
@@ -84,7 +84,7 @@ def test_the_credential_has_the_shape_of_the_specifications_example(world, issue
     assert credential["id"] == f"{SITE}/verify/{certificate.public_id}/"
     assert credential["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
     assert credential["issuer"] == {
-        "id": f"{SITE}/credentials/issuers/{community.slug}.json", "type": ["Profile"],
+        "id": f"{SITE}/credentials/issuers/{issuer_id(community)}.json", "type": ["Profile"],
         "name": community.name, "url": f"{SITE}/c/{community.slug}/"}
     assert credential["name"] == "Reflective practice 2025–26"
     assert credential["validFrom"] == certificate.issued_at.astimezone(UTC).strftime(
@@ -98,7 +98,7 @@ def test_the_credential_has_the_shape_of_the_specifications_example(world, issue
                           "identityType": "emailAddress", "hashed": True, "salt": salt}
     assert world.cast.member.email not in json.dumps(credential)
     achievement = subject["achievement"]
-    assert achievement["id"] == f"{SITE}/credentials/programmes/{programme.pk}/badge.json"
+    assert achievement["id"] == f"{SITE}/credentials/programmes/{programme.public_id}/badge.json"
     assert achievement["type"] == ["Achievement"]
     assert achievement["name"] == programme.name
     assert achievement["description"] == "Taking part, reflectively."
@@ -106,10 +106,10 @@ def test_the_credential_has_the_shape_of_the_specifications_example(world, issue
         "with at least 1 post; at least 1 reply to others.")
     assert achievement["creditsAvailable"] == 12
     assert achievement["image"] == {
-        "id": f"{SITE}/credentials/programmes/{programme.pk}/badge.svg", "type": "Image"}
+        "id": f"{SITE}/credentials/programmes/{programme.public_id}/badge.svg", "type": "Image"}
     assert subject["creditsEarned"] == 12
     status = credential["credentialStatus"]
-    status_list = f"{SITE}/credentials/issuers/{community.slug}/status.jwt"
+    status_list = f"{SITE}/credentials/issuers/{issuer_id(community)}/status.jwt"
     assert status == {"id": f"{status_list}#{certificate.status_index}",
                       "type": "BitstringStatusListEntry", "statusPurpose": "revocation",
                       "statusListIndex": str(certificate.status_index),
@@ -145,11 +145,11 @@ def test_the_jwt_verifies_with_the_key_its_kid_names_and_the_key_set(world, issu
     claims = verify_with_jwks(token)
     assert claims["name"] == "Reflective practice 2025–26"
     assert verify_with_kid(token) == claims
-    slug = world.cast.community.slug
-    key_set = fetch(f"{SITE}/credentials/issuers/{slug}/keys.json")
+    issuer = issuer_id(world.cast.community)
+    key_set = fetch(f"{SITE}/credentials/issuers/{issuer}/keys.json")
     assert key_set["Content-Type"] == "application/json; charset=utf-8"
     kid = jwt.get_unverified_header(token)["kid"]
-    assert kid == (f"{SITE}/credentials/issuers/{slug}/keys/"
+    assert kid == (f"{SITE}/credentials/issuers/{issuer}/keys/"
                    f"{keys.issuer_key(world.cast.community).kid}.json")
     assert fetch(kid.replace(".json", "x.json")).status_code == 404
 
@@ -169,6 +169,11 @@ def test_a_tampered_credential_fails_verification(world, issued):
                    algorithms=["RS256"], options={"verify_aud": False})
 
 
+def issuer_id(community: Community) -> str:
+    """What the issuer's addresses name the community by: its key's public id."""
+    return IssuerKey.objects.get(community=community).public_id
+
+
 def bits_of(encoded: str) -> bytes:
     """Multibase base64url, then GZIP: decoded by hand, not with the module's own code."""
     assert encoded.startswith("u")
@@ -183,13 +188,13 @@ def test_the_status_list_sets_the_revoked_certificates_bit_and_only_it(world, is
     revoke(revoked, by=world.cast.steward, reason="Counted a colleague's posts")
     credential = fetch_json(openbadges.ob3_credential(revoked)["credentialStatus"][
         "statusListCredential"].replace("status.jwt", "status.json"))
-    token_response = fetch(f"{SITE}/credentials/issuers/{community.slug}/status.jwt")
+    token_response = fetch(f"{SITE}/credentials/issuers/{issuer_id(community)}/status.jwt")
     assert token_response["Content-Type"] == "application/jwt"
     claims = verify_with_jwks(token_response.content.decode())
     assert verify_with_kid(token_response.content.decode()) == claims
     for document in (credential, claims):
         assert document["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
-        assert document["id"] == f"{SITE}/credentials/issuers/{community.slug}/status.jwt"
+        assert document["id"] == f"{SITE}/credentials/issuers/{issuer_id(community)}/status.jwt"
         subject = document["credentialSubject"]
         assert subject["type"] == "BitstringStatusList"
         assert subject["statusPurpose"] == "revocation"
@@ -210,6 +215,22 @@ def test_the_status_list_grows_past_its_first_131072_bits(world, issued):
     assert bits[25_000] == 0x80 and sum(bin(b).count("1") for b in bits) == 1
 
 
+def test_the_status_list_holds_every_certificates_index_revoked_or_not(world, issued):
+    """Sized by the highest index of all the community's certificates: a valid certificate
+    past the last revoked one's block still has its bit to read (unset)."""
+    revoked, valid = issued[0], mina(issued)
+    assert revoked.pk != valid.pk and revoked.status_index < 131_072
+    revoke(revoked, by=None, reason="Test")
+    Certificate.objects.filter(pk=valid.pk).update(status_index=300_000)
+    bits = openbadges.status_bits(world.cast.community)
+    assert len(bits) * 8 == 3 * 131_072 > 300_000
+    assert not bits[300_000 // 8] & (0x80 >> (300_000 % 8))
+    assert sum(bin(b).count("1") for b in bits) == 1
+    # Exactly one block while every index fits in it.
+    Certificate.objects.filter(pk=valid.pk).update(status_index=131_071)
+    assert len(openbadges.status_bits(world.cast.community)) * 8 == 131_072
+
+
 def test_the_hosted_assertion_and_its_badge_class_and_issuer(world, issued):
     certificate = mina(issued)
     programme, community = certificate.programme, world.cast.community
@@ -224,10 +245,10 @@ def test_the_hosted_assertion_and_its_badge_class_and_issuer(world, issued):
         "@context": "https://w3id.org/openbadges/v2", "type": "Assertion", "id": address,
         "recipient": {"type": "email", "hashed": True, "salt": salt,
                       "identity": f"sha256${expected}"},
-        "badge": f"{SITE}/credentials/programmes/{programme.pk}/badge.json",
+        "badge": f"{SITE}/credentials/programmes/{programme.public_id}/badge.json",
         "verification": {"type": "hosted"},
         "issuedOn": certificate.issued_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "image": f"{SITE}/credentials/programmes/{programme.pk}/badge.svg",
+        "image": f"{SITE}/credentials/programmes/{programme.public_id}/badge.svg",
         "evidence": [{"id": f"{SITE}/verify/{certificate.public_id}/",
                       "narrative": assertion["evidence"][0]["narrative"]}],
     }
@@ -237,7 +258,7 @@ def test_the_hosted_assertion_and_its_badge_class_and_issuer(world, issued):
         "id": assertion["badge"], "name": "Reflective practice 2025–26",
         "description": "Taking part, reflectively.", "image": assertion["image"],
         "criteria": {"narrative": badge["criteria"]["narrative"]},
-        "issuer": f"{SITE}/credentials/issuers/{community.slug}.json"}
+        "issuer": f"{SITE}/credentials/issuers/{issuer_id(community)}.json"}
     image = fetch(badge["image"])
     assert image["Content-Type"] == "image/svg+xml"
     assert b"<title>Reflective practice 2025\xe2\x80\x9326</title>" in image.content
@@ -266,31 +287,66 @@ def test_unknown_documents_are_not_found(world, issued):
     unissued = world.programme(name="Nobody yet")
     for address in ("/credentials/nope/ob3.json", "/credentials/nope/ob3.jwt",
                     "/credentials/nope/ob2.json",
-                    f"/credentials/programmes/{unissued.pk}/badge.json",
-                    f"/credentials/programmes/{unissued.pk}/badge.svg",
+                    f"/credentials/programmes/{unissued.public_id}/badge.json",
+                    f"/credentials/programmes/{unissued.public_id}/badge.svg",
                     "/credentials/issuers/nowhere.json"):
         assert Client().get(address).status_code == 404, address
-    assert Client().get(f"/credentials/programmes/{programme.pk}/badge.json"
+    assert Client().get(f"/credentials/programmes/{programme.public_id}/badge.json"
                         ).status_code == 200
+    # Not by its sequential id: walking ids finds nothing.
+    for end in ("badge.json", "badge.svg"):
+        assert Client().get(f"/credentials/programmes/{programme.pk}/{end}"
+                            ).status_code == 404
 
 
 def test_a_private_communitys_issuer_answers_only_once_it_has_issued(world, make_cast):
+    """And only at its unguessable addresses: neither its slug nor its programme's sequential
+    id tells a stranger that it exists or what it runs."""
     private = make_cast(visibility=Community.Visibility.PRIVATE,
                         description="Our restructuring plans, not for outsiders.")
     slug = private.community.slug
-    addresses = [f"/credentials/issuers/{slug}{end}"
-                 for end in (".json", "/keys.json", "/status.jwt", "/status.json")]
-    for address in addresses:
+    ends = (".json", "/keys.json", "/status.jwt", "/status.json")
+    by_slug = [f"/credentials/issuers/{slug}{end}" for end in ends]
+    for address in by_slug:
         assert Client().get(address).status_code == 404, address
     assert not IssuerKey.objects.filter(community=private.community).exists()
     programme = private.community.programmes.create(
         name="Inner circle", start=world.start, end=world.end)
-    issue(programme, [private.member], issued_by=private.steward)
+    (certificate,) = issue(programme, [private.member], issued_by=private.steward).issued
+    # A verifier learns the issuer's addresses from the certificate's documents.
+    credential = json.loads(Client().get(f"/credentials/{certificate.public_id}/ob3.json"
+                                         ).content)
+    issuer = IssuerKey.objects.get(community=private.community)
+    assert credential["issuer"]["id"] == f"{SITE}/credentials/issuers/{issuer.public_id}.json"
+    assert len(issuer.public_id) >= 22 and issuer.public_id not in (slug, issuer.kid)
+    addresses = [f"/credentials/issuers/{issuer.public_id}{end}" for end in ends]
     for address in addresses:
         assert Client().get(address).status_code == 200, address
-    issuer = json.loads(Client().get(addresses[0]).content)
-    assert "restructuring" not in json.dumps(issuer)
-    assert set(issuer) == {"@context", "type", "id", "name", "url", "publicKey"}
+    for address in by_slug:
+        assert Client().get(address).status_code == 404, address
+    key_address = f"/credentials/issuers/{issuer.public_id}/keys/{issuer.kid}.json"
+    assert Client().get(key_address).status_code == 200
+    assert Client().get(f"/credentials/issuers/{slug}/keys/{issuer.kid}.json"
+                        ).status_code == 404
+    badge = f"/credentials/programmes/{programme.public_id}/badge.json"
+    assert Client().get(badge).status_code == 200
+    assert Client().get(f"/credentials/programmes/{programme.pk}/badge.json"
+                        ).status_code == 404
+    document = json.loads(Client().get(addresses[0]).content)
+    assert "restructuring" not in json.dumps(document)
+    assert slug not in document["id"] and document["id"].endswith(addresses[0])
+    assert set(document) == {"@context", "type", "id", "name", "url", "publicKey"}
+
+
+def test_programmes_and_issuers_each_have_their_own_public_id(world, make_cast):
+    other = make_cast()
+    programmes = [world.programme(name=f"P{n}") for n in range(3)]
+    programmes.append(Programme.objects.create(community=other.community, name="Q",
+                                               start=world.start, end=world.end))
+    ids = {programme.public_id for programme in programmes}
+    assert len(ids) == 4 and all(len(public_id) >= 22 for public_id in ids)
+    first, second = keys.issuer_key(world.cast.community), keys.issuer_key(other.community)
+    assert first.public_id != second.public_id
 
 
 def test_the_documents_may_be_cached_a_little_and_read_from_anywhere(world, issued):

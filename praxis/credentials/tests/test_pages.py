@@ -3,13 +3,15 @@ programme (and its bad input), issuing singly and in bulk without duplicates, re
 a reason, forged requests for another community's programme or certificate, a member's own
 page, and the public verification pages. The figures are ``criteria_world``'s."""
 
+import re
+
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from praxis.communities.models import Community
 from praxis.communities.tests.cast import ALL_VISITORS
-from praxis.credentials import services
+from praxis.credentials import criteria, services
 from praxis.credentials.models import Certificate, Programme
 from praxis.credentials.tests.criteria_world import World, build
 
@@ -95,9 +97,10 @@ def test_permission_matrix_of_the_writes(world, as_visitor, visibility):
         "define": (reverse("credentials:programmes", args=[slug]),
                    {"name": "Forged", "start": "2026-01-01", "end": "2026-02-01",
                     "hours": "1", "min_posts": "0", "min_replies": "0", "min_topics": "0"}),
+        # It has a certificate: only its description may change (the browser sends no
+        # disabled field).
         "edit": (reverse("credentials:programme_edit", args=[slug, programme.pk]),
-                 {"name": "Renamed", "start": "2026-01-01", "end": "2026-02-01",
-                  "hours": "1", "min_posts": "0", "min_replies": "0", "min_topics": "0"}),
+                 {"description": "Rewritten"}),
         "revoke": (reverse("credentials:revoke", args=[slug, certificate.pk]),
                    {"reason": "Forged"}),
     }
@@ -117,14 +120,15 @@ def test_permission_matrix_of_the_writes(world, as_visitor, visibility):
                     assert got == 404
         if not allowed:
             assert not Certificate.objects.filter(recipient=world.cast.member).exists()
-            assert not Programme.objects.filter(name__in=["Forged", "Renamed"]).exists()
+            assert not Programme.objects.filter(name="Forged").exists()
+            assert not Programme.objects.filter(description="Rewritten").exists()
             certificate.refresh_from_db()
             assert not certificate.is_revoked
         # Put the world back for the next visitor.
         Certificate.objects.filter(recipient=world.cast.member).delete()
         Certificate.objects.filter(pk=certificate.pk).update(revoked_at=None)
         Programme.objects.filter(name__in=["Forged"]).delete()
-        Programme.objects.filter(pk=programme.pk).update(name="Reflective practice")
+        Programme.objects.filter(pk=programme.pk).update(description="")
 
 
 # Defining and editing a programme ------------------------------------------------------------
@@ -178,17 +182,73 @@ def test_bad_programmes_are_told_and_change_nothing(world, client, bad):
     assert not Programme.objects.exists()
 
 
-def test_editing_a_programme_keeps_its_certificates_as_issued(world, client):
+def test_a_programme_without_certificates_is_edited_freely(world, client):
     programme = world.programme(hours=12)
+    client.force_login(world.cast.steward)
+    url = reverse("credentials:programme_edit", args=[world.cast.community.slug, programme.pk])
+    page = client.get(url).content.decode()
+    assert "disabled" not in page and 'id="locked-note"' not in page
+    response = client.post(url, valid_programme(name="Renamed", hours="30",
+                                                start=str(world.start), end=str(world.end)))
+    assert response.status_code == 302
+    programme.refresh_from_db()
+    assert (programme.name, str(programme.hours), programme.min_posts) == (
+        "Renamed", "30.0", 10)
+
+
+def test_a_programme_with_certificates_keeps_what_they_state(world, client):
+    """Once issued, the name, period, hours and criteria are locked (the certificate's pages
+    read them from the programme); the description still changes."""
+    programme = world.programme(hours=12, min_posts=5)
     certificate = issued_to(programme, world.cast.member)[0]
     client.force_login(world.cast.steward)
     url = reverse("credentials:programme_edit", args=[world.cast.community.slug, programme.pk])
-    client.post(url, valid_programme(name="Renamed", hours="30", start=str(world.start),
-                                     end=str(world.end)))
-    programme.refresh_from_db()
+    page = client.get(url).content.decode()
+    assert 'id="locked-note"' in page
+    for name in ("name", "start", "end", "hours", "min_posts", "min_replies", "min_topics",
+                 "needs_applied_story"):
+        tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', page)
+        assert tag and " disabled" in tag.group(0), name
+        assert 'aria-describedby="locked-note' in tag.group(0), name
+    assert 'aria-describedby="locked-note id_hours_helptext"' in page
+    assert 'id="id_hours_helptext"' in page
+    description = re.search(r'<textarea[^>]*name="description"[^>]*>', page)
+    assert description and "disabled" not in description.group(0)
+
+    def saved() -> tuple:
+        programme.refresh_from_db()
+        return (programme.name, programme.start, programme.end, str(programme.hours),
+                programme.min_posts, programme.min_replies, programme.min_topics,
+                programme.needs_applied_story, programme.description)
+
+    before = saved()
+    # A forged post changing what the certificates state: refused, told, nothing changes
+    # (not even the description posted with it).
+    for forged in ({"name": "Renamed"}, {"hours": "30"}, {"start": "2025-10-01"},
+                   {"end": "2026-01-31"}, {"min_posts": "1"}, {"min_replies": "9"},
+                   {"min_topics": "7"}, {"needs_applied_story": "on"}, {"hours": "many"}):
+        response = client.post(url, {"description": "Forged too", **forged})
+        assert response.status_code == 200, forged
+        assert "Only its description may change." in response.content.decode(), forged
+        assert saved() == before, forged
+    # The whole form posted again, unchanged, with a new description: saved.
+    response = client.post(url, valid_programme(
+        name=programme.name, start=str(programme.start), end=str(programme.end),
+        hours="12", min_posts="5", min_replies="0", min_topics="0",
+        needs_applied_story=None, description="Rewritten"))
+    assert response.status_code == 302
+    assert saved() == (*before[:-1], "Rewritten")
+    # As a browser sends it: the disabled fields left out.
+    response = client.post(url, {"description": "Once more"})
+    assert response.status_code == 302
+    assert saved() == (*before[:-1], "Once more")
     certificate.refresh_from_db()
-    assert (programme.name, str(programme.hours)) == ("Renamed", "30.0")
     assert str(certificate.hours) == "12.0"
+    # Revoked certificates count too.
+    certificate.revoked_at = certificate.issued_at
+    certificate.save()
+    assert client.post(url, {"name": "Renamed"}).status_code == 200
+    assert saved()[0] == before[0]
 
 
 def test_another_communitys_programme_and_certificate_are_not_found(world, client, make_cast):
@@ -236,9 +296,9 @@ def test_the_programme_page_shows_who_meets_nearly_and_what_is_missing(world, cl
     client.force_login(world.cast.steward)
     page = client.get(reverse("credentials:programme",
                               args=[world.cast.community.slug, programme.pk]))
-    assert [s.name for s in page.context["meets"]] == ["Mina Sadeghi"]
-    assert page.context["nearly"] == []
-    missing = {s.name: s.missing for s in page.context["not_yet"]}
+    assert [s.name for s in page.context["meets"].rows] == ["Mina Sadeghi"]
+    assert page.context["nearly"].rows == []
+    missing = {s.name: s.missing for s in page.context["not_yet"].rows}
     assert missing["Farid Ahmadi"] == ["3 more posts", "2 more replies to others",
                                        "a story of value applied in practice"]
     text = page.content.decode()
@@ -248,7 +308,7 @@ def test_the_programme_page_shows_who_meets_nearly_and_what_is_missing(world, cl
     nearly = world.programme(name="Nearly", min_posts=5, min_replies=3, min_topics=2)
     page = client.get(reverse("credentials:programme",
                               args=[world.cast.community.slug, nearly.pk]))
-    assert [s.name for s in page.context["meets"]] == ["Mina Sadeghi"]
+    assert [s.name for s in page.context["meets"].rows] == ["Mina Sadeghi"]
 
 
 def test_issuing_one_then_again_never_duplicates(world, client):
@@ -291,6 +351,39 @@ def test_one_who_does_not_meet_is_refused_with_what_is_missing(world, client):
     assert list(Certificate.objects.filter(programme=programme)
                 .values_list("recipient_name", flat=True)) == ["Mina Sadeghi"]
     assert "Not issued to Nadia Karimi, who still needs 4 more posts." in said(response)
+
+
+def test_one_who_left_before_the_issue_is_told_so_in_its_own_sentence(world, client,
+                                                                      monkeypatch):
+    """Nadia is a member when the form is checked and no longer one when the standings are
+    counted (she left in between): refused, in a sentence of its own."""
+    programme = world.programme(min_posts=1)
+    counted = criteria.standings
+    monkeypatch.setattr(criteria, "standings", lambda p: [
+        s for s in counted(p) if s.user.pk != world.nadia.pk])
+    client.force_login(world.cast.steward)
+    url = reverse("credentials:issue", args=[world.cast.community.slug, programme.pk])
+    response = client.post(url, {"one": world.nadia.pk}, follow=True)
+    assert said(response) == [
+        "Not issued to Nadia Karimi, who is not a member of the community."]
+    assert not Certificate.objects.exists()
+
+
+def test_bulk_issue_counts_the_standings_once(world, client, monkeypatch):
+    programme = world.programme(min_posts=1)
+    calls = []
+    counted = criteria.standings
+
+    def counting(p):
+        calls.append(p.pk)
+        return counted(p)
+
+    monkeypatch.setattr(criteria, "standings", counting)
+    client.force_login(world.cast.steward)
+    url = reverse("credentials:issue", args=[world.cast.community.slug, programme.pk])
+    client.post(url, {"everyone": "1"})
+    assert calls == [programme.pk]
+    assert Certificate.objects.filter(programme=programme).count() == 3
 
 
 @pytest.mark.parametrize("forged", [
@@ -449,6 +542,37 @@ def test_the_programme_page_asks_a_bounded_number_of_queries(world, client,
         MembershipFactory(community=world.cast.community)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+def test_each_list_of_the_programme_page_is_capped(world, client, monkeypatch):
+    """At most ``MOST_ROWS`` rows in each list; the rest counted, and the bulk issue still
+    reaches everyone who meets the criteria."""
+    from praxis.communities.tests.factories import MembershipFactory
+    from praxis.site.credentials import pages
+
+    monkeypatch.setattr(pages, "MOST_ROWS", 2)
+    for _ in range(3):
+        MembershipFactory(community=world.cast.community)
+    # Meet: Farid, Mina, Nadia (3). Not yet: Sara, the researcher and 3 new members (5).
+    programme = world.programme(min_posts=1)
+    issued_to(programme, world.cast.member, world.cast.facilitator, world.nadia)
+    client.force_login(world.cast.steward)
+    url = reverse("credentials:programme", args=[world.cast.community.slug, programme.pk])
+    page = client.get(url)
+    meets, not_yet, certificates = (page.context[name] for name in
+                                    ("meets", "not_yet", "certificates"))
+    assert (len(meets.rows), meets.count, meets.hidden) == (2, 3, 1)
+    assert (len(not_yet.rows), not_yet.count, not_yet.hidden) == (2, 5, 3)
+    assert (len(certificates.rows), certificates.count, certificates.hidden) == (2, 3, 1)
+    text = page.content.decode()
+    assert ("And 1 more member, not listed here: issuing to everyone who meets the "
+            "criteria includes them.") in text
+    assert "And 3 more members." in text
+    assert "And 1 more certificate." in text
+    nearly = world.programme(name="Nearly", min_posts=2)  # Nadia: 1 of 2, not nearly
+    page = client.get(reverse("credentials:programme",
+                              args=[world.cast.community.slug, nearly.pk]))
+    assert (page.context["meets"].count, page.context["nearly"].count) == (2, 0)
 
 
 def test_the_verification_page_in_persian(world, client):

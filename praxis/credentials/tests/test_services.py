@@ -64,6 +64,8 @@ def test_those_who_do_not_meet_the_criteria_are_refused_with_what_they_miss(worl
         world.cast.facilitator: "a story of value applied in practice",
         world.nadia: "1 more post; a story of value applied in practice",
         world.cast.outsider: "not a member of the community"}
+    assert {r.user: r.member for r in result.refused}[world.cast.outsider] is False
+    assert {r.user: r.reasons for r in result.refused}[world.cast.outsider] == []
     assert Certificate.objects.count() == 1
 
 
@@ -76,6 +78,52 @@ def test_bulk_issue_to_everyone_who_meets(world):
     assert len(result.issued) == 3
     assert sorted(c.status_index for c in Certificate.objects.all()) == [0, 1, 2]
     assert bulk_candidates(programme) == []
+
+
+def test_issue_takes_the_standings_it_is_given(world, django_assert_num_queries):
+    """Given the standings (as the bulk issue has them), issuing counts none again: the
+    queries are those of the standings fewer; whether one holds a certificate is still read
+    under the lock."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from praxis.credentials import criteria
+
+    programme = world.programme(min_posts=1)
+    with CaptureQueriesContext(connection) as counting:
+        found = criteria.standings(programme)
+    candidates = bulk_candidates(programme, found)
+    with CaptureQueriesContext(connection) as given:
+        result = issue(programme, candidates, issued_by=world.cast.steward, standings=found)
+    assert len(result.issued) == 3
+    Certificate.objects.all().delete()
+    with CaptureQueriesContext(connection) as computed:
+        issue(programme, candidates, issued_by=world.cast.steward)
+    assert len(computed) - len(given) == len(counting)
+    # Already issued since the standings were counted: not issued twice.
+    again = issue(programme, candidates, issued_by=world.cast.steward, standings=found)
+    assert (again.issued, len(again.already)) == ([], 3)
+
+
+def test_a_bulk_issue_writes_its_audit_events_at_once(world):
+    """One event per certificate, naming the recipient's address (erasure forgets it by
+    matching it), written in one INSERT."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from praxis.core.models import AuditEvent
+
+    programme = world.programme(min_posts=1)
+    people = [world.cast.member, world.cast.facilitator, world.nadia]
+    with CaptureQueriesContext(connection) as queries:
+        issue(programme, people, issued_by=world.cast.steward)
+    inserts = [q["sql"] for q in queries if q["sql"].startswith("INSERT")
+               and "core_auditevent" in q["sql"]]
+    assert len(inserts) == 1
+    subjects = set(AuditEvent.objects.filter(kind=AuditEvent.Kind.CERTIFICATE)
+                   .values_list("actor_id", "subject"))
+    assert subjects == {(world.cast.steward.pk, f"issued to {person.email}: {programme.name}")
+                        for person in people}
 
 
 def test_status_places_are_unique_per_community_across_programmes(world):

@@ -3,10 +3,12 @@
 be cached a little, and may be read from any origin (a wallet in a browser fetches them).
 
 What is public: a certificate's documents (its id is unguessable; the holder shares it), and
-the documents of a programme or community that has issued at least one certificate, or of
-a community anyone may find (``openbadges.published_programmes``). A private community's
-issuer documents answer once it has issued a certificate (a verifier must read them) and
-say its name and address, nothing more.
+the documents of a programme or community that has issued at least one certificate
+(``openbadges.published_programmes``, ``openbadges.publishes``). Those are addressed by
+unguessable ids too (the programme's ``public_id``, the issuer key's ``public_id``), never by
+a sequential id or a slug, so a stranger cannot walk them to learn a private community's
+programmes or whether it exists. A private community's issuer documents answer once it has
+issued a certificate (a verifier must read them) and say its name and address, nothing more.
 """
 
 import json
@@ -19,7 +21,7 @@ from django.views.decorators.http import require_safe
 
 from praxis.communities.models import Community
 from praxis.credentials import keys, openbadges
-from praxis.credentials.models import Certificate
+from praxis.credentials.models import Certificate, IssuerKey
 
 JSON_LD = "application/ld+json; charset=utf-8"
 JSON = "application/json; charset=utf-8"
@@ -46,11 +48,13 @@ def _certificate(public_id: str) -> Certificate:
         "programme", "community", "recipient"), public_id=public_id)
 
 
-def _issuing_community(slug: str) -> Community:
-    community = get_object_or_404(Community, slug=slug)
-    if not openbadges.publishes(community):
+def _issuing_community(issuer_id: str) -> Community:
+    """The community whose issuer key has this public id, once it has issued."""
+    issuer = get_object_or_404(IssuerKey.objects.select_related("community"),
+                               public_id=issuer_id)
+    if not openbadges.publishes(issuer.community):
         raise Http404
-    return community
+    return issuer.community
 
 
 @require_safe
@@ -76,47 +80,47 @@ def ob2_json(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @require_safe
-def badge_json(request: HttpRequest, programme_id: int) -> HttpResponse:
-    programme = get_object_or_404(openbadges.published_programmes(), pk=programme_id)
+def badge_json(request: HttpRequest, public_id: str) -> HttpResponse:
+    programme = get_object_or_404(openbadges.published_programmes(), public_id=public_id)
     return _json(openbadges.ob2_badge_class(programme))
 
 
 @require_safe
-def badge_svg(request: HttpRequest, programme_id: int) -> HttpResponse:
-    programme = get_object_or_404(openbadges.published_programmes(), pk=programme_id)
+def badge_svg(request: HttpRequest, public_id: str) -> HttpResponse:
+    programme = get_object_or_404(openbadges.published_programmes(), public_id=public_id)
     response = HttpResponse(openbadges.badge_svg(programme), content_type="image/svg+xml")
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
     return _public(response, max_age=86400)
 
 
 @require_safe
-def issuer_json(request: HttpRequest, slug: str) -> HttpResponse:
-    return _json(openbadges.ob2_issuer(_issuing_community(slug)))
+def issuer_json(request: HttpRequest, issuer_id: str) -> HttpResponse:
+    return _json(openbadges.ob2_issuer(_issuing_community(issuer_id)))
 
 
 @require_safe
-def issuer_keys(request: HttpRequest, slug: str) -> HttpResponse:
-    return _json(keys.public_jwks(_issuing_community(slug)), content_type=JSON)
+def issuer_keys(request: HttpRequest, issuer_id: str) -> HttpResponse:
+    return _json(keys.public_jwks(_issuing_community(issuer_id)), content_type=JSON)
 
 
 @require_safe
-def issuer_key(request: HttpRequest, slug: str, kid: str) -> HttpResponse:
+def issuer_key(request: HttpRequest, issuer_id: str, kid: str) -> HttpResponse:
     """One key as a JWK: what a JWS header's ``kid`` names."""
-    community = _issuing_community(slug)
+    community = _issuing_community(issuer_id)
     if keys.issuer_key(community).kid != kid:
         raise Http404
     return _json(keys.published_jwk(community), content_type=JSON)
 
 
 @require_safe
-def status_jwt(request: HttpRequest, slug: str) -> HttpResponse:
-    community = _issuing_community(slug)
+def status_jwt(request: HttpRequest, issuer_id: str) -> HttpResponse:
+    community = _issuing_community(issuer_id)
     return _public(HttpResponse(openbadges.status_list_jwt(community), content_type=JWT),
                    max_age=60)
 
 
 @require_safe
-def status_json(request: HttpRequest, slug: str) -> HttpResponse:
-    document = openbadges.status_list_credential(_issuing_community(slug))
+def status_json(request: HttpRequest, issuer_id: str) -> HttpResponse:
+    document = openbadges.status_list_credential(_issuing_community(issuer_id))
     response = _json(document)
     return _public(response, max_age=60)

@@ -3,6 +3,7 @@ revoking), a member's own certificates, and the public verification pages and PD
 the door (``praxis.access.credentials``) decides who sees what, ``criteria`` and
 ``services`` count and write; every page works without JavaScript."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -32,12 +33,30 @@ from praxis.credentials.pdf import render_certificate, verification_url
 from praxis.site.decorators import login_on_refusal
 from praxis.site.http import AuthenticatedHttpRequest
 
-# "Not yet" rows shown at most: the rest are counted (a community may have thousands).
-MOST_NOT_YET = 200
+# Rows shown at most in each list of the programme page ("meet", "nearly", "not yet",
+# certificates issued): the rest are counted, so a community of thousands stays a light page.
+MOST_ROWS = 200
 
 
 def _context(access: CommunityAccess, **extra: Any) -> dict[str, Any]:
     return {"access": access, "community": access.community, "tab": "impact", **extra}
+
+
+@dataclass(frozen=True)
+class Capped:
+    """The first ``MOST_ROWS`` of a list (``rows``), how many there are in all (``count``)
+    and how many are not shown (``hidden``)."""
+
+    rows: list[Any]
+    count: int
+
+    @property
+    def hidden(self) -> int:
+        return self.count - len(self.rows)
+
+
+def _capped(rows: list[Any]) -> Capped:
+    return Capped(rows[:MOST_ROWS], len(rows))
 
 
 def _programme_url(programme: Programme) -> str:
@@ -71,8 +90,7 @@ def programme_edit(request: AuthenticatedHttpRequest, slug: str,
                          instance=programme)
     if form.is_bound and form.is_valid():
         form.save()
-        messages.success(request, _("The programme is saved. Certificates already issued "
-                                    "keep what they state."))
+        messages.success(request, _("The programme is saved."))
         return redirect(_programme_url(programme))
     return render(request, "credentials/programme_form.html", _context(
         found.community_access, programme=programme, form=form,
@@ -89,13 +107,15 @@ def programme(request: AuthenticatedHttpRequest, slug: str,
     meets = [s for s in found_standings if s.meets]
     nearly = [s for s in found_standings if s.nearly]
     not_yet = [s for s in found_standings if not s.meets and not s.nearly]
+    certificates = queries.certificates_of(programme)
+    issued_count = certificates.count()
     return render(request, "credentials/programme.html", _context(
-        found.community_access, programme=programme, meets=meets, nearly=nearly,
-        not_yet=not_yet[:MOST_NOT_YET], not_yet_hidden=max(0, len(not_yet) - MOST_NOT_YET),
-        not_yet_count=len(not_yet),
+        found.community_access, programme=programme,
+        meets=_capped(meets), nearly=_capped(nearly), not_yet=_capped(not_yet),
         to_issue=sum(1 for s in meets if s.certificate is None),
         requirements=criteria.requirements(programme),
-        certificates=queries.certificates_of(programme), impact_page="certificates"))
+        certificates=Capped(list(certificates[:MOST_ROWS]), issued_count),
+        impact_page="certificates"))
 
 
 def _names(people: list[str], most: int = 10) -> str:
@@ -122,6 +142,10 @@ def _tell(request: HttpRequest, result: services.IssueResult) -> None:
             "count": localnumber(len(result.already)),
             "names": _names([c.recipient_name for c in result.already])})
     for refusal in result.refused:
+        if not refusal.member:
+            messages.error(request, _("Not issued to %(name)s, who is not a member of the "
+                                      "community.") % {"name": refusal.user})
+            continue
         messages.error(request, _("Not issued to %(name)s, who still needs %(missing)s.") % {
             "name": refusal.user, "missing": refusal.reason})
     if not (result.issued or result.already or result.refused):
@@ -142,13 +166,17 @@ def issue(request: AuthenticatedHttpRequest, slug: str, programme_id: int) -> Ht
             messages.error(request, " ".join(str(message) for message in error))
         return redirect(_programme_url(programme))
     chosen = form.chosen_ids()
+    found_standings = None
     if chosen is None:
-        people = services.bulk_candidates(programme)
+        # Counted once: the same standings pick the people and issue to them.
+        found_standings = criteria.standings(programme)
+        people = services.bulk_candidates(programme, found_standings)
     else:
         members = Membership.objects.filter(community=programme.community,
                                             user_id__in=chosen).select_related("user")
         people = [membership.user for membership in members]
-    _tell(request, services.issue(programme, people, issued_by=request.user))
+    _tell(request, services.issue(programme, people, issued_by=request.user,
+                                  standings=found_standings))
     return redirect(_programme_url(programme))
 
 

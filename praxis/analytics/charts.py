@@ -12,7 +12,9 @@ runs from right to left) and the text is laid out right to left.
 
 - ``bar_chart(bars, ...)``: labelled horizontal bars, one a row, its value at its end;
 - ``line_chart(points, series, ...)``: one line per series over a sequence of points (the
-  weeks of a window), with a legend; lines differ in dash as well as in colour;
+  weeks of a window), with a legend; lines differ in dash as well as in colour; over more
+  than ``POINTS_MARKED`` points the lines carry no dot (and so no ``data-cell``): the table
+  alone gives the numbers;
 - ``network_chart(nodes, edges, ...)``: people on a circle, a line for each pair who
   replied to each other, each person numbered as in the table beside it.
 """

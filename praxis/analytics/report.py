@@ -36,7 +36,7 @@ or None when it has nothing to show for the community.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -321,7 +321,7 @@ def build_report(community: Community, start: date, end: date, *, quotable: Q) -
     """Every number of the report for the period (both days included), in a fixed number
     of queries whatever the size of the community."""
     scope = engagement.Scope(community=community, start=start, end=end)
-    filters = dashboard.Filters(start=start, end=end)
+    filters = dashboard.Filters(start=start, end=end, tz=UTC)
     rows = engagement.engagement_table(scope)
     totals = engagement.totals(rows)
     participants = [row for row in rows if row.role not in LEADER_ROLES]

@@ -16,9 +16,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from django.db.models import Q
+
 from praxis.accounts.models import User
 from praxis.communities import services
 from praxis.communities.models import Cohort, Community, Membership
+from praxis.core.models import AuditEvent
 
 if TYPE_CHECKING:
     from praxis.topics.models import Topic
@@ -94,8 +97,12 @@ def conflicts() -> list[str]:
 def delete() -> None:
     """Deletes the demo communities (and all that hangs off them) and the demo's people."""
     Community.objects.filter(slug__in=DEMO_SLUGS).delete()
-    User.objects.filter(email__in=KEY_EMAILS).delete()
-    User.objects.filter(email__iendswith="@" + PEOPLE_DOMAIN).delete()
+    people = User.objects.filter(Q(email__in=KEY_EMAILS)
+                                 | Q(email__iendswith="@" + PEOPLE_DOMAIN))
+    # The security log of what the demo did (an erasure, certificates issued) goes too.
+    AuditEvent.objects.filter(Q(actor__in=people)
+                              | Q(subject__icontains=PEOPLE_DOMAIN)).delete()
+    people.delete()
 
 
 # Names and places -----------------------------------------------------------------------------

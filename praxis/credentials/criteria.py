@@ -18,7 +18,7 @@ for the people.
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date
 from fractions import Fraction
 
 from django.utils.translation import gettext, ngettext
@@ -100,7 +100,7 @@ def evaluate(programme: Programme, row: MemberEngagement, applied_story: bool
 
 def applied_storytellers(programme: Programme) -> set[int]:
     """The people who told a story reaching applied value in the programme's window."""
-    filters = Filters(start=programme.start, end=programme.end)
+    filters = Filters(start=programme.start, end=programme.end, tz=UTC)
     stories = told_stories(programme.community, filters).filter(reaches(Cycle.APPLIED))
     return set(stories.exclude(author=None).values_list("author_id", flat=True).distinct())
 

@@ -173,7 +173,9 @@ def render_certificate(certificate: Certificate) -> bytes:
     period = _("From %(start)s to %(end)s") % {"start": isolate(when(programme.start)),
                                               "end": isolate(when(programme.end))}
     if certificate.hours:
-        period += " · " + _("%(hours)s hours") % {"hours": hours_shown(certificate.hours)}
+        # Among Persian digits a middle dot reads as a zero: the Persian comma there.
+        separator = "، " if translation.get_language_bidi() else " · "
+        period += separator + _("%(hours)s hours") % {"hours": hours_shown(certificate.hours)}
     doc.centred(period, size=12, direction=direction, after=2)
     titles = topic_titles(certificate)
     if titles:

@@ -11,8 +11,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language_bidi, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from praxis.access.community import CommunityAccess
@@ -120,7 +120,7 @@ def programme(request: AuthenticatedHttpRequest, slug: str,
 
 def _names(people: list[str], most: int = 10) -> str:
     """Names for a message; a long list is cut and its rest counted."""
-    shown = ", ".join(people[:most])
+    shown = ("، " if get_language_bidi() else ", ").join(people[:most])
     if len(people) > most:
         shown += " " + _("and %(count)s more") % {"count": localnumber(len(people) - most)}
     return shown

@@ -2,9 +2,14 @@
 posts, readers and active members per week; participation per topic; the reply network.
 Each a fixed number of grouped queries, as ``engagement``; weeks start on Monday (UTC)."""
 
+import gc
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from itertools import groupby
+from operator import itemgetter
+from typing import Any, NamedTuple
 
 from django.db import connection
 from django.db.models import Count, F, QuerySet
@@ -58,7 +63,7 @@ def weekly_activity(scope: Scope) -> list[Week]:
     Whoever wrote or read counts (see ``scope_posts``)."""
     posts = {_as_date(row["week"]): row["n"] for row in (
         scope_posts(scope).annotate(week=UTCMonday("created_at")).values("week")
-        .annotate(n=Count("pk")))}
+        .annotate(n=Count("*")))}
     readers = {_as_date(row["week"]): row["n"] for row in (
         scope_visits(scope).annotate(week=UTCMonday("day", is_day=True)).values("week")
         .annotate(n=Count("user_id", distinct=True)))}
@@ -96,7 +101,7 @@ def topic_participation(scope: Scope) -> list[TopicParticipation]:
     readers, title). Whoever wrote or read counts (see ``scope_posts``)."""
     written = {row["topic"]: row for row in (
         scope_posts(scope).values(topic=F("thread__topic_id"))
-        .annotate(n=Count("pk"), people=Count("author_id", distinct=True)))}
+        .annotate(n=Count("*"), people=Count("author_id", distinct=True)))}
     read = {row["topic"]: row["people"] for row in (
         scope_visits(scope).values(topic=F("thread__topic_id"))
         .annotate(people=Count("user_id", distinct=True)))}
@@ -122,8 +127,10 @@ class Node:
     cluster: int  # index of the connected group of repliers they belong to, 0 = largest
 
 
-@dataclass(frozen=True)
-class Edge:
+class Edge(NamedTuple):
+    """A plain tuple (source, target, replies): a large community's year has hundreds of
+    thousands of pairs, and a tuple is made in C where a dataclass runs Python per edge."""
+
     source: int  # user id of the one replying
     target: int  # user id of the one replied to
     replies: int
@@ -140,7 +147,11 @@ class ReplyNetwork:
 
 
 def reply_network(scope: Scope) -> ReplyNetwork:
-    """Who replies to whom (a reply to one's own post is no edge)."""
+    """Who replies to whom (a reply to one's own post is no edge), among the scope's
+    members. Two queries: the members, and the replies grouped by who and whom (the
+    pairs). Everything else is counted over the pairs as plain tuples, a few passes in C
+    (grouping, sorting, set operations) rather than Python steps per pair: a large
+    community's years have hundreds of thousands of pairs (``bench/engagement.py``)."""
     members = {user_id: (display_name(name, email, erased is not None), role)
                for user_id, role, name, email, erased in memberships(scope).order_by()
                .values_list("user_id", "role", "user__display_name", "user__email",
@@ -149,55 +160,87 @@ def reply_network(scope: Scope) -> ReplyNetwork:
     # top-level post) the one who opened it; oneself is no edge (``ANSWERS_SOMEONE_ELSE``).
     replies = scope_posts(scope).filter(ANSWERS_SOMEONE_ELSE).annotate(
         to=Coalesce("parent__author_id", "thread__created_by_id"), who=by_person("author_id"))
-    grouped = (replies.values("who", "to").annotate(n=Count("pk")).order_by("who", "to")
+    grouped = (replies.values("who", "to").annotate(n=Count("*")).order_by("who", "to")
                .values_list("who", "to", "n"))
-    # Plain integers, read without the ORM's per-value converters (tens of thousands of
-    # pairs in a large community's year).
+    # Plain integers, read without the ORM's per-value converters.
     sql, params = grouped.query.sql_with_params()
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, _without_cycle_collection():
         cursor.execute(sql, params)
-        edges = [Edge(source=source, target=target, replies=count)
-                 for source, target, count in cursor.fetchall()
-                 if source in members and target in members]
-    sent: dict[int, int] = {}
-    received: dict[int, int] = {}
-    out_degree: dict[int, int] = {}
-    in_degree: dict[int, int] = {}
-    pairs = set()
-    parent = {user_id: user_id for edge in edges for user_id in (edge.source, edge.target)}
-
-    def root(user_id: int) -> int:
-        while parent[user_id] != user_id:
-            parent[user_id] = parent[parent[user_id]]  # path halving
-            user_id = parent[user_id]
-        return user_id
-
-    for edge in edges:
-        sent[edge.source] = sent.get(edge.source, 0) + edge.replies
-        received[edge.target] = received.get(edge.target, 0) + edge.replies
-        out_degree[edge.source] = out_degree.get(edge.source, 0) + 1
-        in_degree[edge.target] = in_degree.get(edge.target, 0) + 1
-        pairs.add((edge.source, edge.target))
-        a, b = root(edge.source), root(edge.target)
-        if a != b:
-            parent[max(a, b)] = min(a, b)
-    groups: dict[int, list[int]] = {}
-    for user_id in parent:
-        groups.setdefault(root(user_id), []).append(user_id)
-    # Largest first; equal sizes by their smallest member id, so the order is stable.
-    ordered = sorted(groups.values(), key=lambda group: (-len(group), min(group)))
-    cluster_of = {user_id: index for index, group in enumerate(ordered) for user_id in group}
-    # Pairs of people with a reply either way; of them, those with replies both ways.
-    both = sum(1 for source, target in pairs if (target, source) in pairs) // 2
-    connected = len(pairs) - both
-    nodes = [Node(user_id=user_id, name=members[user_id][0], role=members[user_id][1],
-                  replies_sent=sent.get(user_id, 0), replies_received=received.get(user_id, 0),
-                  out_degree=out_degree.get(user_id, 0), in_degree=in_degree.get(user_id, 0),
-                  cluster=cluster_of[user_id])
-             for user_id in sorted(parent, key=lambda user_id: (cluster_of[user_id],
-                                                               members[user_id][0].casefold(),
-                                                               user_id))]
+        edges = list(map(Edge._make, [row for row in cursor.fetchall()
+                                      if row[0] in members and row[1] in members]))
+        # Per person, from the pairs by who (as the query sorted them) and by whom: the
+        # people replied to and the replies sent, those who replied and the replies
+        # received.
+        replied_to, sent = _per_person(edges, SOURCE, TARGET)
+        replied_by, received = _per_person(sorted(edges, key=TARGET), TARGET, SOURCE)
+        # Pairs of people with a reply either way; of them, those with replies both ways
+        # (each seen from both ends).
+        both = sum(len(people & replied_by.get(person, set()))
+                   for person, people in replied_to.items()) // 2
+        connected = len(edges) - both
+        neighbours = {person: replied_to.get(person, set()) | replied_by.get(person, set())
+                      for person in replied_to.keys() | replied_by.keys()}
+        ordered = _clusters(neighbours)
+        cluster_of = {user_id: index for index, group in enumerate(ordered)
+                      for user_id in group}
+        nodes = [Node(user_id=user_id, name=members[user_id][0], role=members[user_id][1],
+                      replies_sent=sent.get(user_id, 0),
+                      replies_received=received.get(user_id, 0),
+                      out_degree=len(replied_to.get(user_id, ())),
+                      in_degree=len(replied_by.get(user_id, ())), cluster=cluster_of[user_id])
+                 for user_id in sorted(cluster_of, key=lambda user_id: (
+                     cluster_of[user_id], members[user_id][0].casefold(), user_id))]
     return ReplyNetwork(nodes=nodes, edges=edges, members=len(members),
-                        isolated=len(members) - len(parent),
+                        isolated=len(members) - len(cluster_of),
                         reciprocity=both / connected if connected else None,
                         clusters=[len(group) for group in ordered])
+
+
+SOURCE, TARGET, REPLIES = itemgetter(0), itemgetter(1), itemgetter(2)
+
+
+def _per_person(edges: Iterable[Edge], person: Callable[[Edge], int],
+                other: Callable[[Edge], int]) -> tuple[dict[int, set[int]], dict[int, int]]:
+    """For pairs sorted by ``person``: each person's others (a set) and replies (a sum)."""
+    others: dict[int, set[int]] = {}
+    replies: dict[int, int] = {}
+    for key, group in groupby(edges, person):
+        pairs = list(group)
+        others[key] = set(map(other, pairs))
+        replies[key] = sum(map(REPLIES, pairs))
+    return others, replies
+
+
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused while the network's hundreds of thousands of
+    tuples are made (none of them cyclic): otherwise it walks every object again and
+    again as they pile up, tripling the time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _clusters(neighbours: dict[int, set[int]]) -> list[list[int]]:
+    """The connected groups (replies either way) of the people in the network, largest
+    first; equal sizes by their smallest member id, so the order is stable. A breadth-first
+    walk merging whole sets of neighbours at a time (set operations in C, not a Python step
+    per pair)."""
+    unseen = set(neighbours)
+    groups = []
+    for user_id in neighbours:
+        if user_id not in unseen:
+            continue
+        group = {user_id}
+        frontier = {user_id}
+        while frontier:
+            reached = set().union(*(neighbours[person] for person in frontier))
+            frontier = reached - group
+            group |= frontier
+        unseen -= group
+        groups.append(sorted(group))
+    return sorted(groups, key=lambda group: (-len(group), group[0]))

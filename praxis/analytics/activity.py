@@ -125,6 +125,9 @@ class Node:
     out_degree: int  # distinct people replied to
     in_degree: int  # distinct people who replied to them
     cluster: int  # index of the connected group of repliers they belong to, 0 = largest
+    # Distinct people they replied to or who replied to them, either way counted once
+    # (what the chart ranks and sizes by: no need to walk every edge again).
+    degree: int = 0
 
 
 class Edge(NamedTuple):
@@ -187,7 +190,8 @@ def reply_network(scope: Scope) -> ReplyNetwork:
                       replies_sent=sent.get(user_id, 0),
                       replies_received=received.get(user_id, 0),
                       out_degree=len(replied_to.get(user_id, ())),
-                      in_degree=len(replied_by.get(user_id, ())), cluster=cluster_of[user_id])
+                      in_degree=len(replied_by.get(user_id, ())), cluster=cluster_of[user_id],
+                      degree=len(neighbours[user_id]))
                  for user_id in sorted(cluster_of, key=lambda user_id: (
                      cluster_of[user_id], members[user_id][0].casefold(), user_id))]
     return ReplyNetwork(nodes=nodes, edges=edges, members=len(members),

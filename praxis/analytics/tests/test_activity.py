@@ -73,6 +73,9 @@ def test_the_reply_network(world):
                    node.in_degree) for name, node in nodes.items()} == {
         "Ali": (2, 2, 2, 2), "Farid": (1, 2, 1, 2), "Sara": (1, 1, 1, 1),
         "Maryam": (1, 0, 1, 0)}
+    # Either way, counted once: Ali exchanged with Farid (both ways), Sara and Maryam.
+    assert {name: node.degree for name, node in nodes.items()} == {
+        "Ali": 3, "Farid": 2, "Sara": 2, "Maryam": 1}
     assert nodes["Farid"].role == "facilitator"
     # Shirin answered only the outsider; Reza and Nadia never replied.
     assert (network.members, network.isolated) == (7, 3)

@@ -262,13 +262,18 @@ class Connected:
 
 
 def most_connected(network: ReplyNetwork, limit: int) -> list[Connected]:
-    """The ``limit`` members of the network with the highest degree, ties by replies sent
-    and received, then name: those the network chart draws and its table lists."""
-    neighbours: dict[int, set[int]] = {node.user_id: set() for node in network.nodes}
-    for edge in network.edges:
-        neighbours.setdefault(edge.source, set()).add(edge.target)
-        neighbours.setdefault(edge.target, set()).add(edge.source)
+    """The ``limit`` members of the network with the highest degree (``Node.degree``), ties
+    by replies sent and received, then name: those the network chart draws and its table
+    lists."""
     ranked = sorted(network.nodes, key=lambda node: (
-        -len(neighbours[node.user_id]), -(node.replies_sent + node.replies_received),
+        -node.degree, -(node.replies_sent + node.replies_received),
         node.name.casefold(), node.user_id))
-    return [Connected(node, len(neighbours[node.user_id])) for node in ranked[:limit]]
+    return [Connected(node, node.degree) for node in ranked[:limit]]
+
+
+def edges_among(network: ReplyNetwork, people: list[Connected]) -> list[NetworkEdge]:
+    """The network's edges between the people drawn (a large community has hundreds of
+    thousands of edges; the chart needs only these)."""
+    drawn = {item.node.user_id for item in people}
+    return [NetworkEdge(source, target, replies) for source, target, replies in network.edges
+            if source in drawn and target in drawn]

@@ -90,11 +90,13 @@ def test_a_line_chart_of_one_week_draws_its_point_in_the_middle():
 
 
 def network() -> ReplyNetwork:
-    def node(pk, name, sent, received, out_, in_):
+    def node(pk, name, sent, received, out_, in_, degree):
         return Node(user_id=pk, name=name, role="member", replies_sent=sent,
-                    replies_received=received, out_degree=out_, in_degree=in_, cluster=0)
+                    replies_received=received, out_degree=out_, in_degree=in_, cluster=0,
+                    degree=degree)
     return ReplyNetwork(
-        nodes=[node(1, "Ana", 3, 1, 2, 1), node(2, "Bo", 1, 2, 1, 1), node(3, "Cy", 0, 1, 0, 1)],
+        nodes=[node(1, "Ana", 3, 1, 2, 1, 2), node(2, "Bo", 1, 2, 1, 1, 1),
+               node(3, "Cy", 0, 1, 0, 1, 1)],
         edges=[Edge(1, 2, 2), Edge(2, 1, 1), Edge(1, 3, 1)],
         members=5, isolated=2, reciprocity=0.5, clusters=[3])
 
@@ -104,14 +106,19 @@ def test_most_connected_counts_people_either_way_once():
     assert [(item.node.name, item.degree) for item in ranked] == [("Ana", 2), ("Bo", 1)]
 
 
+def test_only_the_edges_between_the_people_drawn_are_drawn():
+    ranked = charts.most_connected(network(), 2)  # Ana and Bo
+    assert charts.edges_among(network(), ranked) == [
+        charts.NetworkEdge(1, 2, 2), charts.NetworkEdge(2, 1, 1)]
+
+
 def test_the_network_chart_numbers_the_people_and_joins_them():
     ranked = charts.most_connected(network(), 30)
     root = parse(charts.network_chart(
         [charts.NetworkNode(item.node.user_id, index, item.node.name, item.degree,
                             f"node-{item.node.user_id}-degree")
          for index, item in enumerate(ranked, start=1)],
-        [charts.NetworkEdge(edge.source, edge.target, edge.replies)
-         for edge in network().edges],
+        charts.edges_among(network(), ranked),
         chart_id="n", title="Who replies to whom", desc="d"))
     assert cells(root) == {"node-1-degree": "2", "node-2-degree": "1", "node-3-degree": "1"}
     assert len(list(root.iter(f"{{{NS['s']}}}line"))) == 3

@@ -192,8 +192,7 @@ def activity_page(request: HttpRequest, slug: str) -> HttpResponseBase:
         [charts.NetworkNode(key=item.node.user_id, number=index, label=item.node.name,
                             degree=item.degree, cell=f"node-{item.node.user_id}-degree")
          for index, item in enumerate(connected, start=1)],
-        [charts.NetworkEdge(edge.source, edge.target, edge.replies)
-         for edge in network.edges],
+        charts.edges_among(network, connected),
         chart_id="network-chart", title=_("Who replies to whom"),
         desc=_("The most connected members on a circle, numbered as in the table beside "
                "it; a line joins two members when one replied to the other, thicker for "

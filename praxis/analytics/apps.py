@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class AnalyticsConfig(AppConfig):
     name = "praxis.analytics"
     verbose_name = _("Analytics")
+
+    def ready(self) -> None:
+        # Activity written after the fact makes the months it falls in stale.
+        from praxis.accounts.hooks import account_erased
+        from praxis.analytics.months import forget_erased, mark_changed
+        from praxis.core.history import activity_rewritten
+
+        activity_rewritten.register(mark_changed)
+        account_erased.register(forget_erased)

@@ -30,7 +30,7 @@ a cascade event) counts from the start of that day for the first and last activi
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -51,9 +51,12 @@ from django.db.models import (
     Subquery,
     Sum,
 )
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from praxis.analytics import months
+from praxis.analytics.models import SettledMonth
 from praxis.communities.models import Community, Membership
 from praxis.discussions.models import Post, Thread, ThreadVisitDay
 from praxis.impact.dashboard import Filters, cascade_events, told_stories
@@ -98,6 +101,26 @@ class UTCMonday(Func):
             else "((%(expressions)s) AT TIME ZONE 'UTC')"
         return self.as_sql(compiler, connection,
                            template=f"date_trunc('week', {moment})::date", **extra)
+
+
+class UTCMonth(Func):
+    """The first day of the (UTC) month of a moment, or of a day (``is_day``)."""
+
+    output_field = DateField()
+
+    def __init__(self, expression: Any, *, is_day: bool = False) -> None:
+        super().__init__(expression)
+        self.is_day = is_day
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection,
+                           template="substr(%(expressions)s, 1, 7) || '-01'", **extra)
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        moment = "(%(expressions)s)::timestamp" if self.is_day \
+            else "((%(expressions)s) AT TIME ZONE 'UTC')"
+        return self.as_sql(compiler, connection,
+                           template=f"date_trunc('month', {moment})::date", **extra)
 
 
 # A post answers the author of the post it replies to; a top-level post other than the
@@ -232,58 +255,182 @@ def group_of(row: MemberEngagement) -> str:
 
 def engagement_table(scope: Scope) -> list[MemberEngagement]:
     """Every current member in the scope (every member of the community, or those of the
-    cohort or tier, or the one member), with their figures; sorted by name."""
+    cohort or tier, or the one member), with their figures; sorted by name.
+
+    Whole months of the window that are over are read from their settled figures
+    (``months``), settled now if they are not yet or no longer; the days around them, and a
+    window narrowed to a topic, from the activity rows."""
     rows = {row.user_id: row for row in _members(scope)}
     if not rows:
         return []
+    cut = months.split(scope.start, scope.end)
+    if scope.topic_id is not None or not cut.months:
+        _measure(scope, rows, with_topics=True)
+    else:
+        for start, end in cut.raw:
+            _measure(replace(scope, start=start, end=end), rows, with_topics=False)
+        settled = _settled(scope.community, cut.months)
+        people = _people_ids(scope)
+        for found in months.figures(settled, people):
+            row = rows.get(found["user_id"])
+            if row is not None:
+                _add(row, found, {column: column for column in months.SUMMED})
+        _count_topics(rows, [replace(scope, start=start, end=end) for start, end in cut.raw],
+                      months.topic_pairs(settled, people))
+    return sorted(rows.values(), key=_name_key)
+
+
+def settle(community: Community, wanted: Iterable[date]) -> list[int]:
+    """Reads the figures of months that are over from the rows, for everyone active in
+    them, and keeps them: each run of consecutive months in one pass, grouped by month.
+    The ids of the months kept."""
+    kept: list[int] = []
+    run: list[date] = []
+    for month in sorted(set(wanted)):
+        if run and month != months.next_month(run[-1]):
+            kept += _settle_run(community, run)
+            run = []
+        run.append(month)
+    if run:
+        kept += _settle_run(community, run)
+    return kept
+
+
+def _settle_run(community: Community, run: list[date]) -> list[int]:
+    read_from = timezone.now()
+    scope = Scope(community=community, start=run[0], end=months.last_day(run[-1]))
+    found: dict[Any, MemberEngagement] = {}
+    _measure(scope, found, with_topics=False, by_month=True)
+    pairs = _posts(scope).values_list("author_id", "thread__topic_id",
+                                      UTCMonth("created_at")).distinct()
+    return months.store(community, run, read_from, found,
+                        [(user_id, topic_id, month) for user_id, topic_id, month in pairs
+                         if topic_id is not None])
+
+
+def settle_history(community: Community, *, again: bool = False) -> list[date]:
+    """Settles every month that is over since the community's first activity (those whose
+    figures are kept and fresh stay, unless ``again``); the months settled."""
+    first = first_activity_day(community)
+    over = months.current_month()
+    wanted = []
+    month = months.month_of(first)
+    while month < over:
+        wanted.append(month)
+        month = months.next_month(month)
+    if not again:
+        fresh = set(months.valid(community, wanted).values_list("month", flat=True))
+        wanted = [month for month in wanted if month not in fresh]
+    settle(community, wanted)
+    return wanted
+
+
+def first_activity_day(community: Community) -> date:
+    """The first day (UTC) of anything the table counts, or the community's creation: an
+    import from Moodle or an event recorded for an earlier day may come before it."""
+    scope = Scope(community=community, start=date.min, end=date.max - timedelta(days=1))
+    candidates = [community.created_at.astimezone(UTC).date()]
+    for found in (_posts(scope).aggregate(first=Min("created_at"))["first"],
+                  _visit_days(scope).aggregate(first=Min("day"))["first"],
+                  _resource_reads(scope).aggregate(first=Min("day"))["first"],
+                  cascade_events(community, scope.filters()).aggregate(
+                      first=Min("held_on"))["first"]):
+        if isinstance(found, datetime):
+            found = found.astimezone(UTC).date()
+        if found is not None:
+            candidates.append(found)
+    return min(candidates)
+
+
+def _settled(community: Community, wanted: list[date]) -> QuerySet[Any]:
+    """The months' settled figures, those missing or stale settled now (figures read
+    within the margin of a change are used now, and read again next time)."""
+    fresh = dict(months.valid(community, wanted).values_list("month", "pk"))
+    kept = settle(community, [month for month in wanted if month not in fresh])
+    return SettledMonth.objects.filter(pk__in=[*fresh.values(), *kept])
+
+
+def _measure(scope: Scope, rows: dict[Any, MemberEngagement], *, with_topics: bool,
+             by_month: bool = False) -> None:
+    """Adds the scope's figures to the rows of their people; or (``by_month``) makes a row
+    for everyone active, per month, keyed (person, month)."""
 
     def merge(queryset: Iterable[dict[str, Any]], figures: dict[str, str]) -> None:
         for found in queryset:
-            row = rows.get(found["who"])
-            if row is None:  # a former member, or someone outside the cohort or tier
+            who = found["who"]
+            if who is None:
                 continue
-            for column, key in figures.items():
-                setattr(row, column, found[key] or 0)
-            first, last = found.get("first"), found.get("last")
-            if isinstance(first, date) and not isinstance(first, datetime):
-                first = midnight(first)
-            if isinstance(last, date) and not isinstance(last, datetime):
-                last = midnight(last)
-            if first is not None and last is not None:
-                _widen(row, first, last)
+            if by_month:
+                key = (who, found["month"])
+                row = rows.get(key) or rows.setdefault(
+                    key, MemberEngagement(user_id=who, name="", role="", tier=""))
+            elif (row := rows.get(who)) is None:
+                continue  # a former member, or someone outside the cohort or tier
+            _add(row, found, figures)
 
-    merge(_posts(scope).values(who=by_person("author_id")).annotate(
+    def month(column: str, *, is_day: bool = False) -> dict[str, Any]:
+        return {"month": UTCMonth(column, is_day=is_day)} if by_month else {}
+
+    merge(_posts(scope).values(who=by_person("author_id"), **month("created_at")).annotate(
         # COUNT(*), and a never-null column the index carries for the filtered count:
         # counting ids would make PostgreSQL fetch each post's row instead of reading
         # its window index (discussions migration 0017).
         posts=Count("*"), words=Sum("word_count"),
         answers=Count("created_at", filter=ANSWERS_SOMEONE_ELSE),
-        topics=Count("thread__topic_id", distinct=True),
-        first=Min("created_at"), last=Max("created_at")),
+        first=Min("created_at"), last=Max("created_at"),
+        **({"topics": Count("thread__topic_id", distinct=True)} if with_topics else {})),
         {"posts": "posts", "words": "words", "replies_to_others": "answers",
-         "topics": "topics"})
-    merge(_threads(scope).values(who=F("created_by_id")).annotate(started=Count("pk")),
-          {"threads_started": "started"})
-    merge(_visit_days(scope).values(who=F("user_id")).annotate(
+         **({"topics": "topics"} if with_topics else {})})
+    merge(_threads(scope).values(who=F("created_by_id"), **month("created_at")).annotate(
+        started=Count("pk")), {"threads_started": "started"})
+    merge(_visit_days(scope).values(who=F("user_id"), **month("day", is_day=True)).annotate(
         reads=Sum("visits"), first=Min("day"), last=Max("day")), {"thread_reads": "reads"})
-    merge(_resource_reads(scope).values(who=F("user_id")).annotate(
-        reads=Count("pk"), first=Min("day"), last=Max("day")),
-        {"resource_reads": "reads"})
-    merge(_feedback(scope).values(who=F("author_id")).annotate(
+    merge(_resource_reads(scope).values(who=F("user_id"), **month("day", is_day=True))
+          .annotate(reads=Count("pk"), first=Min("day"), last=Max("day")),
+          {"resource_reads": "reads"})
+    merge(_feedback(scope).values(who=F("author_id"), **month("created_at")).annotate(
         given=Count("pk"), first=Min("created_at"), last=Max("created_at")),
         {"feedback_given": "given"})
     merge(told_stories(scope.community, scope.filters()).order_by()
-          .values(who=F("author_id")).annotate(
+          .values(who=F("author_id"), **month("told_at")).annotate(
               told=Count("pk"), first=Min("told_at"), last=Max("told_at")),
           {"stories": "told"})
     merge(cascade_events(scope.community, scope.filters()).order_by()
-          .values(who=F("trainer_id")).annotate(
+          .values(who=F("trainer_id"), **month("held_on", is_day=True)).annotate(
               held=Count("pk"), first=Min("held_on"), last=Max("held_on")),
           {"cascade_events": "held"})
-    for user_id, days in _active_days(scope):
-        if user_id in rows:
-            rows[user_id].active_days = days
-    return sorted(rows.values(), key=_name_key)
+    # Days of different windows never overlap: their counts add up.
+    merge(({"who": user_id, "month": month, "days": days}
+           for user_id, month, days in _active_days(scope, by_month=by_month)),
+          {"active_days": "days"})
+
+
+def _add(row: MemberEngagement, found: dict[str, Any], figures: dict[str, str]) -> None:
+    for column, key in figures.items():
+        setattr(row, column, getattr(row, column) + (found[key] or 0))
+    first, last = found.get("first"), found.get("last")
+    if isinstance(first, date) and not isinstance(first, datetime):
+        first = midnight(first)
+    if isinstance(last, date) and not isinstance(last, datetime):
+        last = midnight(last)
+    if first is not None and last is not None:
+        _widen(row, first, last)
+
+
+def _count_topics(rows: dict[int, MemberEngagement], raw: list[Scope],
+                  settled_pairs: QuerySet[Any]) -> None:
+    """Topics posted in over the whole window: the settled months' (person, topic) pairs
+    and those of the days around them, each topic counted once per person."""
+    parts = [settled_pairs.values_list("user_id", "topic_id")] + [
+        _posts(part).values_list("author_id", "thread__topic_id") for part in raw]
+    union = parts[0].union(*parts[1:], all=True)
+    sql, params = union.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT user_id, COUNT(DISTINCT topic_id) FROM ({sql}) AS pairs "  # noqa: S608 (compiled by Django)
+                       "GROUP BY user_id", params)
+        for user_id, topics in cursor.fetchall():
+            if user_id in rows:
+                rows[user_id].topics = topics
 
 
 def sort_rows(rows: list[MemberEngagement], column: str, *, descending: bool
@@ -444,6 +591,11 @@ def _people(scope: Scope, field_name: str, queryset: QuerySet[Any]) -> QuerySet[
     return queryset
 
 
+def _people_ids(scope: Scope) -> QuerySet[Any] | None:
+    """The ids of the scope's people when it narrows them, else None (everyone)."""
+    return memberships(scope).values("user_id") if scope.narrows_people else None
+
+
 def _posts(scope: Scope) -> QuerySet[Post]:
     """The scope's posts in the window: hidden ones left out, private replies kept."""
     posts = Post.objects.filter(thread__community=scope.community, is_hidden=False,
@@ -493,10 +645,11 @@ def _feedback(scope: Scope) -> QuerySet[Feedback]:
     return _people(scope, "author_id", feedback).order_by()
 
 
-def _active_days(scope: Scope) -> list[tuple[int, int]]:
-    """(user id, distinct UTC days with any activity): one query, the (person, day) pairs
-    of every measure put together in the database and their distinct days counted per
-    person."""
+def _active_days(scope: Scope, *, by_month: bool = False
+                 ) -> list[tuple[int, date | None, int]]:
+    """(user id, month or None, distinct UTC days with any activity): one query, the
+    (person, day) pairs of every measure put together in the database and their distinct
+    days counted per person, or per person and month (``by_month``)."""
     pairs = [
         # The first names the columns for all.
         _posts(scope).annotate(who=F("author_id"), active_day=UTCDay("created_at"))
@@ -514,7 +667,19 @@ def _active_days(scope: Scope) -> list[tuple[int, int]]:
     # deduplicating every (person, day) pair of the window in one large temporary index.
     union = pairs[0].union(*pairs[1:], all=True)
     sql, params = union.query.sql_with_params()
+    month = "NULL"
+    if by_month:
+        month = ("date_trunc('month', active_day::timestamp)::date"
+                 if connection.vendor == "postgresql" else "substr(active_day, 1, 7) || '-01'")
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT who, COUNT(DISTINCT active_day) FROM ({sql}) AS days "  # noqa: S608 (compiled by Django)
-                       "WHERE who IS NOT NULL GROUP BY who", params)
-        return [(user_id, days) for user_id, days in cursor.fetchall()]
+        cursor.execute(f"SELECT who, {month} AS month, COUNT(DISTINCT active_day) "  # noqa: S608 (compiled by Django)
+                       f"FROM ({sql}) AS days WHERE who IS NOT NULL GROUP BY who, month",
+                       params)
+        return [(user_id, _as_date(month), days) for user_id, month, days in cursor.fetchall()]
+
+
+def _as_date(value: Any) -> date | None:
+    """A month from raw SQL: a date on PostgreSQL, text on SQLite."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)

@@ -1,5 +1,6 @@
-"""What analytics keeps: the costs a steward enters for the report to leadership. Every
-figure of engagement is computed from the other apps' rows when asked (``engagement``)."""
+"""What analytics keeps: the costs a steward enters for the report to leadership, and the
+engagement figures of months that are over (``months``); every other figure is computed from
+the other apps' rows when asked (``engagement``)."""
 
 from decimal import Decimal
 
@@ -59,3 +60,74 @@ class CostItem(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class SettledMonth(models.Model):
+    """The engagement figures of one month that is over, per person, read once from the
+    activity rows and kept (``analytics.months``): a window of a year reads twelve of these
+    instead of every post of the year. ``read_at`` is when they were read; a change to the
+    month's activity after that (``MonthChange``) makes them stale."""
+
+    community = models.ForeignKey("communities.Community", on_delete=models.CASCADE,
+                                  related_name="+")
+    month = models.DateField()  # its first day (UTC)
+    read_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["community", "month"],
+                                               name="one_settled_month")]
+
+    def __str__(self) -> str:
+        return f"{self.community_id} {self.month:%Y-%m}"
+
+
+class MemberMonth(models.Model):
+    """One person's figures in a settled month (the columns of ``MemberEngagement``)."""
+
+    settled = models.ForeignKey(SettledMonth, on_delete=models.CASCADE, related_name="rows")
+    user_id = models.IntegerField()  # kept as a number: only ever summed by person
+    posts = models.PositiveIntegerField(default=0)
+    replies_to_others = models.PositiveIntegerField(default=0)
+    threads_started = models.PositiveIntegerField(default=0)
+    words = models.PositiveBigIntegerField(default=0)
+    active_days = models.PositiveSmallIntegerField(default=0)
+    thread_reads = models.PositiveIntegerField(default=0)
+    resource_reads = models.PositiveIntegerField(default=0)
+    feedback_given = models.PositiveIntegerField(default=0)
+    stories = models.PositiveIntegerField(default=0)
+    cascade_events = models.PositiveIntegerField(default=0)
+    first_activity = models.DateTimeField(null=True)
+    last_activity = models.DateTimeField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["settled", "user_id"], name="member_month")]
+
+
+class MemberMonthTopic(models.Model):
+    """A topic a person posted in during a settled month: topics taken part in over a window
+    are counted once however many months they span."""
+
+    settled = models.ForeignKey(SettledMonth, on_delete=models.CASCADE, related_name="topics")
+    user_id = models.IntegerField()
+    topic_id = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["settled", "user_id", "topic_id"],
+                                name="member_month_topic")]
+
+
+class MonthChange(models.Model):
+    """The last time a month's activity was written after the fact (``core.history``);
+    ``month`` None: the community's whole history."""
+
+    community = models.ForeignKey("communities.Community", on_delete=models.CASCADE,
+                                  related_name="+")
+    month = models.DateField(null=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["community", "month"], name="one_month_change"),
+            models.UniqueConstraint(fields=["community"], condition=models.Q(month=None),
+                                    name="one_history_change"),
+        ]

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from praxis.accounts.models import AnyUser, User
 from praxis.communities.models import Community
 from praxis.core import audit
+from praxis.core.history import rewritten, rewritten_between
 from praxis.discussions.models import Flag, ModerationAction, Post, Reaction, Thread
 from praxis.topics.models import Topic
 
@@ -168,6 +169,7 @@ def hide_post(*, access: TopicAccess, actor: User, post: Post, reason: str) -> M
     if Post.objects.select_for_update().get(pk=post.pk).is_hidden:
         raise ModerationRuleError(_("This post is hidden already."))
     now = timezone.now()
+    rewritten(post.thread.community_id, post.created_at)  # hidden posts are not counted
     Post.objects.filter(pk=post.pk).update(
         is_hidden=True, hidden_reason=reason, hidden_by=actor, hidden_at=now
     )
@@ -187,6 +189,7 @@ def restore_post(*, access: TopicAccess, actor: User, post: Post,
     reason = _reason(reason)
     if not Post.objects.select_for_update().get(pk=post.pk).is_hidden:
         raise ModerationRuleError(_("This post is not hidden."))
+    rewritten(post.thread.community_id, post.created_at)
     Post.objects.filter(pk=post.pk).update(
         is_hidden=False, hidden_reason="", hidden_by=None, hidden_at=None
     )
@@ -290,6 +293,8 @@ def move_thread(*, access: TopicAccess, actor: User, thread: Thread, to: TopicAc
     posts = Thread.objects.select_for_update().values_list("post_count", flat=True).get(
         pk=thread.pk)
     Thread.objects.filter(pk=thread.pk).update(topic=to_topic)
+    # Its posts now count among another topic's, since the thread began.
+    rewritten_between(thread.community_id, thread.created_at, timezone.now())
     # The two topics' rows in id order, so opposite moves at once cannot deadlock.
     for topic_id, sign in sorted([(from_topic.pk, -1), (to_topic.pk, 1)]):
         Topic.objects.filter(pk=topic_id).update(

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from praxis.accounts.models import User
 from praxis.communities.models import Community
+from praxis.core.history import rewritten
 from praxis.core.markdown import render_markdown
 from praxis.discussions import hooks
 from praxis.discussions.attachments import CheckedFile
@@ -211,6 +212,7 @@ def edit_post(*, post: Post, editor: User, body: str) -> Post:
     post.body_html = render_markdown(body)
     post.edited_at = timezone.now()
     post.save(update_fields=["body", "body_html", "edited_at"])
+    rewritten(post.thread.community_id, post.created_at)  # its words counted anew
     return post
 
 

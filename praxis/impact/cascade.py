@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from praxis.accounts.models import User
 from praxis.communities.models import Cohort, Community, Membership
+from praxis.core.history import rewritten
 from praxis.impact.models import CascadeEvent
 from praxis.library.models import Resource
 from praxis.practice.models import PlanVersion
@@ -69,6 +70,8 @@ def _check(community: Community, trainer: User | None, draft: EventDraft) -> Non
 
 
 def _save(event: CascadeEvent, draft: EventDraft) -> CascadeEvent:
+    # An event is often recorded for a day already past, or moved to another day.
+    rewritten(event.community_id, event.held_on if event.pk else None, draft.held_on)
     event.held_on = draft.held_on
     event.kind = draft.kind
     event.audience = draft.audience
@@ -98,4 +101,5 @@ def change_event(*, event: CascadeEvent, draft: EventDraft) -> CascadeEvent:
 
 @transaction.atomic
 def delete_event(*, event: CascadeEvent) -> None:
+    rewritten(event.community_id, event.held_on)
     event.delete()

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from praxis.accounts.models import User
 from praxis.communities.models import Community
+from praxis.core.history import rewritten
 from praxis.discussions.attachments import FileRefused, check_file
 from praxis.impact.models import StoryEvidence, ValueStory
 from praxis.impact.story_queries import reaches
@@ -170,6 +171,7 @@ def delete_story(*, story: ValueStory) -> None:
     names = [str(name) for name in story.evidence.exclude(file="")
              .values_list("file", flat=True)]
     storage = StoryEvidence._meta.get_field("file").storage  # type: ignore[union-attr]
+    rewritten(story.community_id, story.told_at)  # a draft was never counted
     story.delete()
     if names:
         transaction.on_commit(lambda: _delete_files(storage, names))

@@ -20,6 +20,7 @@ from django.utils.text import slugify
 
 from praxis.accounts.models import User
 from praxis.communities.models import Community
+from praxis.core.history import rewritten
 from praxis.library import queries
 from praxis.library.models import Resource, ResourceRead, Tag
 from praxis.library.validators import validate_document
@@ -136,6 +137,7 @@ def delete_resource(*, resource: Resource) -> None:
     stored file goes once the removal is committed (a rolled-back removal keeps it)."""
     stored = resource.file.name if resource.kind == Resource.Kind.FILE else ""
     storage = resource.file.storage
+    rewritten(resource.community_id)  # its reads, whenever they were
     resource.delete()
     _drop_unused_tags(resource.community_id)
     if stored:

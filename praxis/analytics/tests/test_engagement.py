@@ -187,13 +187,14 @@ def _community_of(size: int, make_cast) -> Scope:
 def test_the_number_of_queries_does_not_grow_with_the_members(
         make_cast, django_assert_num_queries):
     small, large = _community_of(3, make_cast), _community_of(30, make_cast)
-    queries = []
-    for scope in (small, large):
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
-        with CaptureQueriesContext(connection) as captured:
-            rows = engagement.engagement_table(scope)
-        queries.append(len(captured))
-        assert sum(row.posts for row in rows) == len(rows) - 3 + 1  # each member's reply
-    assert queries[0] == queries[1] == 9
+    queries: dict[str, list[int]] = {"settling": [], "settled": []}
+    for scope in (small, large):
+        for read in ("settling", "settled"):  # the months over are settled on first read
+            with CaptureQueriesContext(connection) as captured:
+                rows = engagement.engagement_table(scope)
+            queries[read].append(len(captured))
+            assert sum(row.posts for row in rows) == len(rows) - 3 + 1  # each member's reply
+    assert queries == {"settling": [25, 25], "settled": [12, 12]}

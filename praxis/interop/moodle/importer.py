@@ -42,6 +42,7 @@ from django.utils.translation import gettext as _
 
 from praxis.accounts.models import User
 from praxis.communities.models import Cohort, Community, Membership
+from praxis.core.history import rewritten
 from praxis.core.markdown import render_markdown
 from praxis.discussions import counters
 from praxis.discussions.attachments import FileRefused, check_file, clean_name
@@ -964,6 +965,7 @@ def import_source(source: records.Source, *, community: Community, actor: User |
                 importer.import_forums(source.forums)
                 importer.import_reads(source.reads)
                 importer.finish()
+                rewritten(community.pk)  # old posts and reads, dated as in Moodle
                 # A backup's reader counts its log's entries (read tracking is no log);
                 # an export has none.
                 importer.summary.counts["log_entries"] = getattr(source, "log_entries", 0)

@@ -1,0 +1,174 @@
+"""Where the engagement figures of months that are over are kept (``SettledMonth``): read
+once from the activity rows, they spare a window of a year or more from reading every post,
+visit and read of it again (the engagement table of a year of a million-post community read
+from the rows takes seconds; ``bench/engagement.py``).
+
+A month is settled once it is over (UTC). A use case that writes activity into a month after
+the fact (``core.history.activity_rewritten``) marks it changed (``MonthChange``); figures
+read before the change are stale and read again. Because a write's transaction may still be
+open while a month is read, figures count as read ``SETTLING_MARGIN`` earlier than they were:
+a change in a transaction shorter than that can never be missed, and a month changed within
+that margin is read from the rows again until it has passed.
+
+The figures are per person, whoever is a member today; the table keeps today's members.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
+
+from praxis.analytics.models import MemberMonth, MemberMonthTopic, MonthChange, SettledMonth
+from praxis.communities.models import Community
+
+SETTLING_MARGIN = timedelta(minutes=10)
+# The figures a settled month keeps per person, summed over months.
+SUMMED = ["posts", "replies_to_others", "threads_started", "words", "active_days",
+          "thread_reads", "resource_reads", "feedback_given", "stories", "cascade_events"]
+
+
+def month_of(day: date) -> date:
+    return day.replace(day=1)
+
+
+def next_month(day: date) -> date:
+    """The first day of the month after the day's."""
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def last_day(month: date) -> date:
+    return next_month(month) - timedelta(days=1)
+
+
+def current_month(now: datetime | None = None) -> date:
+    return month_of((now or timezone.now()).astimezone(UTC).date())
+
+
+@dataclass(frozen=True)
+class Split:
+    """A window (days, both included) cut into whole months that are over, read from
+    ``SettledMonth``, and the days before and after them, read from the rows."""
+
+    months: list[date]
+    raw: list[tuple[date, date]]
+
+
+def split(start: date, end: date, *, now: datetime | None = None) -> Split:
+    """Whole months of the window that are over; the rest as at most two runs of days."""
+    first = start if start.day == 1 else next_month(start)
+    over = current_month(now)
+    months = []
+    month = first
+    while month < over and last_day(month) <= end:
+        months.append(month)
+        month = next_month(month)
+    if not months:
+        return Split(months=[], raw=[(start, end)])
+    raw = []
+    if start < months[0]:
+        raw.append((start, months[0] - timedelta(days=1)))
+    after = next_month(months[-1])
+    if after <= end:
+        raw.append((after, end))
+    return Split(months=months, raw=raw)
+
+
+def valid(community: Community, months: Sequence[date]) -> QuerySet[SettledMonth]:
+    """The months' settled figures that no change has made stale since they were read."""
+    changed = MonthChange.objects.filter(
+        Q(month=OuterRef("month")) | Q(month=None), community=community,
+        at__gte=OuterRef("read_at"))
+    return SettledMonth.objects.filter(community=community, month__in=months).exclude(
+        Exists(changed))
+
+
+def store(community: Community, run: Sequence[date], read_from: datetime,
+          rows: dict[tuple[int, date], Any], topic_pairs: Iterable[tuple[int, int, date]]
+          ) -> list[int]:
+    """Keeps the figures of a run of months (``rows``: ``MemberEngagement`` by person and
+    month, of everyone active then; ``topic_pairs``: person, topic, month) in place of any
+    kept before; their ids. When another request settled them at the same moment, its."""
+    try:
+        with transaction.atomic():
+            SettledMonth.objects.filter(community=community, month__in=run).delete()
+            settled = {month: SettledMonth(community=community, month=month,
+                                           read_at=read_from - SETTLING_MARGIN)
+                       for month in run}
+            # Ids come back from bulk_create on PostgreSQL and on SQLite >= 3.35.
+            SettledMonth.objects.bulk_create(settled.values())
+            MemberMonth.objects.bulk_create(
+                [MemberMonth(settled=settled[month], user_id=user_id,
+                             first_activity=row.first_activity,
+                             last_activity=row.last_activity,
+                             **{column: getattr(row, column) for column in SUMMED})
+                 for (user_id, month), row in rows.items() if month in settled],
+                batch_size=2000)
+            MemberMonthTopic.objects.bulk_create(
+                [MemberMonthTopic(settled=settled[month], user_id=user_id, topic_id=topic_id)
+                 for user_id, topic_id, month in topic_pairs if month in settled],
+                batch_size=2000)
+    except IntegrityError:
+        return list(SettledMonth.objects.filter(community=community, month__in=run)
+                    .values_list("pk", flat=True))
+    return [month.pk for month in settled.values()]
+
+
+def figures(settled: QuerySet[SettledMonth], people: QuerySet[Any] | None
+            ) -> QuerySet[MemberMonth]:
+    """Per person: the sums over the settled months, the first and last activity."""
+    rows = MemberMonth.objects.filter(settled__in=settled)
+    if people is not None:
+        rows = rows.filter(user_id__in=people)
+    return rows.order_by().values("user_id").annotate(
+        **{column: Sum(column) for column in SUMMED},
+        first=Min("first_activity"), last=Max("last_activity"))
+
+
+def topic_pairs(settled: QuerySet[SettledMonth], people: QuerySet[Any] | None
+                ) -> QuerySet[MemberMonthTopic]:
+    """(person, topic) for every topic posted in during the settled months."""
+    pairs = MemberMonthTopic.objects.filter(settled__in=settled)
+    if people is not None:
+        pairs = pairs.filter(user_id__in=people)
+    return pairs.order_by()
+
+
+def mark_changed(community_id: int | None, days: Sequence[date] | None) -> None:
+    """The receiver of ``core.history.activity_rewritten``: the months of ``days`` (all of
+    them when None) of the community (every community when None) are stale from now."""
+    now = timezone.now()
+    communities = [community_id] if community_id is not None else list(
+        Community.objects.values_list("pk", flat=True))
+    over = current_month(now)
+    months: set[date | None]
+    if days is None:
+        months = {None}
+    else:
+        months = {month_of(day.astimezone(UTC).date() if isinstance(day, datetime) else day)
+                  for day in days}
+        months = {month for month in months if month is not None and month < over}
+    for community in communities:
+        for month in months:
+            MonthChange.objects.update_or_create(community_id=community, month=month,
+                                                 defaults={"at": now})
+
+
+def forget_erased(erasure: Any) -> None:
+    """An erased person's figures go from every settled month. No one else's change: a post
+    answered by others stays, emptied, under its author, and threads go only when no post
+    is left in them."""
+    MemberMonth.objects.filter(user_id=erasure.user.pk).delete()
+    MemberMonthTopic.objects.filter(user_id=erasure.user.pk).delete()
+
+
+def settled_counts(community: Community) -> dict[str, int]:
+    """How many months are kept, and how many of them stale (for the settle command)."""
+    kept = SettledMonth.objects.filter(community=community)
+    fresh = valid(community, list(kept.values_list("month", flat=True)))
+    return {"kept": kept.count(), "fresh": fresh.count(),
+            "people_months": MemberMonth.objects.filter(settled__in=kept).aggregate(
+                n=Count("pk"))["n"]}

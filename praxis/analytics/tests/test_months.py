@@ -1,0 +1,163 @@
+"""Settled months: whole months that are over are read from their kept figures, which agree
+with the rows for any window, and are read again when their activity changes after the fact
+(``analytics.months``)."""
+
+from dataclasses import astuple
+from datetime import date, timedelta
+
+import pytest
+from django.core.management import call_command
+from django.db.models import F
+from django.utils import timezone
+
+from praxis.access import topic_access
+from praxis.accounts.services import erase_account
+from praxis.analytics import engagement, months
+from praxis.analytics.engagement import MemberEngagement, Scope
+from praxis.analytics.models import MemberMonth, MonthChange, SettledMonth
+from praxis.analytics.tests.engagement_world import World, build
+from praxis.discussions import moderation, services
+from praxis.discussions.models import Post, Thread
+from praxis.impact import cascade
+from praxis.impact.cascade import EventDraft
+from praxis.library.models import ResourceRead
+from praxis.library.services import delete_resource
+
+
+@pytest.fixture
+def world(cast) -> World:
+    return build(cast)
+
+
+def scope(world: World, start: date, end: date, **narrowing) -> Scope:
+    return Scope(community=world.cast.community, start=start, end=end, **narrowing)
+
+
+def read(scope: Scope) -> list[tuple]:
+    return [astuple(row) for row in engagement.engagement_table(scope)]
+
+
+def from_rows(scope: Scope, monkeypatch) -> list[tuple]:
+    """The same table read from the activity rows alone, no month settled."""
+    with monkeypatch.context() as patch:
+        patch.setattr(months, "split", lambda start, end: months.Split(
+            months=[], raw=[(start, end)]))
+        return read(scope)
+
+
+def ali(world: World, window: Scope) -> MemberEngagement:
+    return next(row for row in engagement.engagement_table(window)
+                if row.user_id == world.ali.pk)
+
+
+WINDOWS = [(date(2025, 12, 1), date(2026, 2, 28)), (date(2025, 12, 15), date(2026, 2, 10)),
+           (date(2025, 12, 31), date(2026, 2, 1)), (date(2026, 1, 1), date(2026, 1, 31)),
+           (date(2025, 11, 1), date(2026, 3, 31)), (date(2024, 1, 1), date(2100, 1, 1))]
+
+
+@pytest.mark.parametrize(("start", "end"), WINDOWS)
+def test_settled_months_agree_with_the_rows_for_any_window(world, monkeypatch, start, end):
+    for narrowing in ({}, {"cohort_id": world.cohort.pk}, {"tier": "teacher"},
+                      {"user_id": world.ali.pk}):
+        window = scope(world, start, end, **narrowing)
+        expected = from_rows(window, monkeypatch)
+        assert read(window) == expected  # settles the months
+        assert read(window) == expected  # reads them settled
+    assert SettledMonth.objects.filter(month=date(2026, 1, 1)).exists()
+
+
+def test_the_kept_figures_are_read_until_the_activity_of_the_month_changes(world):
+    january = scope(world, date(2026, 1, 1), date(2026, 1, 31))
+    assert ali(world, january).words == 16
+    # Changed behind the use cases' back, the kept figures still count (they are read).
+    Post.objects.filter(pk=world.posts["p7"].pk).update(word_count=40)
+    assert ali(world, january).words == 16
+    # Through a use case, the month is read again.
+    margin_passed(january)
+    services.edit_post(post=world.posts["p7"], editor=world.ali,
+                       body="Five words in this post")
+    assert ali(world, january).words == 16 - 4 + 5
+
+
+def margin_passed(window: Scope) -> None:
+    """As if the settling margin had passed since the last change: the months read again
+    after it are kept and used (each change below must then mark its months itself)."""
+    MonthChange.objects.update(at=F("at") - 2 * months.SETTLING_MARGIN)
+    whole = months.split(window.start, window.end).months
+    assert months.valid(window.community, whole).count() == len(whole)
+
+
+def test_hiding_a_post_moving_a_thread_and_events_in_the_past_are_counted(world, monkeypatch):
+    steward = world.cast.steward
+    window = scope(world, date(2025, 12, 1), date(2026, 2, 28))
+    read(window)
+    post = Post.objects.get(pk=world.posts["p2"].pk)  # as the page finds it
+    moderation.hide_post(access=topic_access(steward, post.thread.topic), actor=steward,
+                         post=post, reason="Off topic")
+    assert read(window) == from_rows(window, monkeypatch)
+    margin_passed(window)
+    moderation.move_thread(access=topic_access(steward, world.t2), actor=steward,
+                           thread=Thread.objects.get(pk=world.posts["p7"].thread_id),
+                           to=topic_access(steward, world.t1), reason="Same subject")
+    assert read(window) == from_rows(window, monkeypatch)
+    margin_passed(window)
+    event = cascade.record_event(community=world.cast.community, trainer=world.ali,
+                                 draft=EventDraft(held_on=date(2026, 1, 9), kind="course",
+                                                  audience="teachers", people=12))
+    assert ali(world, window).cascade_events == 1
+    margin_passed(window)
+    cascade.change_event(event=event, draft=EventDraft(
+        held_on=date(2025, 12, 9), kind="course", audience="teachers", people=12))
+    assert ali(world, scope(world, date(2026, 1, 1), date(2026, 1, 31))).cascade_events == 0
+    assert ali(world, scope(world, date(2025, 12, 1), date(2025, 12, 31))).cascade_events == 1
+    margin_passed(window)
+    cascade.delete_event(event=event)
+    assert read(window) == from_rows(window, monkeypatch)
+    assert ali(world, window).cascade_events == 0
+
+
+def test_removing_a_resource_forgets_its_reads(world, monkeypatch):
+    window = scope(world, date(2026, 1, 1), date(2026, 1, 31))
+
+    def reza_reads() -> int:
+        return next(row.resource_reads for row in engagement.engagement_table(window)
+                    if row.user_id == world.reza.pk)
+
+    assert reza_reads() == 1
+    margin_passed(window)
+    delete_resource(resource=ResourceRead.objects.get(user=world.reza).resource)
+    assert reza_reads() == 0
+    assert read(window) == from_rows(window, monkeypatch)
+
+
+def test_a_change_in_a_transaction_begun_before_the_month_was_read_is_not_missed(world):
+    january = scope(world, date(2026, 1, 1), date(2026, 1, 31))
+    read(january)
+    settled = SettledMonth.objects.get(month=date(2026, 1, 1))
+    # A write committed after the month was read, its mark taken a little before.
+    Post.objects.filter(pk=world.posts["p7"].pk).update(word_count=40)
+    MonthChange.objects.create(community=world.cast.community, month=date(2026, 1, 1),
+                               at=timezone.now() - months.SETTLING_MARGIN / 2)
+    assert settled.read_at <= timezone.now() - months.SETTLING_MARGIN
+    assert ali(world, january).words == 16 - 4 + 40
+
+
+def test_the_current_month_is_never_settled(world):
+    today = timezone.now().date()
+    read(scope(world, today.replace(day=1) - timedelta(days=40), today))
+    assert not SettledMonth.objects.filter(month__gte=today.replace(day=1)).exists()
+
+
+def test_an_erased_persons_figures_leave_the_settled_months(world):
+    read(scope(world, date(2026, 1, 1), date(2026, 1, 31)))
+    assert MemberMonth.objects.filter(user_id=world.ali.pk).exists()
+    erase_account(user=world.ali, keep_posts=True)
+    assert not MemberMonth.objects.filter(user_id=world.ali.pk).exists()
+
+
+def test_the_settle_command_settles_the_months_that_are_over(world, capsys):
+    call_command("settle_engagement", community=world.cast.community.slug)
+    kept = set(SettledMonth.objects.values_list("month", flat=True))
+    assert {date(2025, 12, 1), date(2026, 1, 1), date(2026, 2, 1)} <= kept
+    assert months.current_month() not in kept
+    assert "settled" in capsys.readouterr().out

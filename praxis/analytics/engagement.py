@@ -253,18 +253,19 @@ def group_of(row: MemberEngagement) -> str:
     return "inactive"
 
 
-def engagement_table(scope: Scope) -> list[MemberEngagement]:
+def engagement_table(scope: Scope, *, use_settled: bool = True) -> list[MemberEngagement]:
     """Every current member in the scope (every member of the community, or those of the
     cohort or tier, or the one member), with their figures; sorted by name.
 
     Whole months of the window that are over are read from their settled figures
     (``months``), settled now if they are not yet or no longer; the days around them, and a
-    window narrowed to a topic, from the activity rows."""
+    window narrowed to a topic, from the activity rows (all of it from the rows when not
+    ``use_settled``: the benchmark's comparison)."""
     rows = {row.user_id: row for row in _members(scope)}
     if not rows:
         return []
     cut = months.split(scope.start, scope.end)
-    if scope.topic_id is not None or not cut.months:
+    if scope.topic_id is not None or not cut.months or not use_settled:
         _measure(scope, rows, with_topics=True)
     else:
         for start, end in cut.raw:
@@ -362,11 +363,11 @@ def _measure(scope: Scope, rows: dict[Any, MemberEngagement], *, with_topics: bo
                 continue
             if by_month:
                 key = (who, found["month"])
-                row = rows.get(key) or rows.setdefault(
-                    key, MemberEngagement(user_id=who, name="", role="", tier=""))
-            elif (row := rows.get(who)) is None:
-                continue  # a former member, or someone outside the cohort or tier
-            _add(row, found, figures)
+                if key not in rows:
+                    rows[key] = MemberEngagement(user_id=who, name="", role="", tier="")
+                _add(rows[key], found, figures)
+            elif who in rows:  # not a former member, nor someone outside the cohort or tier
+                _add(rows[who], found, figures)
 
     def month(column: str, *, is_day: bool = False) -> dict[str, Any]:
         return {"month": UTCMonth(column, is_day=is_day)} if by_month else {}

@@ -118,7 +118,7 @@ def store(community: Community, run: Sequence[date], read_from: datetime,
 
 
 def figures(settled: QuerySet[SettledMonth], people: QuerySet[Any] | None
-            ) -> QuerySet[MemberMonth]:
+            ) -> QuerySet[MemberMonth, dict[str, Any]]:
     """Per person: the sums over the settled months, the first and last activity."""
     rows = MemberMonth.objects.filter(settled__in=settled)
     if people is not None:

@@ -489,6 +489,11 @@ def build(posts: int, seed: int = 2015, *, members: int = 10_000,
     made = maker.make(report)
     database.reset_sequences(Thread, Post, Reaction)
     step("posts")
+    if analyze:
+        # The totals below look up each thread's posts: without statistics on the freshly
+        # copied rows PostgreSQL scans the whole table for each thread (over 20 minutes).
+        database.analyze()
+        step("analyze the posts")
     with transaction.atomic():
         _thread_totals(community)
     step("thread totals")

@@ -9,8 +9,11 @@ class AnalyticsConfig(AppConfig):
     def ready(self) -> None:
         # Activity written after the fact makes the months it falls in stale.
         from praxis.accounts.hooks import account_erased
+        from praxis.analytics.engagement import settle_in_round
         from praxis.analytics.months import forget_erased, mark_changed
         from praxis.core.history import activity_rewritten
+        from praxis.notifications.hooks import periodic_round
 
         activity_rewritten.register(mark_changed)
         account_erased.register(forget_erased)
+        periodic_round.register(settle_in_round)

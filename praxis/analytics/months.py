@@ -86,6 +86,15 @@ def valid(community: Community, months: Sequence[date]) -> QuerySet[SettledMonth
         Exists(changed))
 
 
+def stale(*, before: datetime) -> QuerySet[SettledMonth]:
+    """Kept months of every community changed after they were read, the change made
+    before ``before``."""
+    changed = MonthChange.objects.filter(
+        Q(month=OuterRef("month")) | Q(month=None), community=OuterRef("community"),
+        at__gte=OuterRef("read_at"), at__lt=before)
+    return SettledMonth.objects.filter(Exists(changed))
+
+
 def store(community: Community, run: Sequence[date], read_from: datetime,
           rows: dict[tuple[int, date], Any], topic_pairs: Iterable[tuple[int, int, date]]
           ) -> list[int]:

@@ -161,3 +161,23 @@ def test_the_settle_command_settles_the_months_that_are_over(world, capsys):
     assert {date(2025, 12, 1), date(2026, 1, 1), date(2026, 2, 1)} <= kept
     assert months.current_month() not in kept
     assert "settled" in capsys.readouterr().out
+
+
+def test_the_workers_round_reads_changed_months_again_once_the_margin_has_passed(world):
+    window = scope(world, date(2026, 1, 1), date(2026, 1, 31))
+    read(window)
+    first = SettledMonth.objects.get(month=date(2026, 1, 1))
+    services.edit_post(post=world.posts["p7"], editor=world.ali, body="Five words in this post")
+    engagement.settle_in_round()  # within the margin: left for later
+    assert SettledMonth.objects.get(month=date(2026, 1, 1)).pk == first.pk
+    # Time passes: the change and the figures read before it go back together.
+    MonthChange.objects.update(at=F("at") - 2 * months.SETTLING_MARGIN)
+    SettledMonth.objects.update(read_at=F("read_at") - 2 * months.SETTLING_MARGIN)
+    engagement.settle_in_round()
+    again = SettledMonth.objects.get(month=date(2026, 1, 1))
+    assert again.read_at > first.read_at
+    assert MemberMonth.objects.get(settled=again, user_id=world.ali.pk).words == 16 - 4 + 5
+    # The month just over is settled where months are kept.
+    last_month = months.month_of(months.current_month() - timedelta(days=1))
+    assert SettledMonth.objects.filter(community=world.cast.community,
+                                       month=last_month).exists()

@@ -435,3 +435,18 @@ def test_a_later_import_widens_a_topics_dates_and_keeps_its_apply_phase(tmp_path
     topic.refresh_from_db()
     assert topic.apply_from == at(2)
     assert topic.starts_at <= topic.apply_from <= topic.ends_at
+
+
+def test_posts_imported_into_a_month_already_counted_are_counted(tmp_path, community):
+    from praxis.analytics.engagement import Scope, engagement_table
+    from praxis.analytics.models import SettledMonth
+
+    month = T0.date().replace(day=1)
+    window = Scope(community=community, start=month, end=(month + timedelta(days=31)).replace(
+        day=1) - timedelta(days=1))
+    assert sum(row.posts for row in engagement_table(window)) == 0
+    assert SettledMonth.objects.filter(community=community, month=month).exists()
+    run(tmp_path, community)
+    # Those of today's members (a former member's post is no row of the table).
+    assert sum(row.posts for row in engagement_table(window)) == Post.objects.filter(
+        thread__community=community, author__memberships__community=community).count() == 3

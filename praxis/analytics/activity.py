@@ -5,7 +5,7 @@ Each a fixed number of grouped queries, as ``engagement``; weeks start on Monday
 import gc
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from itertools import groupby
 from operator import itemgetter
@@ -14,7 +14,9 @@ from typing import Any, NamedTuple
 from django.db import connection
 from django.db.models import Count, F, QuerySet
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
+from praxis.analytics import months
 from praxis.analytics.engagement import (
     ANSWERS_SOMEONE_ELSE,
     Scope,
@@ -25,6 +27,7 @@ from praxis.analytics.engagement import (
     display_name,
     memberships,
 )
+from praxis.communities.models import Community
 from praxis.discussions.models import Post, ThreadVisitDay
 from praxis.topics.models import Topic
 
@@ -58,9 +61,64 @@ class Week:
 
 
 def weekly_activity(scope: Scope) -> list[Week]:
-    """Every week touching the window, in order, weeks without activity included (three
-    grouped queries: posts, readers, and the UNION of writers and readers for the active).
-    Whoever wrote or read counts (see ``scope_posts``)."""
+    """Every week touching the window, in order, weeks without activity included.
+    Whoever wrote or read counts (see ``scope_posts``). Over the whole community, whole
+    weeks that are over are read from their kept figures (``months``, settled now if they
+    are not yet or no longer); the rest is counted from the rows (``_weeks_from_rows``)."""
+    found: dict[date, Week] = {}
+    mondays = months.whole_weeks(scope.start, scope.end)
+    if mondays and not (scope.narrows_people or scope.topic_id is not None):
+        kept = {week.monday: week for week in _settled_weeks(scope.community, mondays)}
+        for monday in mondays:
+            found[monday] = kept.get(monday) or Week(monday=monday, posts=0, readers=0,
+                                                     active=0)
+        if scope.start < mondays[0]:
+            found.update(_weeks_from_rows(replace(
+                scope, end=mondays[0] - timedelta(days=1))))
+        after = mondays[-1] + timedelta(days=7)
+        if after <= scope.end:
+            found.update(_weeks_from_rows(replace(scope, start=after)))
+    else:
+        found = _weeks_from_rows(scope)
+    weeks = []
+    monday = scope.start - timedelta(days=scope.start.weekday())
+    while monday <= scope.end:
+        weeks.append(found.get(monday) or Week(monday=monday, posts=0, readers=0, active=0))
+        monday += timedelta(days=7)
+    return weeks
+
+
+def settle_weeks(community: Community, mondays: Iterable[date]) -> list[Week]:
+    """Counts whole weeks that are over from the rows and keeps them: each run of
+    consecutive weeks in one pass."""
+    read_from = timezone.now()
+    weeks: list[Week] = []
+    run: list[date] = []
+    for monday in [*sorted(set(mondays)), None]:
+        if run and (monday is None or monday != run[-1] + timedelta(days=7)):
+            counted = _weeks_from_rows(Scope(community=community, start=run[0],
+                                             end=run[-1] + timedelta(days=6)))
+            weeks += [counted.get(day) or Week(monday=day, posts=0, readers=0, active=0)
+                      for day in run]
+            run = []
+        if monday is not None:
+            run.append(monday)
+    months.store_weeks(community, read_from, weeks)
+    return weeks
+
+
+def _settled_weeks(community: Community, mondays: list[date]) -> list[Week]:
+    kept = [Week(monday=monday, posts=posts, readers=readers, active=active)
+            for monday, posts, readers, active in months.valid_weeks(community, mondays)
+            .values_list("monday", "posts", "readers", "active")]
+    missing = set(mondays) - {week.monday for week in kept}
+    return kept + (settle_weeks(community, missing) if missing else [])
+
+
+def _weeks_from_rows(scope: Scope) -> dict[date, Week]:
+    """The window's weeks counted from the rows (three grouped queries: posts, readers,
+    and the UNION of writers and readers for the active); edge weeks count the window's
+    days only."""
     posts = {_as_date(row["week"]): row["n"] for row in (
         scope_posts(scope).annotate(week=UTCMonday("created_at")).values("week")
         .annotate(n=Count("*")))}
@@ -77,13 +135,9 @@ def weekly_activity(scope: Scope) -> list[Week]:
         cursor.execute(f"SELECT week, COUNT(DISTINCT who) FROM ({sql}) AS pairs "  # noqa: S608 (compiled by Django)
                        "GROUP BY week", params)
         active = {_as_date(week): count for week, count in cursor.fetchall()}
-    weeks = []
-    monday = scope.start - timedelta(days=scope.start.weekday())
-    while monday <= scope.end:
-        weeks.append(Week(monday=monday, posts=posts.get(monday, 0),
-                          readers=readers.get(monday, 0), active=active.get(monday, 0)))
-        monday += timedelta(days=7)
-    return weeks
+    return {monday: Week(monday=monday, posts=posts.get(monday, 0),
+                         readers=readers.get(monday, 0), active=active.get(monday, 0))
+            for monday in posts.keys() | readers.keys() | active.keys()}
 
 
 @dataclass(frozen=True)

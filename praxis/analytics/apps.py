@@ -9,8 +9,8 @@ class AnalyticsConfig(AppConfig):
     def ready(self) -> None:
         # Activity written after the fact makes the months it falls in stale.
         from praxis.accounts.hooks import account_erased
-        from praxis.analytics.engagement import settle_in_round
         from praxis.analytics.months import forget_erased, mark_changed
+        from praxis.analytics.rounds import settle_in_round
         from praxis.core.history import activity_rewritten
         from praxis.notifications.hooks import periodic_round
 

@@ -326,26 +326,6 @@ def settle_history(community: Community, *, again: bool = False) -> list[date]:
     return wanted
 
 
-def settle_in_round() -> None:
-    """The worker's periodic round (``notifications.hooks.periodic_round``): kept months
-    whose activity changed are read again once the margin has passed (sooner, they would be
-    stale again at once), and the month just over is settled where months are kept, so
-    that pages seldom have to."""
-    cutoff = timezone.now() - months.SETTLING_MARGIN
-    last_month = months.month_of(months.current_month() - timedelta(days=1))
-    wanted: dict[int, set[date]] = {}
-    for community_id, month in months.stale(before=cutoff).values_list("community_id", "month"):
-        wanted.setdefault(community_id, set()).add(month)
-    kept = SettledMonth.objects.values_list("community_id", flat=True).distinct()
-    done = set(SettledMonth.objects.filter(month=last_month).values_list("community_id",
-                                                                          flat=True))
-    for community_id in kept:
-        if community_id not in done:
-            wanted.setdefault(community_id, set()).add(last_month)
-    for community in Community.objects.filter(pk__in=list(wanted)):
-        settle(community, wanted[community.pk])
-
-
 def first_activity_day(community: Community) -> date:
     """The first day (UTC) of anything the table counts, or the community's creation: an
     import from Moodle or an event recorded for an earlier day may come before it."""

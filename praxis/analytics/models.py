@@ -131,3 +131,24 @@ class MonthChange(models.Model):
             models.UniqueConstraint(fields=["community"], condition=models.Q(month=None),
                                     name="one_history_change"),
         ]
+
+
+class SettledWeek(models.Model):
+    """A whole week that is over, community-wide, as the activity chart counts it: posts,
+    readers and active members (people are counted once a week, so weeks are kept whole
+    rather than summed from months). Stale as its months are (``MonthChange``)."""
+
+    community = models.ForeignKey("communities.Community", on_delete=models.CASCADE,
+                                  related_name="+")
+    monday = models.DateField()
+    # The months its Monday and its Sunday fall in, which a change marks.
+    month = models.DateField()
+    last_month = models.DateField()
+    read_at = models.DateTimeField()
+    posts = models.PositiveIntegerField(default=0)
+    readers = models.PositiveIntegerField(default=0)
+    active = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["community", "monday"],
+                                               name="one_settled_week")]

@@ -22,7 +22,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
-from praxis.analytics.models import MemberMonth, MemberMonthTopic, MonthChange, SettledMonth
+from praxis.analytics.models import (
+    MemberMonth,
+    MemberMonthTopic,
+    MonthChange,
+    SettledMonth,
+    SettledWeek,
+)
 from praxis.communities.models import Community
 
 SETTLING_MARGIN = timedelta(minutes=10)
@@ -144,6 +150,51 @@ def topic_pairs(settled: QuerySet[SettledMonth], people: QuerySet[Any] | None
     if people is not None:
         pairs = pairs.filter(user_id__in=people)
     return pairs.order_by()
+
+
+def whole_weeks(start: date, end: date, *, now: datetime | None = None) -> list[date]:
+    """The Mondays of the weeks wholly inside the window (both days included) and over."""
+    today = (now or timezone.now()).astimezone(UTC).date()
+    monday = start + timedelta(days=-start.weekday() % 7)
+    mondays = []
+    while monday + timedelta(days=6) <= end and monday + timedelta(days=6) < today:
+        mondays.append(monday)
+        monday += timedelta(days=7)
+    return mondays
+
+
+def valid_weeks(community: Community, mondays: Sequence[date]) -> QuerySet[SettledWeek]:
+    """The weeks' kept figures that no change to their months has made stale."""
+    changed = MonthChange.objects.filter(
+        Q(month=OuterRef("month")) | Q(month=OuterRef("last_month")) | Q(month=None),
+        community=community, at__gte=OuterRef("read_at"))
+    return SettledWeek.objects.filter(community=community, monday__in=mondays).exclude(
+        Exists(changed))
+
+
+def store_weeks(community: Community, read_from: datetime, weeks: Iterable[Any]) -> None:
+    """Keeps whole weeks' figures (``activity.Week``) in place of any kept before; a week
+    another request kept at the same moment is left as it kept it."""
+    rows = [SettledWeek(community=community, monday=week.monday,
+                        month=month_of(week.monday),
+                        last_month=month_of(week.monday + timedelta(days=6)),
+                        read_at=read_from - SETTLING_MARGIN, posts=week.posts,
+                        readers=week.readers, active=week.active) for week in weeks]
+    try:
+        with transaction.atomic():
+            SettledWeek.objects.filter(community=community,
+                                       monday__in=[row.monday for row in rows]).delete()
+            SettledWeek.objects.bulk_create(rows)
+    except IntegrityError:
+        pass
+
+
+def stale_weeks(*, before: datetime) -> QuerySet[SettledWeek]:
+    """Kept weeks of every community changed after they were read, before ``before``."""
+    changed = MonthChange.objects.filter(
+        Q(month=OuterRef("month")) | Q(month=OuterRef("last_month")) | Q(month=None),
+        community=OuterRef("community"), at__gte=OuterRef("read_at"), at__lt=before)
+    return SettledWeek.objects.filter(Exists(changed))
 
 
 def mark_changed(community_id: int | None, days: Sequence[date] | None) -> None:

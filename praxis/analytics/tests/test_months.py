@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from praxis.access import topic_access
 from praxis.accounts.services import erase_account
-from praxis.analytics import engagement, months
+from praxis.analytics import activity, engagement, months, rounds
 from praxis.analytics.engagement import MemberEngagement, Scope
-from praxis.analytics.models import MemberMonth, MonthChange, SettledMonth
+from praxis.analytics.models import MemberMonth, MonthChange, SettledMonth, SettledWeek
 from praxis.analytics.tests.engagement_world import World, build
 from praxis.discussions import moderation, services
 from praxis.discussions.models import Post, Thread
@@ -168,12 +168,12 @@ def test_the_workers_round_reads_changed_months_again_once_the_margin_has_passed
     read(window)
     first = SettledMonth.objects.get(month=date(2026, 1, 1))
     services.edit_post(post=world.posts["p7"], editor=world.ali, body="Five words in this post")
-    engagement.settle_in_round()  # within the margin: left for later
+    rounds.settle_in_round()  # within the margin: left for later
     assert SettledMonth.objects.get(month=date(2026, 1, 1)).pk == first.pk
     # Time passes: the change and the figures read before it go back together.
     MonthChange.objects.update(at=F("at") - 2 * months.SETTLING_MARGIN)
     SettledMonth.objects.update(read_at=F("read_at") - 2 * months.SETTLING_MARGIN)
-    engagement.settle_in_round()
+    rounds.settle_in_round()
     again = SettledMonth.objects.get(month=date(2026, 1, 1))
     assert again.read_at > first.read_at
     assert MemberMonth.objects.get(settled=again, user_id=world.ali.pk).words == 16 - 4 + 5
@@ -181,3 +181,35 @@ def test_the_workers_round_reads_changed_months_again_once_the_margin_has_passed
     last_month = months.month_of(months.current_month() - timedelta(days=1))
     assert SettledMonth.objects.filter(community=world.cast.community,
                                        month=last_month).exists()
+
+
+def weeks_from_rows(window: Scope, monkeypatch) -> list:
+    with monkeypatch.context() as patch:
+        patch.setattr(months, "whole_weeks", lambda start, end: [])
+        return activity.weekly_activity(window)
+
+
+@pytest.mark.parametrize(("start", "end"), WINDOWS)
+def test_kept_weeks_agree_with_the_rows_for_any_window(world, monkeypatch, start, end):
+    window = scope(world, start, end)
+    expected = weeks_from_rows(window, monkeypatch)
+    assert activity.weekly_activity(window) == expected  # keeps the weeks
+    assert activity.weekly_activity(window) == expected  # reads them kept
+    assert SettledWeek.objects.filter(monday=date(2026, 1, 5)).exists()
+    # Narrowed to a cohort, weeks are counted from the rows.
+    cohort = scope(world, start, end, cohort_id=world.cohort.pk)
+    assert activity.weekly_activity(cohort) == weeks_from_rows(cohort, monkeypatch)
+
+
+def test_a_kept_week_is_counted_again_when_a_post_in_it_is_hidden(world, monkeypatch):
+    window = scope(world, date(2025, 12, 29), date(2026, 2, 1))
+    activity.weekly_activity(window)
+    MonthChange.objects.update(at=F("at") - 2 * months.SETTLING_MARGIN)
+    SettledWeek.objects.update(read_at=F("read_at") + months.SETTLING_MARGIN)
+    kept = activity.weekly_activity(window)
+    post = Post.objects.get(pk=world.posts["p2"].pk)
+    moderation.hide_post(access=topic_access(world.cast.steward, post.thread.topic),
+                         actor=world.cast.steward, post=post, reason="Off topic")
+    after = activity.weekly_activity(window)
+    assert after == weeks_from_rows(window, monkeypatch)
+    assert [week.posts for week in after] != [week.posts for week in kept]

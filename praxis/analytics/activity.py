@@ -12,7 +12,7 @@ from operator import itemgetter
 from typing import Any, NamedTuple
 
 from django.db import connection
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, F, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -26,6 +26,7 @@ from praxis.analytics.engagement import (
     by_person,
     display_name,
     memberships,
+    settled_months,
 )
 from praxis.communities.models import Community
 from praxis.discussions.models import Post, ThreadVisitDay
@@ -152,21 +153,59 @@ class TopicParticipation:
 
 def topic_participation(scope: Scope) -> list[TopicParticipation]:
     """The topics with posts or readers in the window, most posts first (then posters,
-    readers, title). Whoever wrote or read counts (see ``scope_posts``)."""
+    readers, title). Whoever wrote or read counts (see ``scope_posts``). Over the whole
+    community, whole months that are over are read from their kept (person, topic) figures
+    (``months``); the rest from the rows."""
+    cut = months.split(scope.start, scope.end)
+    if cut.months and not (scope.narrows_people or scope.topic_id is not None):
+        counted = _topics_settled(scope, cut)
+    else:
+        counted = _topics_from_rows(scope)
+    topics = Topic.objects.filter(pk__in=list(counted)).only("id", "title", "slug")
+    found = [TopicParticipation(topic_id=topic.pk, title=topic.title, slug=topic.slug,
+                                posts=counted[topic.pk][0], posters=counted[topic.pk][1],
+                                readers=counted[topic.pk][2]) for topic in topics]
+    return sorted(found, key=lambda row: (-row.posts, -row.posters, -row.readers,
+                                          row.title.casefold(), row.topic_id))
+
+
+def _topics_from_rows(scope: Scope) -> dict[int, tuple[int, int, int]]:
+    """(posts, posters, readers) by topic, from the rows."""
     written = {row["topic"]: row for row in (
         scope_posts(scope).values(topic=F("thread__topic_id"))
         .annotate(n=Count("*"), people=Count("author_id", distinct=True)))}
     read = {row["topic"]: row["people"] for row in (
         scope_visits(scope).values(topic=F("thread__topic_id"))
         .annotate(people=Count("user_id", distinct=True)))}
-    topics = Topic.objects.filter(pk__in=set(written) | set(read)).only("id", "title", "slug")
-    found = [TopicParticipation(
-        topic_id=topic.pk, title=topic.title, slug=topic.slug,
-        posts=written[topic.pk]["n"] if topic.pk in written else 0,
-        posters=written[topic.pk]["people"] if topic.pk in written else 0,
-        readers=read.get(topic.pk, 0)) for topic in topics]
-    return sorted(found, key=lambda row: (-row.posts, -row.posters, -row.readers,
-                                          row.title.casefold(), row.topic_id))
+    return {topic: (written[topic]["n"] if topic in written else 0,
+                    written[topic]["people"] if topic in written else 0, read.get(topic, 0))
+            for topic in (written.keys() | read.keys()) - {None}}
+
+
+def _topics_settled(scope: Scope, cut: months.Split) -> dict[int, tuple[int, int, int]]:
+    """(posts, posters, readers) by topic: the kept (person, topic) figures of the whole
+    months and those of the days around them, each person counted once per topic."""
+
+    parts: list[QuerySet[Any]] = [months.topic_rows(settled_months(scope.community, cut.months))
+                                  .values_list("user_id", "topic_id", "posts", "visits")]
+    for start, end in cut.raw:
+        part = replace(scope, start=start, end=end)
+        parts.append(scope_posts(part).values(who=F("author_id"), topic=F("thread__topic_id"))
+                     .annotate(posts=Count("*"), visits=Value(0))
+                     .values_list("who", "topic", "posts", "visits"))
+        parts.append(scope_visits(part).values(who=F("user_id"), topic=F("thread__topic_id"))
+                     .annotate(posts=Value(0), visits=Sum("visits"))
+                     .values_list("who", "topic", "posts", "visits"))
+    union = parts[0].union(*parts[1:], all=True)
+    sql, params = union.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT topic_id, SUM(posts), "  # noqa: S608 (compiled by Django)
+            "COUNT(DISTINCT CASE WHEN posts > 0 THEN user_id END), "
+            "COUNT(DISTINCT CASE WHEN visits > 0 THEN user_id END) "
+            f"FROM ({sql}) AS pairs WHERE topic_id IS NOT NULL GROUP BY topic_id", params)
+        return {topic: (posts, posters, readers)
+                for topic, posts, posters, readers in cursor.fetchall()}
 
 
 @dataclass(frozen=True)

@@ -270,7 +270,7 @@ def engagement_table(scope: Scope, *, use_settled: bool = True) -> list[MemberEn
     else:
         for start, end in cut.raw:
             _measure(replace(scope, start=start, end=end), rows, with_topics=False)
-        settled = _settled(scope.community, cut.months)
+        settled = settled_months(scope.community, cut.months)
         people = _people_ids(scope)
         for found in months.figures(settled, people):
             row = rows.get(found["user_id"])
@@ -302,11 +302,18 @@ def _settle_run(community: Community, run: list[date]) -> list[int]:
     scope = Scope(community=community, start=run[0], end=months.last_day(run[-1]))
     found: dict[Any, MemberEngagement] = {}
     _measure(scope, found, with_topics=False, by_month=True)
-    pairs = _posts(scope).values_list("author_id", "thread__topic_id",
-                                      UTCMonth("created_at")).distinct()
-    return months.store(community, run, read_from, found,
-                        [(user_id, topic_id, month) for user_id, topic_id, month in pairs
-                         if topic_id is not None])
+    topics: dict[tuple[int, int, date], tuple[int, int]] = {}
+    for user_id, topic_id, month, posts in _posts(scope).values_list(
+            "author_id", "thread__topic_id", UTCMonth("created_at")).annotate(n=Count("*")):
+        if topic_id is not None:
+            topics[user_id, topic_id, month] = (posts, 0)
+    for user_id, topic_id, month, visits in _visit_days(scope).values_list(
+            "user_id", "thread__topic_id", UTCMonth("day", is_day=True)).annotate(
+            n=Sum("visits")):
+        if topic_id is not None:
+            posts, _ = topics.get((user_id, topic_id, month), (0, 0))
+            topics[user_id, topic_id, month] = (posts, visits)
+    return months.store(community, run, read_from, found, topics)
 
 
 def settle_history(community: Community, *, again: bool = False) -> list[date]:
@@ -343,7 +350,7 @@ def first_activity_day(community: Community) -> date:
     return min(candidates)
 
 
-def _settled(community: Community, wanted: list[date]) -> QuerySet[Any]:
+def settled_months(community: Community, wanted: list[date]) -> QuerySet[Any]:
     """The months' settled figures, those missing or stale settled now (figures read
     within the margin of a change are used now, and read again next time)."""
     fresh = dict(months.valid(community, wanted).values_list("month", "pk"))

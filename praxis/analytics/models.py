@@ -104,12 +104,15 @@ class MemberMonth(models.Model):
 
 
 class MemberMonthTopic(models.Model):
-    """A topic a person posted in during a settled month: topics taken part in over a window
-    are counted once however many months they span."""
+    """A topic a person posted in or read during a settled month, with their posts and
+    visits there: topics taken part in, and a topic's posters and readers, are counted once
+    however many months they span."""
 
     settled = models.ForeignKey(SettledMonth, on_delete=models.CASCADE, related_name="topics")
     user_id = models.IntegerField()
     topic_id = models.IntegerField()
+    posts = models.PositiveIntegerField(default=0)
+    visits = models.PositiveIntegerField(default=0)
 
     class Meta:
         indexes = [models.Index(fields=["settled", "user_id", "topic_id"],

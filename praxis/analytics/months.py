@@ -102,11 +102,12 @@ def stale(*, before: datetime) -> QuerySet[SettledMonth]:
 
 
 def store(community: Community, run: Sequence[date], read_from: datetime,
-          rows: dict[tuple[int, date], Any], topic_pairs: Iterable[tuple[int, int, date]]
-          ) -> list[int]:
+          rows: dict[tuple[int, date], Any],
+          topics: dict[tuple[int, int, date], tuple[int, int]]) -> list[int]:
     """Keeps the figures of a run of months (``rows``: ``MemberEngagement`` by person and
-    month, of everyone active then; ``topic_pairs``: person, topic, month) in place of any
-    kept before; their ids. When another request settled them at the same moment, its."""
+    month, of everyone active then; ``topics``: (posts, visits) by person, topic and month)
+    in place of any kept before; their ids. When another request settled them at the same
+    moment, its."""
     try:
         with transaction.atomic():
             SettledMonth.objects.filter(community=community, month__in=run).delete()
@@ -123,8 +124,10 @@ def store(community: Community, run: Sequence[date], read_from: datetime,
                  for (user_id, month), row in rows.items() if month in settled],
                 batch_size=2000)
             MemberMonthTopic.objects.bulk_create(
-                [MemberMonthTopic(settled=settled[month], user_id=user_id, topic_id=topic_id)
-                 for user_id, topic_id, month in topic_pairs if month in settled],
+                [MemberMonthTopic(settled=settled[month], user_id=user_id, topic_id=topic_id,
+                                  posts=posts, visits=visits)
+                 for (user_id, topic_id, month), (posts, visits) in topics.items()
+                 if month in settled],
                 batch_size=2000)
     except IntegrityError:
         return list(SettledMonth.objects.filter(community=community, month__in=run)
@@ -146,7 +149,7 @@ def figures(settled: QuerySet[SettledMonth], people: QuerySet[Any] | None
 def topic_pairs(settled: QuerySet[SettledMonth], people: QuerySet[Any] | None
                 ) -> QuerySet[MemberMonthTopic]:
     """(person, topic) for every topic posted in during the settled months."""
-    pairs = MemberMonthTopic.objects.filter(settled__in=settled)
+    pairs = MemberMonthTopic.objects.filter(settled__in=settled, posts__gt=0)
     if people is not None:
         pairs = pairs.filter(user_id__in=people)
     return pairs.order_by()
@@ -195,6 +198,11 @@ def stale_weeks(*, before: datetime) -> QuerySet[SettledWeek]:
         Q(month=OuterRef("month")) | Q(month=OuterRef("last_month")) | Q(month=None),
         community=OuterRef("community"), at__gte=OuterRef("read_at"), at__lt=before)
     return SettledWeek.objects.filter(Exists(changed))
+
+
+def topic_rows(settled: QuerySet[SettledMonth]) -> QuerySet[MemberMonthTopic]:
+    """Everyone's posts and visits per topic in the settled months."""
+    return MemberMonthTopic.objects.filter(settled__in=settled).order_by()
 
 
 def mark_changed(community_id: int | None, days: Sequence[date] | None) -> None:

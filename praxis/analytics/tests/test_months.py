@@ -213,3 +213,16 @@ def test_a_kept_week_is_counted_again_when_a_post_in_it_is_hidden(world, monkeyp
     after = activity.weekly_activity(window)
     assert after == weeks_from_rows(window, monkeypatch)
     assert [week.posts for week in after] != [week.posts for week in kept]
+
+
+@pytest.mark.parametrize(("start", "end"), WINDOWS)
+def test_topics_from_kept_months_agree_with_the_rows_for_any_window(world, monkeypatch,
+                                                                    start, end):
+    window = scope(world, start, end)
+    with monkeypatch.context() as patch:
+        patch.setattr(months, "split", lambda start, end: months.Split(
+            months=[], raw=[(start, end)]))
+        expected = activity.topic_participation(window)
+    assert expected  # the world's two topics have posts and readers in every window
+    assert activity.topic_participation(window) == expected
+    assert activity.topic_participation(window) == expected

@@ -13,19 +13,17 @@ from typing import Any, NamedTuple
 
 from django.db import connection
 from django.db.models import Count, F, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from praxis.analytics import months
 from praxis.analytics.engagement import (
-    ANSWERS_SOMEONE_ELSE,
     Scope,
     UTCMonday,
     _posts,
     _visit_days,
-    by_person,
     display_name,
     memberships,
+    reply_pairs,
     settled_months,
 )
 from praxis.communities.models import Community
@@ -252,14 +250,22 @@ def reply_network(scope: Scope) -> ReplyNetwork:
                for user_id, role, name, email, erased in memberships(scope).order_by()
                .values_list("user_id", "role", "user__display_name", "user__email",
                             "user__erased_at")}
-    # The one answered: the parent post's author, or for an answer to the thread (a
-    # top-level post) the one who opened it; oneself is no edge (``ANSWERS_SOMEONE_ELSE``).
-    replies = scope_posts(scope).filter(ANSWERS_SOMEONE_ELSE).annotate(
-        to=Coalesce("parent__author_id", "thread__created_by_id"), who=by_person("author_id"))
-    grouped = (replies.values("who", "to").annotate(n=Count("*")).order_by("who", "to")
-               .values_list("who", "to", "n"))
+    # Oneself is no edge (``replies_to_others``).
+    cut = months.split(scope.start, scope.end)
+    if cut.months and scope.topic_id is None:
+        # Whole months that are over from their kept pairs, summed with the days around.
+        parts: list[QuerySet[Any]] = [
+            months.reply_rows(settled_months(scope.community, cut.months))
+            .values_list("source_id", "target_id", "replies")]
+        parts += [reply_pairs(replace(scope, start=start, end=end))
+                  for start, end in cut.raw]
+        union = parts[0].union(*parts[1:], all=True)
+        inner, params = union.query.sql_with_params()
+        sql = (f"SELECT source_id, target_id, SUM(replies) FROM ({inner}) AS pairs "  # noqa: S608 (compiled by Django)
+               "GROUP BY source_id, target_id ORDER BY source_id, target_id")
+    else:
+        sql, params = reply_pairs(scope).order_by("who", "to").query.sql_with_params()
     # Plain integers, read without the ORM's per-value converters.
-    sql, params = grouped.query.sql_with_params()
     with connection.cursor() as cursor, _without_cycle_collection():
         cursor.execute(sql, params)
         edges = list(map(Edge._make, [row for row in cursor.fetchall()

@@ -51,6 +51,7 @@ from django.db.models import (
     Subquery,
     Sum,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -313,7 +314,10 @@ def _settle_run(community: Community, run: list[date]) -> list[int]:
         if topic_id is not None:
             posts, _ = topics.get((user_id, topic_id, month), (0, 0))
             topics[user_id, topic_id, month] = (posts, visits)
-    return months.store(community, run, read_from, found, topics)
+    replies = [(who, to, month, n) for who, to, month, n
+               in reply_pairs(scope, month=UTCMonth("created_at"))
+               if who is not None and to is not None]
+    return months.store(community, run, read_from, found, topics, replies)
 
 
 def settle_history(community: Community, *, again: bool = False) -> list[date]:
@@ -611,6 +615,16 @@ def _posts(scope: Scope) -> QuerySet[Post]:
     if scope.topic_id is not None:
         posts = posts.filter(thread__topic_id=scope.topic_id)
     return _people(scope, "author_id", posts).order_by()
+
+
+def reply_pairs(scope: Scope, **by: Any) -> QuerySet[Any, tuple[Any, ...]]:
+    """(who, to whom, *by, replies) for the scope's posts answering someone else: whom is
+    the parent post's author, or for an answer to the thread (a top-level post) the one who
+    opened it (``ANSWERS_SOMEONE_ELSE``). ``by``: more to group by (the month)."""
+    return (_posts(scope).filter(ANSWERS_SOMEONE_ELSE)
+            .values(who=by_person("author_id"),
+                    to=Coalesce("parent__author_id", "thread__created_by_id"), **by)
+            .annotate(n=Count("*")).values_list("who", "to", *by, "n"))
 
 
 def _threads(scope: Scope) -> QuerySet[Thread]:

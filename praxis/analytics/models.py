@@ -155,3 +155,17 @@ class SettledWeek(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["community", "monday"],
                                                name="one_settled_week")]
+
+
+class MonthReply(models.Model):
+    """Replies from one person to another in a settled month: the reply network of a
+    window sums them."""
+
+    settled = models.ForeignKey(SettledMonth, on_delete=models.CASCADE, related_name="replies")
+    source_id = models.IntegerField()  # the one replying
+    target_id = models.IntegerField()  # the one replied to
+    replies = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["settled", "source_id", "target_id", "replies"],
+                                name="month_reply")]

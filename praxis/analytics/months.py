@@ -26,6 +26,7 @@ from praxis.analytics.models import (
     MemberMonth,
     MemberMonthTopic,
     MonthChange,
+    MonthReply,
     SettledMonth,
     SettledWeek,
 )
@@ -103,11 +104,12 @@ def stale(*, before: datetime) -> QuerySet[SettledMonth]:
 
 def store(community: Community, run: Sequence[date], read_from: datetime,
           rows: dict[tuple[int, date], Any],
-          topics: dict[tuple[int, int, date], tuple[int, int]]) -> list[int]:
+          topics: dict[tuple[int, int, date], tuple[int, int]],
+          replies: Iterable[tuple[int, int, date, int]]) -> list[int]:
     """Keeps the figures of a run of months (``rows``: ``MemberEngagement`` by person and
-    month, of everyone active then; ``topics``: (posts, visits) by person, topic and month)
-    in place of any kept before; their ids. When another request settled them at the same
-    moment, its."""
+    month, of everyone active then; ``topics``: (posts, visits) by person, topic and month;
+    ``replies``: who, to whom, month, how many) in place of any kept before; their ids.
+    When another request settled them at the same moment, its."""
     try:
         with transaction.atomic():
             SettledMonth.objects.filter(community=community, month__in=run).delete()
@@ -128,6 +130,11 @@ def store(community: Community, run: Sequence[date], read_from: datetime,
                                   posts=posts, visits=visits)
                  for (user_id, topic_id, month), (posts, visits) in topics.items()
                  if month in settled],
+                batch_size=2000)
+            MonthReply.objects.bulk_create(
+                [MonthReply(settled=settled[month], source_id=source, target_id=target,
+                            replies=count)
+                 for source, target, month, count in replies if month in settled],
                 batch_size=2000)
     except IntegrityError:
         return list(SettledMonth.objects.filter(community=community, month__in=run)
@@ -203,6 +210,11 @@ def stale_weeks(*, before: datetime) -> QuerySet[SettledWeek]:
 def topic_rows(settled: QuerySet[SettledMonth]) -> QuerySet[MemberMonthTopic]:
     """Everyone's posts and visits per topic in the settled months."""
     return MemberMonthTopic.objects.filter(settled__in=settled).order_by()
+
+
+def reply_rows(settled: QuerySet[SettledMonth]) -> QuerySet[MonthReply]:
+    """Everyone's replies to others, by who and whom, in the settled months."""
+    return MonthReply.objects.filter(settled__in=settled).order_by()
 
 
 def mark_changed(community_id: int | None, days: Sequence[date] | None) -> None:

@@ -132,4 +132,4 @@ def test_the_number_of_queries_does_not_grow_with_the_members(make_cast):
                 network = activity.reply_network(scope_)
             spent[read].append(len(captured))
             assert len(network.edges) == size
-    assert spent == {"settling": [44, 44], "settled": [12, 12]}
+    assert spent == {"settling": [46, 46], "settled": [13, 13]}

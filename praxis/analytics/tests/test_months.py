@@ -226,3 +226,19 @@ def test_topics_from_kept_months_agree_with_the_rows_for_any_window(world, monke
     assert expected  # the world's two topics have posts and readers in every window
     assert activity.topic_participation(window) == expected
     assert activity.topic_participation(window) == expected
+
+
+@pytest.mark.parametrize(("start", "end"), WINDOWS)
+def test_the_reply_network_from_kept_months_agrees_with_the_rows(world, monkeypatch,
+                                                                  start, end):
+    edges = []
+    for narrowing in ({}, {"cohort_id": world.cohort.pk}):
+        window = scope(world, start, end, **narrowing)
+        with monkeypatch.context() as patch:
+            patch.setattr(months, "split", lambda start, end: months.Split(
+                months=[], raw=[(start, end)]))
+            expected = activity.reply_network(window)
+        assert activity.reply_network(window) == expected
+        assert activity.reply_network(window) == expected
+        edges.append(expected.edges)
+    assert edges[0]  # every window has some of January's replies

@@ -8,15 +8,16 @@ For each size: a fresh database, migrated, the community generated from the seed
 (``bench.scale.generator.build``: 10,000 members, the posts with their word counts, about
 two visit days per post, resource reads), ANALYZE; every month that is over settled (timed,
 as ``manage.py settle_engagement`` does at night); then, for the last week, the last three
-months, the last year and everything, each part of the report computed in-process, median
-of a few rounds (after one to warm the caches): the engagement table with its groups, top
-10, leaders against participants and totals (``table``); the same table read from the rows
-alone, beside it for comparison and not part of the report (``rows``); posts, readers and
-active members
-per week (``weekly``); participation per topic (``topics``); the reply network
-(``network``); and ``report``, their sum, what the report's page asks for. Each as ms and
-as a ratio to the budget (DESIGN.md: "engagement report over any window < 2 s"). A part over
-half the budget is followed by its slowest queries and the plan of the slowest.
+months, the last year and everything, each part computed in-process, median of a few
+rounds (after one to warm the caches): the engagement report, its table with groups, top
+10, leaders against participants and totals, what the page, the exports and
+``engagement_report`` give (``table``: the budget's "engagement report"); the same table
+read from the rows alone, for comparison (``rows``); posts, readers and active members per
+week (``weekly``); participation per topic (``topics``); the reply network (``network``);
+the steward's report to leadership, all of it (``report``); and ``activity``, the sum of the
+three the activity page asks for. Each as ms and as a ratio to the budget (DESIGN.md:
+"engagement report over any window < 2 s"). A part over half the budget is followed by its
+slowest queries and the plan of the slowest.
 """
 
 import argparse
@@ -97,13 +98,26 @@ def parts() -> dict[str, Callable[..., int]]:
     def from_rows(scope: engagement.Scope) -> int:
         return len(engagement.engagement_table(scope, use_settled=False))
 
+    def steward_report(scope: engagement.Scope) -> int:
+        from praxis.access.reports import quotable_stories
+        from praxis.analytics.report import build_report
+
+        made = build_report(scope.community, scope.start, scope.end,
+                            quotable=quotable_stories())
+        return len(made.weeks)
+
     return {
         "table": table,
         "rows": from_rows,  # the same table without the settled months: what they save
         "weekly": lambda scope: len(activity.weekly_activity(scope)),
         "topics": lambda scope: len(activity.topic_participation(scope)),
         "network": lambda scope: len(activity.reply_network(scope).nodes),
+        "report": steward_report,
     }
+
+
+# The activity page asks for these three.
+ACTIVITY_PAGE = ("weekly", "topics", "network")
 
 
 def _time(run: Callable[[], int], rounds: int) -> tuple[float, int, int]:
@@ -160,15 +174,15 @@ def measure(built: Built, rounds: int, report: Callable[[str], None]) -> list[Ti
             ms, queries, rows = _time(partial(compute, scope), rounds)
             timing = Timing(window, part, ms, queries, rows)
             timings.append(timing)
-            if part != "rows":  # not part of the report: the comparison
+            if part in ACTIVITY_PAGE:
                 total += ms
             report(f"  {window:<14} {part:<8} {ms:9.1f} ms  {timing.ratio:5.2f} of 2 s  "
                    f"{queries:>2} queries  {rows:>6,} rows")
             if timing.ratio > NEAR_BUDGET:
                 _slowest(partial(compute, scope), report)
-        timing = Timing(window, "report", total, 0, 0)
+        timing = Timing(window, "activity", total, 0, 0)
         timings.append(timing)
-        report(f"  {window:<14} {'report':<8} {total:9.1f} ms  {timing.ratio:5.2f} of 2 s"
+        report(f"  {window:<14} {'activity':<8} {total:9.1f} ms  {timing.ratio:5.2f} of 2 s"
                f"{'  * over budget' if timing.ratio > 1 else ''}")
     return timings
 

@@ -139,6 +139,25 @@ def _weeks_from_rows(scope: Scope) -> dict[date, Week]:
             for monday in posts.keys() | readers.keys() | active.keys()}
 
 
+def readers(scope: Scope) -> int:
+    """How many people opened a discussion in the window (each once), whoever they are (see
+    ``scope_posts``): over the whole community, whole months that are over from their kept
+    figures, the days around them from the rows."""
+    cut = months.split(scope.start, scope.end)
+    if not cut.months or scope.narrows_people or scope.topic_id is not None:
+        return scope_visits(scope).values("user_id").distinct().count()
+    parts: list[QuerySet[Any]] = [
+        months.member_rows(settled_months(scope.community, cut.months))
+        .filter(thread_reads__gt=0).values_list("user_id")]
+    parts += [scope_visits(replace(scope, start=start, end=end)).values_list("user_id")
+              for start, end in cut.raw]
+    union = parts[0].union(*parts[1:], all=True)
+    sql, params = union.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(DISTINCT user_id) FROM ({sql}) AS people", params)  # noqa: S608 (compiled by Django)
+        return int(cursor.fetchone()[0])
+
+
 @dataclass(frozen=True)
 class TopicParticipation:
     topic_id: int

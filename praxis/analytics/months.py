@@ -207,6 +207,11 @@ def stale_weeks(*, before: datetime) -> QuerySet[SettledWeek]:
     return SettledWeek.objects.filter(Exists(changed))
 
 
+def member_rows(settled: QuerySet[SettledMonth]) -> QuerySet[MemberMonth]:
+    """Everyone's figures in the settled months, month by month."""
+    return MemberMonth.objects.filter(settled__in=settled).order_by()
+
+
 def topic_rows(settled: QuerySet[SettledMonth]) -> QuerySet[MemberMonthTopic]:
     """Everyone's posts and visits per topic in the settled months."""
     return MemberMonthTopic.objects.filter(settled__in=settled).order_by()

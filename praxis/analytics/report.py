@@ -347,7 +347,7 @@ def build_report(community: Community, start: date, end: date, *, quotable: Q) -
     return Report(
         community=community, start=start, end=end, produced_at=timezone.now(),
         totals=totals, posts=sum(week.posts for week in weeks),
-        readers=activity.scope_visits(scope).values("user_id").distinct().count(),
+        readers=activity.readers(scope),
         active_participants=active_participants, groups=engagement.group_shares(rows),
         weeks=weeks, topics=topics_run(community, scope),
         stories=chart, applied=by_cycle.get(Cycle.APPLIED, 0),

@@ -242,3 +242,12 @@ def test_the_reply_network_from_kept_months_agrees_with_the_rows(world, monkeypa
         assert activity.reply_network(window) == expected
         edges.append(expected.edges)
     assert edges[0]  # every window has some of January's replies
+
+
+@pytest.mark.parametrize(("start", "end"), WINDOWS)
+def test_readers_from_kept_months_agree_with_the_rows(world, start, end):
+    window = scope(world, start, end)
+    expected = activity.scope_visits(window).values("user_id").distinct().count()
+    assert activity.readers(window) == expected
+    assert activity.readers(window) == expected
+    assert expected or start > date(2026, 1, 31)

@@ -217,7 +217,7 @@ def _topics_settled(scope: Scope, cut: months.Split) -> dict[int, tuple[int, int
     sql, params = union.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT topic_id, SUM(posts), "  # noqa: S608 (compiled by Django)
+            "SELECT topic_id, CAST(SUM(posts) AS INTEGER), "  # noqa: S608 (compiled by Django)
             "COUNT(DISTINCT CASE WHEN posts > 0 THEN user_id END), "
             "COUNT(DISTINCT CASE WHEN visits > 0 THEN user_id END) "
             f"FROM ({sql}) AS pairs WHERE topic_id IS NOT NULL GROUP BY topic_id", params)
@@ -280,7 +280,8 @@ def reply_network(scope: Scope) -> ReplyNetwork:
                   for start, end in cut.raw]
         union = parts[0].union(*parts[1:], all=True)
         inner, params = union.query.sql_with_params()
-        sql = (f"SELECT source_id, target_id, SUM(replies) FROM ({inner}) AS pairs "  # noqa: S608 (compiled by Django)
+        sql = ("SELECT source_id, target_id, CAST(SUM(replies) AS INTEGER) "  # noqa: S608 (compiled by Django)
+               f"FROM ({inner}) AS pairs "
                "GROUP BY source_id, target_id ORDER BY source_id, target_id")
     else:
         sql, params = reply_pairs(scope).order_by("who", "to").query.sql_with_params()

@@ -197,4 +197,5 @@ def test_the_number_of_queries_does_not_grow_with_the_members(
                 rows = engagement.engagement_table(scope)
             queries[read].append(len(captured))
             assert sum(row.posts for row in rows) == len(rows) - 3 + 1  # each member's reply
-    assert queries == {"settling": [27, 27], "settled": [12, 12]}
+    assert queries["settling"][0] == queries["settling"][1] <= 27
+    assert queries["settled"] == [12, 12]

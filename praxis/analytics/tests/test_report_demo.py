@@ -26,3 +26,17 @@ def test_the_demo_report_shows_the_years_costs(demo, client):
     assert "Platform hosting" in text and "Per active participant" in text
     pdf = client.get(reverse("analytics:report_pdf", args=[MAIN_SLUG]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+
+
+def test_the_demo_keeps_the_months_that_are_over_and_they_agree_with_the_rows(demo):
+    from praxis.analytics import engagement
+    from praxis.analytics.models import SettledMonth
+    from praxis.analytics.report import default_period
+    from praxis.communities.models import Community
+
+    community = Community.objects.get(slug=MAIN_SLUG)
+    assert SettledMonth.objects.filter(community=community).count() >= 12
+    start, end = default_period()
+    scope = engagement.Scope(community=community, start=start, end=end)
+    assert engagement.engagement_table(scope) == engagement.engagement_table(
+        scope, use_settled=False)

@@ -47,6 +47,7 @@ BUILDERS: list[Callable[[DemoContext], None]] = [
     moodle_demo.build,
     analytics_demo.build,
     credentials_demo.build,
+    analytics_demo.settle,  # last: the months it keeps count everything above
 ]
 # Run in reverse order by --reset, so later apps clear their data before the communities go.
 CLEANERS: list[Callable[[], None]] = [

@@ -151,14 +151,15 @@ def _slowest(run: Callable[[], int], report: Callable[[str], None], shown: int =
 def settle(built: Built, report: Callable[[str], None]) -> None:
     """Settles every month that is over, as ``manage.py settle_engagement`` does at night."""
     from praxis.analytics.engagement import settle_history
-    from praxis.analytics.models import MemberMonth, MemberMonthTopic
+    from praxis.analytics.models import MemberMonth, MemberMonthTopic, MonthReply
 
     started = time.perf_counter()
     settled = settle_history(built.community, again=True)
     seconds = time.perf_counter() - started
     report(f"settled {len(settled)} months in {seconds:.1f} s: "
            f"{MemberMonth.objects.count():,} person-months, "
-           f"{MemberMonthTopic.objects.count():,} person-topic-months kept")
+           f"{MemberMonthTopic.objects.count():,} person-topic-months, "
+           f"{MonthReply.objects.count():,} reply pairs by month kept")
 
 
 def measure(built: Built, rounds: int, report: Callable[[str], None]) -> list[Timing]:

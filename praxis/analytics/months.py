@@ -1,7 +1,8 @@
-"""Where the engagement figures of months that are over are kept (``SettledMonth``): read
-once from the activity rows, they spare a window of a year or more from reading every post,
-visit and read of it again (the engagement table of a year of a million-post community read
-from the rows takes seconds; ``bench/engagement.py``).
+"""Where the engagement figures of months that are over are kept (``SettledMonth``: per
+person, per person and topic, replies per pair) and those of whole weeks that are over
+(``SettledWeek``, community-wide): read once from the activity rows, they spare a window of
+a year or more from reading every post, visit and read of it again (the engagement table of
+a year of a million-post community read from the rows takes seconds; ``bench/engagement.py``).
 
 A month is settled once it is over (UTC). A use case that writes activity into a month after
 the fact (``core.history.activity_rewritten``) marks it changed (``MonthChange``); figures
@@ -19,7 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models import Exists, Max, Min, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from praxis.analytics.models import (
@@ -243,17 +244,10 @@ def mark_changed(community_id: int | None, days: Sequence[date] | None) -> None:
 
 
 def forget_erased(erasure: Any) -> None:
-    """An erased person's figures go from every settled month. No one else's change: a post
-    answered by others stays, emptied, under its author, and threads go only when no post
-    is left in them."""
-    MemberMonth.objects.filter(user_id=erasure.user.pk).delete()
-    MemberMonthTopic.objects.filter(user_id=erasure.user.pk).delete()
-
-
-def settled_counts(community: Community) -> dict[str, int]:
-    """How many months are kept, and how many of them stale (for the settle command)."""
-    kept = SettledMonth.objects.filter(community=community)
-    fresh = valid(community, list(kept.values_list("month", flat=True)))
-    return {"kept": kept.count(), "fresh": fresh.count(),
-            "people_months": MemberMonth.objects.filter(settled__in=kept).aggregate(
-                n=Count("pk"))["n"]}
+    """An erased person's figures go from every settled month, their replies and the
+    replies to them too. No one else's change: a post answered by others stays, emptied,
+    under its author, and threads go only when no post is left in them."""
+    person = erasure.user.pk
+    MemberMonth.objects.filter(user_id=person).delete()
+    MemberMonthTopic.objects.filter(user_id=person).delete()
+    MonthReply.objects.filter(Q(source_id=person) | Q(target_id=person)).delete()

@@ -7,14 +7,21 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from praxis.access import topic_access
 from praxis.accounts.services import erase_account
 from praxis.analytics import activity, engagement, months, rounds
 from praxis.analytics.engagement import MemberEngagement, Scope
-from praxis.analytics.models import MemberMonth, MonthChange, SettledMonth, SettledWeek
+from praxis.analytics.models import (
+    MemberMonth,
+    MemberMonthTopic,
+    MonthChange,
+    MonthReply,
+    SettledMonth,
+    SettledWeek,
+)
 from praxis.analytics.tests.engagement_world import World, build
 from praxis.discussions import moderation, services
 from praxis.discussions.models import Post, Thread
@@ -150,9 +157,13 @@ def test_the_current_month_is_never_settled(world):
 
 def test_an_erased_persons_figures_leave_the_settled_months(world):
     read(scope(world, date(2026, 1, 1), date(2026, 1, 31)))
-    assert MemberMonth.objects.filter(user_id=world.ali.pk).exists()
+    ali = world.ali.pk
+    kept = (MemberMonth.objects.filter(user_id=ali),
+            MemberMonthTopic.objects.filter(user_id=ali),
+            MonthReply.objects.filter(Q(source_id=ali) | Q(target_id=ali)))
+    assert all(rows.exists() for rows in kept)
     erase_account(user=world.ali, keep_posts=True)
-    assert not MemberMonth.objects.filter(user_id=world.ali.pk).exists()
+    assert not any(rows.exists() for rows in kept)
 
 
 def test_the_settle_command_settles_the_months_that_are_over(world, capsys):

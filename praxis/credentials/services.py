@@ -59,6 +59,14 @@ def _next_index(community: Community) -> int:
     return 0 if highest is None else highest + 1
 
 
+def lock_issuing(programme: Programme) -> Programme:
+    """Holds off issuing in the programme's community until the caller's transaction ends
+    (the lock ``issue`` takes), and reads the programme again: a steward saving its criteria
+    sees whether a certificate was issued under it meanwhile (then they are locked)."""
+    Community.objects.select_for_update().get(pk=programme.community_id)
+    return Programme.objects.get(pk=programme.pk)
+
+
 @transaction.atomic
 def issue(programme: Programme, users: list[User], *, issued_by: User | None,
           now: datetime | None = None, standings: list[Standing] | None = None

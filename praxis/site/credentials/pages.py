@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -86,12 +87,18 @@ def programme_edit(request: AuthenticatedHttpRequest, slug: str,
                    programme_id: int) -> HttpResponseBase:
     found = access_programme(request.user, slug, programme_id)
     programme = found.programme
-    form = ProgrammeForm(request.POST if request.method == "POST" else None,
-                         instance=programme)
-    if form.is_bound and form.is_valid():
-        form.save()
-        messages.success(request, _("The programme is saved."))
-        return redirect(_programme_url(programme))
+    if request.method != "POST":
+        form = ProgrammeForm(instance=programme)
+    else:
+        with transaction.atomic():
+            # Whether criteria are locked is decided under the lock issuing takes: a
+            # certificate issued while the form was open keeps what it was issued for.
+            programme = services.lock_issuing(programme)
+            form = ProgrammeForm(request.POST, instance=programme)
+            if form.is_valid():
+                form.save()
+                messages.success(request, _("The programme is saved."))
+                return redirect(_programme_url(programme))
     return render(request, "credentials/programme_form.html", _context(
         found.community_access, programme=programme, form=form,
         impact_page="certificates"))

@@ -3,7 +3,7 @@ with the rows for any window, and are read again when their activity changes aft
 (``analytics.months``)."""
 
 from dataclasses import astuple
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -70,7 +70,8 @@ def test_settled_months_agree_with_the_rows_for_any_window(world, monkeypatch, s
         expected = from_rows(window, monkeypatch)
         assert read(window) == expected  # settles the months
         assert read(window) == expected  # reads them settled
-    assert SettledMonth.objects.filter(month=date(2026, 1, 1)).exists()
+    assert SettledMonth.objects.filter(month=date(2026, 1, 1)).exists() == (
+        date(2026, 1, 1) in months.split(start, end).months)
 
 
 def test_the_kept_figures_are_read_until_the_activity_of_the_month_changes(world):
@@ -147,6 +148,20 @@ def test_a_change_in_a_transaction_begun_before_the_month_was_read_is_not_missed
                                at=timezone.now() - months.SETTLING_MARGIN / 2)
     assert settled.read_at <= timezone.now() - months.SETTLING_MARGIN
     assert ali(world, january).words == 16 - 4 + 40
+
+
+def test_months_are_settled_only_when_they_cover_twice_the_days_around_them():
+    now = datetime(2026, 12, 7, tzinfo=UTC)
+    year = months.split(date(2025, 12, 8), date(2026, 12, 7), now=now)
+    assert (year.months[0], year.months[-1], len(year.months)) == (
+        date(2026, 1, 1), date(2026, 11, 1), 11)
+    assert year.raw == [(date(2025, 12, 8), date(2025, 12, 31)),
+                        (date(2026, 12, 1), date(2026, 12, 7))]
+    quarter = months.split(date(2026, 9, 7), date(2026, 12, 7), now=now)
+    assert quarter == months.Split(months=[], raw=[(date(2026, 9, 7), date(2026, 12, 7))])
+    aligned = months.split(date(2026, 9, 1), date(2026, 11, 30), now=now)
+    assert aligned.months == [date(2026, 9, 1), date(2026, 10, 1), date(2026, 11, 1)]
+    assert aligned.raw == []
 
 
 def test_the_current_month_is_never_settled(world):

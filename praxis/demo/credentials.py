@@ -2,9 +2,8 @@
 """Demo credentials: in the main community, the programme "Reflective practice 2025-26" over
 the demo's last four months, with criteria the regular contributors meet (30 posts or a few
 more, 24 replies to others, the four topics that ran: 24 hours credited) and a few nearly
-meet; its
-certificates issued yesterday to everyone who met them (Ali, member@example.org, among
-them, so the demo member holds one), and one revoked, with its reason. In the community
+meet; its certificates issued yesterday to everyone who met them (Ali, member@example.org,
+among them, so the demo member holds one), and one revoked, with its reason. In the community
 moved from Moodle (Persian-speaking trainers), a Persian-named programme over the Moodle
 course's year, issued to those who took part enough. The certificates go with their
 communities when the demo is reset."""

@@ -6,7 +6,7 @@ import gc
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from itertools import groupby
 from operator import itemgetter
 from typing import Any, NamedTuple
@@ -21,22 +21,16 @@ from praxis.analytics.engagement import (
     UTCMonday,
     _posts,
     _visit_days,
+    as_date,
     display_name,
     memberships,
     reply_pairs,
     settled_months,
+    union_sql,
 )
 from praxis.communities.models import Community
 from praxis.discussions.models import Post, ThreadVisitDay
 from praxis.topics.models import Topic
-
-
-def _as_date(value: Any) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
 
 
 def scope_posts(scope: Scope) -> QuerySet[Post]:
@@ -54,9 +48,9 @@ def scope_visits(scope: Scope) -> QuerySet[ThreadVisitDay]:
 @dataclass(frozen=True)
 class Week:
     monday: date
-    posts: int
-    readers: int  # members who opened a discussion that week
-    active: int  # members who posted or opened a discussion that week
+    posts: int = 0
+    readers: int = 0  # members who opened a discussion that week
+    active: int = 0  # members who posted or opened a discussion that week
 
 
 def weekly_activity(scope: Scope) -> list[Week]:
@@ -64,13 +58,9 @@ def weekly_activity(scope: Scope) -> list[Week]:
     Whoever wrote or read counts (see ``scope_posts``). Over the whole community, whole
     weeks that are over are read from their kept figures (``months``, settled now if they
     are not yet or no longer); the rest is counted from the rows (``_weeks_from_rows``)."""
-    found: dict[date, Week] = {}
     mondays = months.whole_weeks(scope.start, scope.end)
     if mondays and not (scope.narrows_people or scope.topic_id is not None):
-        kept = {week.monday: week for week in _settled_weeks(scope.community, mondays)}
-        for monday in mondays:
-            found[monday] = kept.get(monday) or Week(monday=monday, posts=0, readers=0,
-                                                     active=0)
+        found = {week.monday: week for week in _settled_weeks(scope.community, mondays)}
         if scope.start < mondays[0]:
             found.update(_weeks_from_rows(replace(
                 scope, end=mondays[0] - timedelta(days=1))))
@@ -82,7 +72,7 @@ def weekly_activity(scope: Scope) -> list[Week]:
     weeks = []
     monday = scope.start - timedelta(days=scope.start.weekday())
     while monday <= scope.end:
-        weeks.append(found.get(monday) or Week(monday=monday, posts=0, readers=0, active=0))
+        weeks.append(found.get(monday) or Week(monday))
         monday += timedelta(days=7)
     return weeks
 
@@ -92,16 +82,10 @@ def settle_weeks(community: Community, mondays: Iterable[date]) -> list[Week]:
     consecutive weeks in one pass."""
     read_from = timezone.now()
     weeks: list[Week] = []
-    run: list[date] = []
-    for monday in [*sorted(set(mondays)), None]:
-        if run and (monday is None or monday != run[-1] + timedelta(days=7)):
-            counted = _weeks_from_rows(Scope(community=community, start=run[0],
-                                             end=run[-1] + timedelta(days=6)))
-            weeks += [counted.get(day) or Week(monday=day, posts=0, readers=0, active=0)
-                      for day in run]
-            run = []
-        if monday is not None:
-            run.append(monday)
+    for run in months.runs(mondays, lambda monday: monday + timedelta(days=7)):
+        counted = _weeks_from_rows(Scope(community=community, start=run[0],
+                                         end=run[-1] + timedelta(days=6)))
+        weeks += [counted.get(monday) or Week(monday) for monday in run]
     months.store_weeks(community, read_from, weeks)
     return weeks
 
@@ -118,10 +102,10 @@ def _weeks_from_rows(scope: Scope) -> dict[date, Week]:
     """The window's weeks counted from the rows (three grouped queries: posts, readers,
     and the UNION of writers and readers for the active); edge weeks count the window's
     days only."""
-    posts = {_as_date(row["week"]): row["n"] for row in (
+    posts = {as_date(row["week"]): row["n"] for row in (
         scope_posts(scope).annotate(week=UTCMonday("created_at")).values("week")
         .annotate(n=Count("*")))}
-    readers = {_as_date(row["week"]): row["n"] for row in (
+    readers = {as_date(row["week"]): row["n"] for row in (
         scope_visits(scope).annotate(week=UTCMonday("day", is_day=True)).values("week")
         .annotate(n=Count("user_id", distinct=True)))}
     union = (scope_posts(scope).annotate(week=UTCMonday("created_at"), who=F("author_id"))
@@ -133,7 +117,7 @@ def _weeks_from_rows(scope: Scope) -> dict[date, Week]:
         # UNION ALL and distinct people per week: see ``engagement._active_days``.
         cursor.execute(f"SELECT week, COUNT(DISTINCT who) FROM ({sql}) AS pairs "  # noqa: S608 (compiled by Django)
                        "GROUP BY week", params)
-        active = {_as_date(week): count for week, count in cursor.fetchall()}
+        active = {as_date(week): count for week, count in cursor.fetchall()}
     return {monday: Week(monday=monday, posts=posts.get(monday, 0),
                          readers=readers.get(monday, 0), active=active.get(monday, 0))
             for monday in posts.keys() | readers.keys() | active.keys()}
@@ -151,8 +135,7 @@ def readers(scope: Scope) -> int:
         .filter(thread_reads__gt=0).values_list("user_id")]
     parts += [scope_visits(replace(scope, start=start, end=end)).values_list("user_id")
               for start, end in cut.raw]
-    union = parts[0].union(*parts[1:], all=True)
-    sql, params = union.query.sql_with_params()
+    sql, params = union_sql(parts)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(DISTINCT user_id) FROM ({sql}) AS people", params)  # noqa: S608 (compiled by Django)
         return int(cursor.fetchone()[0])
@@ -213,8 +196,7 @@ def _topics_settled(scope: Scope, cut: months.Split) -> dict[int, tuple[int, int
         parts.append(scope_visits(part).values(who=F("user_id"), topic=F("thread__topic_id"))
                      .annotate(posts=Value(0), visits=Sum("visits"))
                      .values_list("who", "topic", "posts", "visits"))
-    union = parts[0].union(*parts[1:], all=True)
-    sql, params = union.query.sql_with_params()
+    sql, params = union_sql(parts)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT topic_id, CAST(SUM(posts) AS INTEGER), "  # noqa: S608 (compiled by Django)
@@ -278,8 +260,7 @@ def reply_network(scope: Scope) -> ReplyNetwork:
             .values_list("source_id", "target_id", "replies")]
         parts += [reply_pairs(replace(scope, start=start, end=end))
                   for start, end in cut.raw]
-        union = parts[0].union(*parts[1:], all=True)
-        inner, params = union.query.sql_with_params()
+        inner, params = union_sql(parts)
         sql = ("SELECT source_id, target_id, CAST(SUM(replies) AS INTEGER) "  # noqa: S608 (compiled by Django)
                f"FROM ({inner}) AS pairs "
                "GROUP BY source_id, target_id ORDER BY source_id, target_id")

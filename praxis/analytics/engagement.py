@@ -287,16 +287,8 @@ def settle(community: Community, wanted: Iterable[date]) -> list[int]:
     """Reads the figures of months that are over from the rows, for everyone active in
     them, and keeps them: each run of consecutive months in one pass, grouped by month.
     The ids of the months kept."""
-    kept: list[int] = []
-    run: list[date] = []
-    for month in sorted(set(wanted)):
-        if run and month != months.next_month(run[-1]):
-            kept += _settle_run(community, run)
-            run = []
-        run.append(month)
-    if run:
-        kept += _settle_run(community, run)
-    return kept
+    return [kept for run in months.runs(wanted, months.next_month)
+            for kept in _settle_run(community, run)]
 
 
 def _settle_run(community: Community, run: list[date]) -> list[int]:
@@ -481,8 +473,7 @@ def _count_topics(rows: dict[int, MemberEngagement], raw: list[Scope],
     and those of the days around them, each topic counted once per person."""
     parts = [settled_pairs.values_list("user_id", "topic_id")] + [
         _posts(part).values_list("author_id", "thread__topic_id") for part in raw]
-    union = parts[0].union(*parts[1:], all=True)
-    sql, params = union.query.sql_with_params()
+    sql, params = union_sql(parts)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT user_id, COUNT(DISTINCT topic_id) FROM ({sql}) AS pairs "  # noqa: S608 (compiled by Django)
                        "GROUP BY user_id", params)
@@ -649,6 +640,13 @@ def _people(scope: Scope, field_name: str, queryset: QuerySet[Any]) -> QuerySet[
     return queryset
 
 
+def union_sql(parts: list[QuerySet[Any]]) -> tuple[str, tuple[Any, ...]]:
+    """The SQL of ``UNION ALL`` of the querysets (the first names the columns), for a query
+    around it."""
+    sql, params = parts[0].union(*parts[1:], all=True).query.sql_with_params()
+    return sql, tuple(params)
+
+
 def _people_ids(scope: Scope) -> QuerySet[Any] | None:
     """The ids of the scope's people when it narrows them, else None (everyone)."""
     return memberships(scope).values("user_id") if scope.narrows_people else None
@@ -733,8 +731,7 @@ def _active_days(scope: Scope, *, by_month: bool = False
     # UNION ALL, then the distinct days within each person's group: SQLite sorts the rows
     # by person and keeps one small set of days at a time, three times faster than a UNION
     # deduplicating every (person, day) pair of the window in one large temporary index.
-    union = pairs[0].union(*pairs[1:], all=True)
-    sql, params = union.query.sql_with_params()
+    sql, params = union_sql(pairs)
     month = "NULL"
     if by_month:
         month = ("date_trunc('month', active_day::timestamp)::date"
@@ -743,11 +740,14 @@ def _active_days(scope: Scope, *, by_month: bool = False
         cursor.execute(f"SELECT who, {month} AS month, COUNT(DISTINCT active_day) "  # noqa: S608 (compiled by Django)
                        f"FROM ({sql}) AS days WHERE who IS NOT NULL GROUP BY who, month",
                        params)
-        return [(user_id, _as_date(month), days) for user_id, month, days in cursor.fetchall()]
+        return [(user_id, as_date(month) if by_month else None, days)
+                for user_id, month, days in cursor.fetchall()]
 
 
-def _as_date(value: Any) -> date | None:
-    """A month from raw SQL: a date on PostgreSQL, text on SQLite."""
-    if value is None or isinstance(value, date):
+def as_date(value: Any) -> date:
+    """A day from raw SQL: a date (or moment) on PostgreSQL, ISO text on SQLite."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
         return value
-    return date.fromisoformat(value)
+    return date.fromisoformat(str(value)[:10])

@@ -14,7 +14,7 @@ that margin is read from the rows again until it has passed.
 The figures are per person, whoever is a member today; the table keeps today's members.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -56,6 +56,18 @@ def current_month(now: datetime | None = None) -> date:
     return month_of((now or timezone.now()).astimezone(UTC).date())
 
 
+def runs(days: Iterable[date], following: Callable[[date], date]) -> list[list[date]]:
+    """The days (months' or weeks' first days) in order, cut into runs of consecutive ones
+    (``following``: the next one after a day): each run is read from the rows in one pass."""
+    found: list[list[date]] = []
+    for day in sorted(set(days)):
+        if found and day == following(found[-1][-1]):
+            found[-1].append(day)
+        else:
+            found.append([day])
+    return found
+
+
 @dataclass(frozen=True)
 class Split:
     """A window (days, both included) cut into whole months that are over, read from
@@ -95,22 +107,26 @@ def split(start: date, end: date, *, now: datetime | None = None) -> Split:
     return Split(months=months, raw=raw)
 
 
+def _changes(*month_fields: str, **where: Any) -> QuerySet[MonthChange]:
+    """Changes, made after the outer kept row was read, to the months its ``month_fields``
+    name, or to the whole history."""
+    months = Q(month=None)
+    for name in month_fields:
+        months |= Q(month=OuterRef(name))
+    return MonthChange.objects.filter(months, at__gte=OuterRef("read_at"), **where)
+
+
 def valid(community: Community, months: Sequence[date]) -> QuerySet[SettledMonth]:
     """The months' settled figures that no change has made stale since they were read."""
-    changed = MonthChange.objects.filter(
-        Q(month=OuterRef("month")) | Q(month=None), community=community,
-        at__gte=OuterRef("read_at"))
     return SettledMonth.objects.filter(community=community, month__in=months).exclude(
-        Exists(changed))
+        Exists(_changes("month", community=community)))
 
 
 def stale(*, before: datetime) -> QuerySet[SettledMonth]:
     """Kept months of every community changed after they were read, the change made
     before ``before``."""
-    changed = MonthChange.objects.filter(
-        Q(month=OuterRef("month")) | Q(month=None), community=OuterRef("community"),
-        at__gte=OuterRef("read_at"), at__lt=before)
-    return SettledMonth.objects.filter(Exists(changed))
+    return SettledMonth.objects.filter(Exists(_changes(
+        "month", community=OuterRef("community"), at__lt=before)))
 
 
 def store(community: Community, run: Sequence[date], read_from: datetime,
@@ -186,11 +202,8 @@ def whole_weeks(start: date, end: date, *, now: datetime | None = None) -> list[
 
 def valid_weeks(community: Community, mondays: Sequence[date]) -> QuerySet[SettledWeek]:
     """The weeks' kept figures that no change to their months has made stale."""
-    changed = MonthChange.objects.filter(
-        Q(month=OuterRef("month")) | Q(month=OuterRef("last_month")) | Q(month=None),
-        community=community, at__gte=OuterRef("read_at"))
     return SettledWeek.objects.filter(community=community, monday__in=mondays).exclude(
-        Exists(changed))
+        Exists(_changes("month", "last_month", community=community)))
 
 
 def store_weeks(community: Community, read_from: datetime, weeks: Iterable[Any]) -> None:
@@ -212,10 +225,8 @@ def store_weeks(community: Community, read_from: datetime, weeks: Iterable[Any])
 
 def stale_weeks(*, before: datetime) -> QuerySet[SettledWeek]:
     """Kept weeks of every community changed after they were read, before ``before``."""
-    changed = MonthChange.objects.filter(
-        Q(month=OuterRef("month")) | Q(month=OuterRef("last_month")) | Q(month=None),
-        community=OuterRef("community"), at__gte=OuterRef("read_at"), at__lt=before)
-    return SettledWeek.objects.filter(Exists(changed))
+    return SettledWeek.objects.filter(Exists(_changes(
+        "month", "last_month", community=OuterRef("community"), at__lt=before)))
 
 
 def member_rows(settled: QuerySet[SettledMonth]) -> QuerySet[MemberMonth]:
@@ -237,8 +248,6 @@ def mark_changed(community_id: int | None, days: Sequence[date] | None) -> None:
     """The receiver of ``core.history.activity_rewritten``: the months of ``days`` (all of
     them when None) of the community (every community when None) are stale from now."""
     now = timezone.now()
-    communities = [community_id] if community_id is not None else list(
-        Community.objects.values_list("pk", flat=True))
     over = current_month(now)
     months: set[date | None]
     if days is None:
@@ -247,6 +256,10 @@ def mark_changed(community_id: int | None, days: Sequence[date] | None) -> None:
         months = {month_of(day.astimezone(UTC).date() if isinstance(day, datetime) else day)
                   for day in days}
         months = {month for month in months if month is not None and month < over}
+    if not months:  # this month's activity: never settled, nothing to mark
+        return
+    communities = [community_id] if community_id is not None else list(
+        Community.objects.values_list("pk", flat=True))
     for community in communities:
         for month in months:
             MonthChange.objects.update_or_create(community_id=community, month=month,

@@ -11,6 +11,7 @@ from praxis.accounts.tests.factories import UserFactory
 from praxis.communities.tests.cast import Cast
 from praxis.communities.tests.factories import CommunityFactory, MembershipFactory
 from praxis.demo.management.commands.seed_demo import delete_demo
+from praxis.research.models import Researcher
 
 
 @pytest.fixture
@@ -25,6 +26,7 @@ def make_cast(db):
         if researchers:
             people["researcher"] = MembershipFactory(community=community,
                                                      user__is_staff=True).user
+            Researcher.objects.create(community=community, user=people["researcher"])
             people["site_admin"] = UserFactory(is_staff=True, is_superuser=True)
         return Cast(community=community, outsider=outsider, **people)
 

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "praxis.impact",
     "praxis.analytics",
     "praxis.credentials",
+    "praxis.research",
     "praxis.site",
     "praxis.demo",
     "django_tasks",

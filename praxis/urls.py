@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("praxis.site.impact.urls")),
     path("", include("praxis.site.analytics.urls")),
     path("", include("praxis.site.credentials.urls")),
+    path("", include("praxis.site.research.urls")),
 ]

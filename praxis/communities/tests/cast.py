@@ -15,10 +15,9 @@ class Cast:
     facilitator: User
     member: User
     outsider: User  # a member of another community only
-    # Only in a cast made with ``researchers=True`` (the practice and privacy matrices): a
-    # member who also works in the back office as a researcher (staff), and a site admin
-    # who is no member. Issue 22 gives researchers their own role; until then this is the
-    # most a researcher can be.
+    # Only in a cast made with ``researchers=True`` (the practice, privacy and research
+    # matrices): a member with the community's researcher role who also works in the back
+    # office (staff), and a site admin who is no member.
     researcher: User | None = None
     site_admin: User | None = None
 

@@ -117,6 +117,8 @@ def access_study(user: AnyUser, slug: str, study_slug: str, *,
     try:
         research = access_research(user, slug)
     except PermissionDenied:
+        if not user.is_authenticated:
+            raise  # signing in may help
         raise Http404 from None
     study = Study.objects.filter(community=research.community, slug=study_slug).first()
     if study is None:

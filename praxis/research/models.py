@@ -271,7 +271,7 @@ class Answer(models.Model):
 
 
 def audio_path(instance: "Source", filename: str) -> str:
-    return f"research/{instance.participant.study_id}/{uuid.uuid4().hex}/{filename}"
+    return f"research/{instance.study_id}/{uuid.uuid4().hex}/{filename}"
 
 
 class Source(models.Model):

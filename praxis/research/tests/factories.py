@@ -21,6 +21,7 @@ from praxis.research.models import (
 class StudyFactory(factory.django.DjangoModelFactory[Study]):
     class Meta:
         model = Study
+        skip_postgeneration_save = True
 
     community = factory.SubFactory(CommunityFactory)
     slug = factory.Sequence(lambda n: f"study-{n}")

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, time
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -174,7 +174,8 @@ def _case_variables(participant: Participant) -> tuple[str, str]:
     membership = Membership.objects.filter(community=study.community,
                                            user_id=participant.user_id).first()
     cohort = (study.community.cohorts.filter(members__id=participant.user_id)
-              .order_by("year", "name").values_list("name", flat=True).first())
+              .order_by(F("year").asc(nulls_last=True), "name").values_list("name", flat=True)
+              .first())
     return (membership.tier if membership else ""), (cohort or "")
 
 

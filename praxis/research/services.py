@@ -208,7 +208,7 @@ def answer_invitation(*, participant: Participant, consent: bool,
     return participant
 
 
-def _erase_data_of(participants: Iterable[Participant]) -> None:
+def erase_data_of(participants: Iterable[Participant]) -> None:
     """Deletes all a study holds of these participants: their sources with every passage
     and coding, their answers, the follow-up questions asked of them, their recordings."""
     ids = [participant.pk for participant in participants]
@@ -239,7 +239,7 @@ def withdraw(*, participant: Participant) -> Participant:
     participant = Participant.objects.select_for_update().get(pk=participant.pk)
     if participant.status != Participant.Status.CONSENTED:
         raise ResearchRuleError(_("You are not taking part in this study."))
-    _erase_data_of([participant])
+    erase_data_of([participant])
     participant.status = Participant.Status.WITHDRAWN
     participant.answered_at = timezone.now()
     participant.tier = participant.cohort = ""
@@ -254,7 +254,7 @@ def erase_personal_data(*, study: Study) -> Study:
     criteria without the list."""
     study = Study.objects.select_for_update().get(pk=study.pk)
     participants = list(study.participants.all())
-    _erase_data_of(participants)
+    erase_data_of(participants)
     imported = Source.objects.filter(study=study)
     _delete_files_on_commit(list(imported.exclude(audio="").values_list("audio", flat=True)))
     imported.delete()
@@ -271,6 +271,11 @@ def erase_expired_studies(*, today: date | None = None) -> list[Study]:
     today = today or timezone.localdate()
     due = Study.objects.filter(retain_until__lte=today).exclude(status=Study.Status.ERASED)
     return [erase_personal_data(study=study) for study in due]
+
+
+def erase_expired_now() -> None:
+    """The worker's round: the retention dates that have come."""
+    erase_expired_studies()
 
 
 @transaction.atomic

@@ -33,7 +33,9 @@ SITE_URL = "http://127.0.0.1:8000"
 STEWARD_EMAIL = "steward@example.org"
 FACILITATOR_EMAIL = "facilitator@example.org"
 MEMBER_EMAIL = "member@example.org"
-KEY_EMAILS = (STEWARD_EMAIL, FACILITATOR_EMAIL, MEMBER_EMAIL)
+# The community's researcher: made by ``praxis.demo.research``.
+RESEARCHER_EMAIL = "researcher@example.org"
+KEY_EMAILS = (STEWARD_EMAIL, FACILITATOR_EMAIL, MEMBER_EMAIL, RESEARCHER_EMAIL)
 # Everyone else the demo invents gets an address here, so ``--reset`` can delete exactly the
 # demo's people and never a developer's own account at example.org.
 PEOPLE_DOMAIN = "demo.example.org"

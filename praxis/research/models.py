@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from praxis.communities.models import Membership
+
 
 class Researcher(models.Model):
     """A member a steward has made a researcher of the community: they run its studies."""
@@ -153,6 +155,10 @@ class Participant(models.Model):
     @property
     def code(self) -> str:
         return f"{self.study.code_prefix}{self.number}"
+
+    @property
+    def tier_label(self) -> str:
+        return str(Membership.Tier(self.tier).label) if self.tier else ""
 
 
 class SampleDraw(models.Model):

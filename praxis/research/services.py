@@ -382,10 +382,25 @@ def gather_community_data(*, instrument: Instrument) -> int:
 
 
 def participant_names(study: Study) -> dict[str, str]:
-    """Each invited member's name and its code, to replace one by the other in texts."""
-    return {name: f"{study.code_prefix}{number}" for number, name in
-            study.participants.exclude(user=None).values_list("number", "user__display_name")
-            if name}
+    """Every participant's name in the study with their code: the display name, and the
+    first name alone where no other participant shares it."""
+    participants = list(Participant.objects.filter(study=study, user__isnull=False)
+                        .select_related("user", "study"))
+    names: dict[str, str] = {}
+    by_first: dict[str, list[tuple[str, str]]] = {}  # first name folded: [(first, code)]
+    for participant in participants:
+        assert participant.user is not None
+        full = " ".join(participant.user.display_name.split())
+        if not full:
+            continue
+        names[full] = participant.code
+        first = full.split()[0]
+        if first != full and len(first) > 1:
+            by_first.setdefault(first.casefold(), []).append((first, participant.code))
+    for found in by_first.values():
+        if len({code for _first, code in found}) == 1:
+            names.setdefault(found[0][0], found[0][1])
+    return names
 
 
 def shareable_diary_entries(participant: Participant) -> list[JournalEntry]:

@@ -54,6 +54,8 @@ def _context() -> dict[str, object]:
                                    posts=[SimpleNamespace(post=post, url="https://x.org/p/")])],
         "protocol": "https", "domain": "x.org", "uid": "MQ", "token": "abc-def",
         "refused": [HOSTILE], "post_url": "https://x.org/?a=1&b=2",
+        "study": SimpleNamespace(title=HOSTILE),
+        "instrument": SimpleNamespace(title=HOSTILE, number=1),
     }
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from csp.decorators import csp_update
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,21 +29,27 @@ def _visible_source(access: StudyAccess, source_id: int) -> Source:
     return source
 
 
+SOURCES_PER_PAGE = 50
+
+
 @study_view("run")
 @require_GET
 def source_list(request: HttpRequest, access: StudyAccess) -> HttpResponse:
-    sources = list(queries.visible_sources(access.study).only(
-        "pk", "title", "kind", "participant__number", "participant__study__code_prefix",
-        "instrument__number", "instrument__title", "study__slug", "study__community_id",
-        "created_at"))
-    counts = dict(Passage.objects.filter(source__in=[s.pk for s in sources])
-                  .values("source").annotate(n=Count("pk")).values_list("source", "n"))
-    for source in sources:
-        source.passage_count = counts.get(source.pk, 0)  # type: ignore[attr-defined]
-    community_instruments = access.study.instruments.filter(kind=Instrument.Kind.COMMUNITY)
+    """The study's sources, a page at a time, those of one participant if asked
+    (``?participant=TT3``)."""
+    study = access.study
+    sources = queries.visible_sources(study).annotate(passage_count=Count("passages"))
+    code = request.GET.get("participant", "")
+    participants = list(queries.consenting_participants(study))
+    chosen = next((p for p in participants if p.code == code), None)
+    if chosen is not None:
+        sources = sources.filter(participant=chosen)
+    page = Paginator(sources, SOURCES_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "research/sources.html", study_context(
-        access, "sources", sources=sources,
-        community_instruments=community_instruments, form=CommunityDataForm()))
+        access, "sources", page=page, participants=participants, chosen=chosen,
+        query_without_page=f"participant={chosen.code}" if chosen else "",
+        community_instruments=study.instruments.filter(kind=Instrument.Kind.COMMUNITY),
+        form=CommunityDataForm()))
 
 
 @study_view("run")

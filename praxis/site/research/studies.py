@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from praxis.access.research import StudyAccess, access_research
 from praxis.accounts.models import User
 from praxis.research import services
+from praxis.research.instruments import open_questionnaires
 from praxis.research.forms import ConsentForm, GrantForm, InviteForm, StudyForm
 from praxis.research.models import Participant, Researcher, Study
 from praxis.site.decorators import login_on_refusal
@@ -240,13 +241,12 @@ def participation(request: HttpRequest, access: StudyAccess) -> HttpResponse:
         return redirect("research:participation", access.community.slug, study.slug)
     participant.refresh_from_db()
     consenting = Participant.objects.consenting().filter(pk=participant.pk).exists()
-    instruments = (study.instruments.filter(kind="questionnaire", sent_at__isnull=False)
-                   if consenting else [])
+    questionnaires = open_questionnaires(participant)
     entries = services.shareable_diary_entries(participant) if consenting else []
     shared = set(participant.sources.filter(kind="diary").values_list("origin_id", flat=True))
     return render(request, "research/participation.html", study_context(
         access, "participation", participant=participant, consent=services.current_consent(
-            study), consenting=consenting, instruments=instruments, entries=entries,
+            study), consenting=consenting, questionnaires=questionnaires, entries=entries,
         shared=shared, withdrawing=request.GET.get("withdraw") == "1"))
 
 

@@ -30,6 +30,7 @@ from praxis.demo import notifications as notifications_demo
 from praxis.demo import practice as practice_demo
 from praxis.demo import privacy as privacy_demo
 from praxis.demo import promises as promises_demo
+from praxis.demo import research as research_demo
 from praxis.demo import topics as topics_demo
 from praxis.demo.communities import DEFAULT_SEED, DEMO_PASSWORD, DemoContext
 
@@ -47,6 +48,7 @@ BUILDERS: list[Callable[[DemoContext], None]] = [
     moodle_demo.build,
     analytics_demo.build,
     credentials_demo.build,
+    research_demo.build,
     analytics_demo.settle,  # last: the months it keeps count everything above
 ]
 # Run in reverse order by --reset, so later apps clear their data before the communities go.
@@ -150,6 +152,10 @@ class Command(BaseCommand):
             (ctx.facilitator, "facilitator, master trainer (trained in 2012)"),
             (ctx.member, "member, trainer (trained in 2013 in Isfahan)"),
         ]
+        researcher = next((user for user in ctx.people
+                           if user.email == communities_demo.RESEARCHER_EMAIL), None)
+        if researcher is not None:
+            accounts.append((researcher, "researcher: runs the community's impact study"))
         for user, what in accounts:
             self.stdout.write(f"  {user.email:<26} {user.display_name}: {what}")
         if persian is not None:

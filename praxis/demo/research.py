@@ -155,6 +155,13 @@ TRANSCRIPTS = [
     "{code}: Sometimes the discussions are too fast and I cannot follow everything. But you "
     "get information from the ELT world, and you feel that you are not alone.",
 ]
+ADVICE = [
+    "Join, read a little every week, and share one session plan: the feedback is worth it.",
+    "Do not only read. Write when you try something, even if it did not work.",
+    "Pick one topic and follow it to the end; the apply phase is where you learn most.",
+    "Find a critical friend early. Two people reading each other's plans is enough.",
+    "It takes time at the start, but you stop feeling alone with your trainees.",
+]
 PERSIAN_ANSWERS = (
     "مشارکت در این جامعه اعتماد به نفس من را در کلاس بیشتر کرده است. حالا نظریه و عمل را "
     "با هم در آموزش می‌آورم.",
@@ -274,7 +281,10 @@ def _questionnaires(ctx: DemoContext, study: Study, taking_part: list[Participan
             instruments.save_answers(instrument=instrument, participant=participant,
                                      answers=answers, submit=True)
         Response.objects.filter(instrument=instrument, submitted_at__isnull=False).update(
+            started_at=ctx.days_ago(sent - 2), saved_at=ctx.days_ago(sent - 5),
             submitted_at=ctx.days_ago(sent - 5))
+        Response.objects.filter(instrument=instrument, submitted_at=None).update(
+            started_at=ctx.days_ago(sent - 3), saved_at=ctx.days_ago(sent - 3))
     # Follow-ups of Questionnaire 2, asked of one participant, as the study's interviews were.
     follow = taking_part[len(taking_part) - 2]
     if _not_submitted(second, follow):
@@ -305,8 +315,7 @@ def _answers(number: int, index: int, questions: list[Question],
                                          else ANSWERS_2[index % 5]),
             questions[1].pk: AnswerDraft(choices=(questions[1].option_list[index % 2],)),
             questions[2].pk: AnswerDraft(choices=tuple(order)),
-            questions[3].pk: AnswerDraft(text="Join, read a little every week, and share one "
-                                              "session plan: the feedback is worth it.")}
+            questions[3].pk: AnswerDraft(text=ADVICE[index % len(ADVICE)])}
 
 
 def _interviews(study: Study, taking_part: list[Participant]) -> None:

@@ -4,7 +4,9 @@ demo."""
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+from django.utils import translation
 
 from praxis.accounts.models import User
 from praxis.accounts.tests.factories import UserFactory
@@ -12,6 +14,15 @@ from praxis.communities.tests.cast import Cast
 from praxis.communities.tests.factories import CommunityFactory, MembershipFactory
 from praxis.demo.management.commands.seed_demo import delete_demo
 from praxis.research.models import Researcher
+
+
+@pytest.fixture(autouse=True)
+def site_language():
+    """Each test starts in the site's language: a request in Persian leaves Persian active
+    in the test's thread, and a later service's messages would follow it."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -3,8 +3,8 @@ last three months, five of them drawn with a seed; two questionnaires and a semi
 interview; deductive themes from the literature and inductive ones that emerged; two coders;
 the case-by-theme grid.
 
-Helen Carter (researcher@example.org), a consultant, is the community's researcher, and a
-second consultant codes beside her. Ali (member@example.org) is invited and has not answered
+Helen Carter (researcher@example.org), a university researcher outside the cascade, is the
+community's researcher, and a consultant codes beside her. Ali (member@example.org) is invited and has not answered
 yet; Shiva (Persian) takes part and answers in Persian.
 """
 
@@ -15,6 +15,8 @@ from praxis.accounts.models import User
 from praxis.communities.models import Membership
 from praxis.demo.communities import RESEARCHER_EMAIL, DemoContext
 from praxis.demo.diary import SHIVA_EMAIL
+from praxis.notifications import services as notification_services
+from praxis.notifications.models import OutboundEmail
 from praxis.research import coding, instruments, sampling, services
 from praxis.research.instruments import AnswerDraft
 from praxis.research.models import (
@@ -207,6 +209,10 @@ def build(ctx: DemoContext) -> None:
     gathered = services.gather_community_data(instrument=community)
     co_coder = _co_coder(ctx, researcher, {p.user_id for p in participants})
     coded = _code(study, themes, researcher, co_coder)
+    # The demo shows email that went out: the invitations and the questionnaires.
+    notification_services.settle(
+        OutboundEmail.objects.filter(status=OutboundEmail.Status.QUEUED),
+        status=OutboundEmail.Status.SENT, sent_at=ctx.now, attempts=1)
     ctx.summary.append(
         f"Research: '{study.title}' in /c/{ctx.community.slug}/research/{SLUG}/: "
         f"{len(taking_part)} taking part, {gathered} community sources, {coded} codings; "
@@ -215,14 +221,16 @@ def build(ctx: DemoContext) -> None:
 
 def _researcher(ctx: DemoContext) -> User:
     researcher = User.objects.create(
-        email=RESEARCHER_EMAIL, display_name="Helen Carter", institution="ELT consultant",
-        region="Tehran", locale="en", timezone="Asia/Tehran", password=ctx.password_hash,
-        bio="Consultant to the project since 2012. I study what the community changes in "
-            "our training, with the consent of those who take part.",
-        date_joined=ctx.days_ago(720))
+        email=RESEARCHER_EMAIL, display_name="Helen Carter",
+        institution="University of Warwick, Centre for Applied Linguistics", region="Tehran",
+        locale="en", timezone="Asia/Tehran", password=ctx.password_hash,
+        bio="I evaluate the project's teacher education and study what the community changes "
+            "in our training, with the consent of those who take part.",
+        date_joined=ctx.days_ago(400))
     ctx.people.append(researcher)
+    # A researcher from outside the cascade: no tier.
     Membership.objects.create(community=ctx.community, user=researcher,
-                              tier=Membership.Tier.CONSULTANT, joined_at=ctx.days_ago(720))
+                              joined_at=ctx.days_ago(400))
     services.grant_researcher(community=ctx.community, user=researcher,
                               granted_by=ctx.steward)
     return researcher

@@ -130,7 +130,7 @@ class Participant(models.Model):
                              related_name="study_participations")
     number = models.PositiveSmallIntegerField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.INVITED)
-    consent_version = models.ForeignKey(ConsentVersion, on_delete=models.PROTECT, null=True,
+    consent_version = models.ForeignKey(ConsentVersion, on_delete=models.RESTRICT, null=True,
                                         blank=True, related_name="+")
     invited_at = models.DateTimeField(default=timezone.now)
     answered_at = models.DateTimeField(null=True, blank=True)
@@ -300,7 +300,7 @@ class Source(models.Model):
     # Sources always belong to a study; participant is empty only for an imported text no
     # case claimed.
     study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="sources")
-    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, null=True,
+    instrument = models.ForeignKey(Instrument, on_delete=models.RESTRICT, null=True,
                                    blank=True, related_name="sources")
     kind = models.CharField(max_length=13, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=300)

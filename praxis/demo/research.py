@@ -4,8 +4,8 @@ interview; deductive themes from the literature and inductive ones that emerged;
 the case-by-theme grid.
 
 Helen Carter (researcher@example.org), a university researcher outside the cascade, is the
-community's researcher, and a consultant codes beside her. Ali (member@example.org) is invited and has not answered
-yet; Shiva (Persian) takes part and answers in Persian.
+community's researcher, and a consultant codes beside her. Ali (member@example.org) is
+invited and has not answered yet; Shiva (Persian) takes part and answers in Persian.
 """
 
 import re
@@ -15,6 +15,7 @@ from praxis.accounts.models import User
 from praxis.communities.models import Membership
 from praxis.demo.communities import RESEARCHER_EMAIL, DemoContext
 from praxis.demo.diary import SHIVA_EMAIL
+from praxis.demo.notifications import cover_current_periods
 from praxis.notifications import services as notification_services
 from praxis.notifications.models import OutboundEmail
 from praxis.research import coding, instruments, sampling, services
@@ -209,6 +210,8 @@ def build(ctx: DemoContext) -> None:
     gathered = services.gather_community_data(instrument=community)
     co_coder = _co_coder(ctx, researcher, {p.user_id for p in participants})
     coded = _code(study, themes, researcher, co_coder)
+    # The researcher joined after the digests were settled: hers count as sent too.
+    cover_current_periods(ctx)
     # The demo shows email that went out: the invitations and the questionnaires.
     notification_services.settle(
         OutboundEmail.objects.filter(status=OutboundEmail.Status.QUEUED),

@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from praxis.accounts.models import User
+from praxis.accounts.models import AnyUser, User
 from praxis.communities.models import Community, Membership
+from praxis.core import audit
 from praxis.core.email import absolute_url, send_notice
 from praxis.discussions.models import Post
 from praxis.impact.models import ValueStory
@@ -48,14 +49,25 @@ def grant_researcher(*, community: Community, user: User, granted_by: User) -> R
     """Makes a member a researcher of the community (again: nothing changes)."""
     if not Membership.objects.filter(community=community, user=user).exists():
         raise ResearchRuleError(_("Only members of the community can be its researchers."))
-    role, _created = Researcher.objects.get_or_create(
+    role, created = Researcher.objects.get_or_create(
         community=community, user=user, defaults={"granted_by": granted_by})
+    if created:
+        audit.record(audit.Kind.ROLE_CHANGED, actor=granted_by,
+                     subject=f"{user.email}: researcher in {community.slug}")
     return role
 
 
 @transaction.atomic
-def revoke_researcher(*, community: Community, user: User) -> None:
-    Researcher.objects.filter(community=community, user=user).delete()
+def revoke_researcher(*, community: Community, user: User, revoked_by: User) -> None:
+    if Researcher.objects.filter(community=community, user=user).delete()[0]:
+        audit.record(audit.Kind.ROLE_CHANGED, actor=revoked_by,
+                     subject=f"{user.email}: no longer researcher in {community.slug}")
+
+
+def record_export(*, study: Study, user: AnyUser, file_name: str) -> None:
+    """Writes to the security log that someone took a file of a study's data."""
+    audit.record(audit.Kind.EXPORT, actor=user if user.is_authenticated else None,
+                 subject=f"research study {study.slug}: {file_name}")
 
 
 # --- studies and consent -----------------------------------------------------------------

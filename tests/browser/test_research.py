@@ -79,7 +79,8 @@ def test_a_study_runs_from_sampling_to_grid_and_a_withdrawal_leaves_no_trace(
     # A reproducible sample: top 2 by posts in the last month, 1 of them with seed 42.
     main.get_by_role("link", name="Sampling").click()
     main.get_by_label("Rank members by").select_option("posts")
-    main.get_by_label(re.compile(r"^From\b")).fill((TODAY - datetime.timedelta(days=30)).isoformat())
+    month_ago = (TODAY - datetime.timedelta(days=30)).isoformat()
+    main.get_by_label(re.compile(r"^From\b")).fill(month_ago)
     main.get_by_label(re.compile(r"^To\b")).fill(TODAY.isoformat())
     main.get_by_label("Keep the top").fill("2")
     main.get_by_label("Pick at random").fill("1")
@@ -97,19 +98,21 @@ def test_a_study_runs_from_sampling_to_grid_and_a_withdrawal_leaves_no_trace(
     (email,) = [m for m in mail.outbox if world.member.email in m.to]
     member = new_context(viewport=PHONE).new_page()
     log_in(member, world.member.email, DEFAULT_PASSWORD, next_path=link_in(email.body))
-    assert "I agree that my answers are used under a code." in member.locator("main").inner_text()
+    consent = "I agree that my answers are used under a code."
+    assert consent in member.locator("main").inner_text()
     assert fits(member)
     text = submit(member, "I agree to take part")
     assert "you take part" in text.lower() and "TT1" in text
 
     # A questionnaire, built and sent.
-    researcher.goto("/c/%s/research/impact/" % slug)
+    researcher.goto(f"/c/{slug}/research/impact/")
     researcher.locator("main").get_by_role("link", name="Instruments").click()
     researcher.locator("main").get_by_role("link", name="New questionnaire or interview").click()
     main.get_by_role("radio", name=re.compile("Questionnaire")).check()
     main.get_by_label("Title").fill("Questionnaire 1")
     submit(researcher, "Create")
-    main.get_by_label(re.compile(r"^Question:?$")).fill("How has the community changed your training?")
+    main.get_by_label(re.compile(r"^Question:?$")).fill(
+        "How has the community changed your training?")
     main.get_by_label("An answer is required").check()
     submit(researcher, "Add the question")
     mail.outbox.clear()

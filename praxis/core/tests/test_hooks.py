@@ -8,6 +8,7 @@ from praxis.core.hooks import Hook
 from praxis.discussions import services as discussion_services
 from praxis.discussions.hooks import post_published
 from praxis.notifications import services as notification_services
+from praxis.research import personal_data as research_data
 from praxis.topics.hooks import topic_created
 
 
@@ -37,5 +38,6 @@ def test_a_required_hook_with_no_receiver_fails_loudly():
 def test_every_hook_has_its_receiver_once_the_apps_are_ready():
     assert notice_owed.receivers == [notification_services.queue_notice]
     assert post_published.receivers == [notification_services.post_published]
-    assert membership_ended.receivers == [notification_services.forget_departed_member]
+    assert membership_ended.receivers == [notification_services.forget_departed_member,
+                                          research_data.forget_role]
     assert topic_created.receivers == [discussion_services.open_topic_threads]

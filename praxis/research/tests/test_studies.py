@@ -259,3 +259,19 @@ def test_overview_lists_participants_by_code_never_by_name(full_cast, client):
     client.force_login(full_cast.researcher)
     page = client.get(study.get_absolute_url()).content.decode()
     assert participant.code in page and "Zahra Karimi" not in page
+
+
+def test_every_file_of_a_studys_data_is_written_to_the_security_log(full_cast, client):
+    from praxis.core.models import AuditEvent
+
+    study = _study(full_cast)
+    client.force_login(full_cast.researcher)
+    for name in ("grid_csv", "quotes_docx", "export_qdpx"):
+        response = client.get(reverse(f"research:{name}",
+                                      args=[full_cast.community.slug, study.slug]))
+        assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
+    events = AuditEvent.objects.filter(kind=AuditEvent.Kind.EXPORT, actor=full_cast.researcher)
+    assert sorted(event.subject for event in events) == [
+        "research study cop-impact: cop-impact-grid.csv",
+        "research study cop-impact: cop-impact-quotes.docx",
+        "research study cop-impact: cop-impact.qdpx"]

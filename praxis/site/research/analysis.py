@@ -16,8 +16,7 @@ from django.views.decorators.http import require_GET
 from praxis.access.research import StudyAccess
 from praxis.research import agreement, documents, grid, grid_exports
 from praxis.research.agreement import Coder
-from praxis.site.interop.offline import attachment_header
-from praxis.site.research.common import study_context, study_view
+from praxis.site.research.common import study_context, study_download, study_view
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -81,16 +80,13 @@ def agreement_page(request: HttpRequest, access: StudyAccess) -> HttpResponseBas
                   study_context(access, "agreement", report=report))
 
 
-def _download(access: StudyAccess, name: str, extension: str, content_type: str,
-              write: Callable[[IO[bytes]], None]) -> HttpResponse:
+def _download(request: HttpRequest, access: StudyAccess, name: str, extension: str,
+              content_type: str, write: Callable[[IO[bytes]], None]) -> HttpResponse:
     data = io.BytesIO()
     write(data)
-    response = HttpResponse(data.getvalue(), content_type=content_type)
-    response["Content-Disposition"] = attachment_header(f"{access.study.slug}-{name}",
-                                                        extension)
-    response["Cache-Control"] = "private, no-store"
-    response["X-Robots-Tag"] = "noindex"
-    return response
+    return study_download(request, access, data.getvalue(),
+                          stem=f"{access.study.slug}-{name}", extension=extension,
+                          content_type=content_type)
 
 
 @require_GET
@@ -103,14 +99,14 @@ def grid_csv(request: HttpRequest, access: StudyAccess) -> HttpResponseBase:
         grid_exports.write_csv(table, text)
         stream.write(text.getvalue().encode())
 
-    return _download(access, "grid", "csv", "text/csv; charset=utf-8", write)
+    return _download(request, access, "grid", "csv", "text/csv; charset=utf-8", write)
 
 
 @require_GET
 @study_view("run")
 def grid_xlsx(request: HttpRequest, access: StudyAccess) -> HttpResponseBase:
     table = grid.build_grid(study=access.study, coder_key=_coder_key(request))
-    return _download(access, "grid", "xlsx", XLSX,
+    return _download(request, access, "grid", "xlsx", XLSX,
                      lambda stream: grid_exports.write_xlsx(table, stream, access.study))
 
 
@@ -118,7 +114,7 @@ def grid_xlsx(request: HttpRequest, access: StudyAccess) -> HttpResponseBase:
 @study_view("run")
 def quotes_docx(request: HttpRequest, access: StudyAccess) -> HttpResponseBase:
     content = documents.quotes_document(study=access.study, coder_key=_coder_key(request))
-    return _download(access, "quotes", "docx", DOCX,
+    return _download(request, access, "quotes", "docx", DOCX,
                      lambda stream: documents.write_docx(content, stream))
 
 
@@ -126,5 +122,5 @@ def quotes_docx(request: HttpRequest, access: StudyAccess) -> HttpResponseBase:
 @study_view("run")
 def quotes_odt(request: HttpRequest, access: StudyAccess) -> HttpResponseBase:
     content = documents.quotes_document(study=access.study, coder_key=_coder_key(request))
-    return _download(access, "quotes", "odt", ODT,
+    return _download(request, access, "quotes", "odt", ODT,
                      lambda stream: documents.write_odt(content, stream))

@@ -4,11 +4,13 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 
 from praxis.access.research import StudyAccess, StudyNeed, access_study
+from praxis.research.services import record_export
 from praxis.site.decorators import login_on_refusal
+from praxis.site.interop.offline import attachment_header
 
 View = Callable[..., HttpResponseBase]
 
@@ -35,3 +37,15 @@ def study_context(access: StudyAccess, study_page: str, **extra: Any) -> dict[st
     return {"access": access.community_access, "study_access": access,
             "community": access.community, "study": access.study, "tab": "research",
             "study_page": study_page, **extra}
+
+
+def study_download(request: HttpRequest, access: StudyAccess, data: bytes, *, stem: str,
+                   extension: str, content_type: str) -> HttpResponse:
+    """A file of the study's data: never cached, never indexed, and written to the security
+    log as an export (who took which study's data, when)."""
+    record_export(study=access.study, user=request.user, file_name=f"{stem}.{extension}")
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = attachment_header(stem, extension)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response

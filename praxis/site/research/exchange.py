@@ -3,6 +3,7 @@ downloads (the project as ``.qdpx``, the codebook as ``.qdc``) and the two uploa
 what an import carried shown on the page after it. Thin: ``praxis.research.refi`` exports
 and imports."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -21,7 +22,7 @@ from praxis.research.refi.codebook import codebook_file_name, export_codebook, i
 from praxis.research.refi.common import ImportReport, RefiError
 from praxis.research.refi.project_export import export_project, project_file_name
 from praxis.research.refi.project_import import import_project
-from praxis.site.research.common import study_context, study_view
+from praxis.site.research.common import study_context, study_download, study_view
 from praxis.site.uploads import MB, largest_file_bytes
 
 
@@ -50,8 +51,8 @@ class CodebookUploadForm(_UploadForm):
 
 
 def _page(request: HttpRequest, access: StudyAccess, *,
-          project_form: ProjectUploadForm | None = None,
-          codebook_form: CodebookUploadForm | None = None,
+          project_form: forms.Form | None = None,
+          codebook_form: forms.Form | None = None,
           report: ImportReport | None = None, imported: str = "") -> HttpResponse:
     context: dict[str, Any] = study_context(
         access, "exchange",
@@ -59,12 +60,6 @@ def _page(request: HttpRequest, access: StudyAccess, *,
         codebook_form=codebook_form or CodebookUploadForm(prefix="codebook"),
         report=report, imported=imported, limit_mb=largest_file_bytes() // MB)
     return render(request, "research/exchange.html", context)
-
-
-def _download(data: bytes, content_type: str, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 @require_GET
@@ -77,8 +72,10 @@ def exchange(request: HttpRequest, access: StudyAccess) -> HttpResponse:
 @study_view("run")
 def export_qdpx(request: HttpRequest, access: StudyAccess) -> HttpResponse:
     exporter = request.user if isinstance(request.user, User) else None
-    return _download(export_project(study=access.study, exported_by=exporter),
-                     "application/zip", project_file_name(access.study))
+    return study_download(request, access,
+                          export_project(study=access.study, exported_by=exporter),
+                          stem=project_file_name(access.study).removesuffix(".qdpx"),
+                          extension="qdpx", content_type="application/zip")
 
 
 @require_GET
@@ -89,38 +86,40 @@ def export_qdc(request: HttpRequest, access: StudyAccess) -> HttpResponse:
     except RefiError as error:
         messages.error(request, str(error))
         return redirect("research:exchange", access.community.slug, access.study.slug)
-    return _download(data, "application/xml", codebook_file_name(access.study))
+    return study_download(request, access, data,
+                          stem=codebook_file_name(access.study).removesuffix(".qdc"),
+                          extension="qdc", content_type="application/xml")
+
+
+def _import(request: HttpRequest, access: StudyAccess, form: forms.Form,
+            read: Callable[..., ImportReport]) -> HttpResponse:
+    """Reads an uploaded project or codebook into the open study, all or nothing."""
+    if not access.is_open:
+        raise PermissionDenied
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            report = read(study=access.study, upload=upload)
+        except RefiError as error:
+            form.add_error("file", f"{error} {_('Nothing was changed.')}")
+        else:
+            return _page(request, access, report=report, imported=upload.name or "")
+    if isinstance(form, ProjectUploadForm):
+        return _page(request, access, project_form=form)
+    return _page(request, access, codebook_form=form)
 
 
 @require_POST
 @study_view("run")
 def import_qdpx(request: HttpRequest, access: StudyAccess) -> HttpResponse:
-    if not access.is_open:
-        raise PermissionDenied
-    form = ProjectUploadForm(request.POST, request.FILES, prefix="project")
-    if form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            report = import_project(study=access.study, upload=upload)
-        except RefiError as error:
-            form.add_error("file", f"{error} {_('Nothing was changed.')}")
-        else:
-            return _page(request, access, report=report, imported=upload.name or "")
-    return _page(request, access, project_form=form)
+    return _import(request, access, ProjectUploadForm(request.POST, request.FILES,
+                                                      prefix="project"),
+                   import_project)
 
 
 @require_POST
 @study_view("run")
 def import_qdc(request: HttpRequest, access: StudyAccess) -> HttpResponse:
-    if not access.is_open:
-        raise PermissionDenied
-    form = CodebookUploadForm(request.POST, request.FILES, prefix="codebook")
-    if form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            report = import_codebook(study=access.study, upload=upload)
-        except RefiError as error:
-            form.add_error("file", f"{error} {_('Nothing was changed.')}")
-        else:
-            return _page(request, access, report=report, imported=upload.name or "")
-    return _page(request, access, codebook_form=form)
+    return _import(request, access, CodebookUploadForm(request.POST, request.FILES,
+                                                       prefix="codebook"),
+                   import_codebook)

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from praxis.access.research import StudyAccess, access_research
 from praxis.accounts.models import User
 from praxis.research import services
-from praxis.research.instruments import open_questionnaires
 from praxis.research.forms import ConsentForm, GrantForm, InviteForm, StudyForm
+from praxis.research.instruments import open_questionnaires
 from praxis.research.models import Participant, Researcher, Study
 from praxis.site.decorators import login_on_refusal
 from praxis.site.http import AuthenticatedHttpRequest, site_url
@@ -77,7 +77,8 @@ def researcher_revoke(request: AuthenticatedHttpRequest, slug: str,
     if not research.can_grant_roles:
         raise PermissionDenied
     user = get_object_or_404(User, pk=user_id)
-    services.revoke_researcher(community=research.community, user=user)
+    services.revoke_researcher(community=research.community, user=user,
+                               revoked_by=request.user)
     messages.success(request, _("%(name)s is no longer a researcher of this community.")
                      % {"name": user.display_name})
     return redirect("research:home", research.community.slug)

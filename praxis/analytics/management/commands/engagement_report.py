@@ -5,7 +5,6 @@ the engagement table the community's page shows, for the same window and filters
 for a terminal)."""
 
 import io
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -15,16 +14,10 @@ from django.utils import translation
 from praxis.analytics import exports
 from praxis.analytics.engagement import Scope, engagement_table
 from praxis.communities.models import Cohort, Community, Membership
+from praxis.core.management.options import day
 from praxis.topics.models import Topic
 
 FORMATS = ("csv", "json", "xlsx")
-
-
-def _day(text: str, option: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"{option} {text}: not a date; write it as YYYY-MM-DD.") from None
 
 
 class Command(BaseCommand):
@@ -52,8 +45,8 @@ class Command(BaseCommand):
         community = Community.objects.filter(slug=options["community"]).first()
         if community is None:
             raise CommandError(f"No community has the slug “{options['community']}”.")
-        start = _day(options["since"], "--since")
-        end = _day(options["until"], "--until")
+        start = day(options["since"], "--since")
+        end = day(options["until"], "--until")
         if start > end:
             raise CommandError(f"--since {start} is after --until {end}.")
         topic_id = None

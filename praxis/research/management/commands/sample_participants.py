@@ -5,22 +5,15 @@ at random with the seed (the rules: ``praxis.research.sampling``). The same argu
 the same data print the same list; with ``--study`` and ``--save`` the draw is kept with the
 study, as the study's sampling page keeps it."""
 
-from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
 from praxis.communities.models import Community
+from praxis.core.management.options import day
 from praxis.research import sampling
 from praxis.research.models import Study
-
-
-def _day(text: str, option: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"{option} {text}: not a date; write it as YYYY-MM-DD.") from None
 
 
 class Command(BaseCommand):
@@ -60,8 +53,8 @@ class Command(BaseCommand):
         if options["stratify"] not in ("tier", "cohort", ""):
             raise CommandError(f"--stratify {options['stratify']}: give tier or cohort.")
         criteria = {"measure": options["measure"],
-                    "since": _day(options["since"], "--since"),
-                    "until": _day(options["until"], "--until"), "top": options["top"],
+                    "since": day(options["since"], "--since"),
+                    "until": day(options["until"], "--until"), "top": options["top"],
                     "pick": options["pick"], "seed": options["seed"],
                     "stratify_by": options["stratify"]}
         try:

@@ -88,7 +88,7 @@ def stylesheet_bytes() -> int:
 class Page:
     name: str
     url: str
-    who: str  # "member", "steward" or "anonymous"
+    who: str  # "member", "steward", "researcher" or "anonymous"
 
 
 def main_pages() -> list[Page]:
@@ -173,6 +173,23 @@ def main_pages() -> list[Page]:
     moodle_run = MoodleImport.objects.filter(community__slug=slug).order_by("-pk").first()
     if moodle_run is not None:
         pages += [("Moodle import", "interop:moodle_run", [slug, moodle_run.pk], "steward")]
+    from praxis.research.models import Source, Study
+
+    study = Study.objects.filter(community__slug=slug).order_by("pk").first()
+    if study is not None:
+        pages += [("research", "research:home", [slug], "member"),
+                  ("study participation", "research:participation", [slug, study.slug],
+                   "member")]
+        pages += [(name, f"research:{url_name}", [slug, study.slug], "researcher")
+                  for name, url_name in (
+                      ("study", "study"), ("sampling", "sample"),
+                      ("instruments", "instruments"), ("sources", "sources"),
+                      ("codebook", "codebook"), ("case-by-theme grid", "grid"),
+                      ("agreement between coders", "agreement"), ("QDA exchange", "exchange"))]
+        source = (Source.objects.filter(study=study, kind="interview").order_by("pk").first())
+        if source is not None:
+            pages += [("coding a source", "research:source", [slug, study.slug, source.pk],
+                       "researcher")]
     if resource is not None:
         pages += [("resource page", "library:resource", [slug, resource.pk], "member")]
     if plan is not None:
@@ -192,11 +209,13 @@ def main_pages() -> list[Page]:
 
 def clients() -> dict[str, Client]:
     from praxis.accounts.models import User
-    from praxis.demo.communities import MEMBER_EMAIL, STEWARD_EMAIL
+    from praxis.demo.communities import MEMBER_EMAIL, RESEARCHER_EMAIL, STEWARD_EMAIL
 
-    by_who = {"anonymous": Client(), "member": Client(), "steward": Client()}
+    by_who = {"anonymous": Client(), "member": Client(), "steward": Client(),
+              "researcher": Client()}
     by_who["member"].force_login(User.objects.get(email=MEMBER_EMAIL))
     by_who["steward"].force_login(User.objects.get(email=STEWARD_EMAIL))
+    by_who["researcher"].force_login(User.objects.get(email=RESEARCHER_EMAIL))
     return by_who
 
 

@@ -37,7 +37,8 @@ def test_every_main_page_is_measured(weights):
     names = {weight.page.name for weight in weights}
     for name in ("home", "community home", "topic list", "topic page", "unread",
                  "member directory", "cohorts", "search results", "proposals", "archive",
-                 "profile", "email settings", "invitations", "join requests", "log in"):
+                 "profile", "email settings", "invitations", "join requests", "log in",
+                 "study participation", "case-by-theme grid", "coding a source"):
         assert name in names
     thread = next(w for w in weights if w.page.name.startswith("thread"))
     assert int(thread.page.name.split("(")[1].split()[0]) >= 100  # a long thread

@@ -154,3 +154,15 @@ def test_source_page_queries_stay_flat(coded_world, client, django_assert_max_nu
                           coder=cast.researcher)
     with django_assert_max_num_queries(14):
         assert client.get(source.get_absolute_url()).status_code == 200
+
+
+def test_sources_list_one_participant_at_a_time(coded_world, client):
+    cast, study, source, _theme = coded_world
+    other = SourceFactory(participant=ParticipantFactory(study=study), study=study,
+                          instrument=source.instrument, title="Other source")
+    client.force_login(cast.researcher)
+    url = reverse("research:sources", args=[cast.community.slug, study.slug])
+    page = client.get(url).content.decode()
+    assert source.title in page and other.title in page
+    page = client.get(url, {"participant": source.participant.code}).content.decode()
+    assert source.title in page and other.title not in page

@@ -38,7 +38,8 @@ def source_list(request: HttpRequest, access: StudyAccess) -> HttpResponse:
     """The study's sources, a page at a time, those of one participant if asked
     (``?participant=TT3``)."""
     study = access.study
-    sources = queries.visible_sources(study).annotate(passage_count=Count("passages"))
+    sources = (queries.visible_sources(study).annotate(passage_count=Count("passages"))
+               .order_by("participant__number", "instrument__number", "created_at", "pk"))
     code = request.GET.get("participant", "")
     participants = list(queries.consenting_participants(study))
     chosen = next((p for p in participants if p.code == code), None)

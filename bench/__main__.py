@@ -54,6 +54,7 @@ def main() -> None:
         page_weight,
         peer,
         practice_pages,
+        research_pages,
         thread_page,
     )
 
@@ -61,7 +62,7 @@ def main() -> None:
         "community_pages": community_pages.run, "thread_page": thread_page.run,
         "page_weight": page_weight.run, "peer": peer.run,
         "practice_pages": practice_pages.run, "moodle_import": moodle_import.run,
-        "engagement": engagement.run,
+        "engagement": engagement.run, "research_pages": research_pages.run,
     }
     # Not by default: `make bench-peer` installs the peer forum into its own venv.
     optional = {"peer"}

@@ -356,7 +356,7 @@ def gather_community_data(*, instrument: Instrument) -> int:
     start, end = _window(instrument.since, instrument.until)
     participants = {p.user_id: p for p in Participant.objects.consenting().filter(
         study=study).exclude(user=None)}
-    names = participant_names(study)
+    names = participant_names(study, first_names=False)
     added = 0
 
     def add(participant: Participant, kind: str, origin_id: int, title: str,
@@ -393,9 +393,11 @@ def gather_community_data(*, instrument: Instrument) -> int:
     return added
 
 
-def participant_names(study: Study) -> dict[str, str]:
-    """Every participant's name in the study with their code: the display name, and the
-    first name alone where no other participant shares it."""
+def participant_names(study: Study, *, first_names: bool = True) -> dict[str, str]:
+    """Every participant's name in the study with their code: the display name, and (with
+    ``first_names``) the first name alone where no other participant shares it. Texts copied
+    without a researcher reading them use full names only: a first name there may be
+    someone else's."""
     participants = list(Participant.objects.filter(study=study, user__isnull=False)
                         .select_related("user", "study"))
     names: dict[str, str] = {}
@@ -407,7 +409,7 @@ def participant_names(study: Study) -> dict[str, str]:
             continue
         names[full] = participant.code
         first = full.split()[0]
-        if first != full and len(first) > 1:
+        if first_names and first != full and len(first) > 1:
             by_first.setdefault(first.casefold(), []).append((first, participant.code))
     for found in by_first.values():
         if len({code for _first, code in found}) == 1:
@@ -443,4 +445,4 @@ def share_diary_entries(*, participant: Participant, entry_ids: Iterable[int]) -
             study=study, participant=participant, instrument=instrument,
             kind=Source.Kind.DIARY, origin_id=pk, journal_entry=entry,
             title=f"{participant.code} - {entry.title or _('Diary entry')}"[:300],
-            text=pseudonymise(diary_text(entry), participant_names(study)))
+            text=pseudonymise(diary_text(entry), participant_names(study, first_names=False)))

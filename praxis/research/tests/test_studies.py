@@ -141,14 +141,16 @@ def test_community_data_copies_posts_plans_and_shared_stories_with_codes(full_ca
     services.answer_invitation(participant=participant, consent=True, consent_version=1)
     topic = make_topic(full_cast.community)
     thread = make_thread(topic, full_cast.facilitator, body="Not a participant.")
-    reply(thread, member, body="As Maryam Ahmadi said, it worked.")
+    reply(thread, member, body="As Maryam Ahmadi said, it worked. Maryam from Yazd agreed.")
     Post.objects.filter(pk=reply(thread, member, body="Hidden.").pk).update(is_hidden=True)
     instrument = services.create_community_instrument(
         study=study, title="Posts", since=TODAY - datetime.timedelta(days=30), until=TODAY)
     assert services.gather_community_data(instrument=instrument) == 1
     assert services.gather_community_data(instrument=instrument) == 0
     (source,) = queries.visible_sources(study)
-    assert source.kind == Source.Kind.POST and source.text == "As TT1 said, it worked."
+    # The full name is the participant's; "Maryam" alone may be anyone: it stays.
+    assert source.kind == Source.Kind.POST
+    assert source.text == "As TT1 said, it worked. Maryam from Yazd agreed."
     assert Post.objects.count() == 3
 
 

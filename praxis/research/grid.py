@@ -257,15 +257,6 @@ class ThemeQuotes:
         return sum(len(group.quotes) for group in self.groups)
 
 
-def find_participant(study: Study, code: str) -> Participant | None:
-    """A consenting participant of the study by code (``TT3``)."""
-    prefix = study.code_prefix
-    number = code[len(prefix):] if code.startswith(prefix) else ""
-    if not number.isascii() or not number.isdigit():
-        return None
-    return queries.consenting_participants(study).filter(number=int(number)).first()
-
-
 def theme_quotes(*, study: Study, theme_id: int, code: str | None = None,
                  coder_key: str = "") -> ThemeQuotes | None:
     """The quotes coded with a theme or its sub-themes, of the participant with ``code``
@@ -277,7 +268,7 @@ def theme_quotes(*, study: Study, theme_id: int, code: str | None = None,
         return None
     participant = None
     if code is not None:
-        participant = find_participant(study, code)
+        participant = queries.consenting_participant(study, code)
         if participant is None:
             return None
     coders = study_coders(study)

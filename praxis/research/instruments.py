@@ -36,7 +36,7 @@ from praxis.research.models import (
     Study,
 )
 from praxis.research.pseudonyms import pseudonymise
-from praxis.research.queries import consenting_participants
+from praxis.research.queries import consenting_participants, is_consenting
 from praxis.research.services import participant_names
 from praxis.research.transcripts import MAX_TRANSCRIPT_CHARS, CheckedAudio, normalise_text
 
@@ -75,18 +75,6 @@ def study_instruments(study: Study) -> QuerySet[Instrument]:
 
 def find_instrument(study: Study, number: int) -> Instrument | None:
     return Instrument.objects.filter(study=study, number=number, kind__in=BUILT_KINDS).first()
-
-
-def find_participant(study: Study, code: str) -> Participant | None:
-    """A consenting participant of the study by code (TT3), or None."""
-    prefix = study.code_prefix
-    if not code.upper().startswith(prefix.upper()) or not code[len(prefix):].isdigit():
-        return None
-    return consenting_participants(study).filter(number=int(code[len(prefix):])).first()
-
-
-def is_consenting(participant: Participant) -> bool:
-    return consenting_participants(participant.study).filter(pk=participant.pk).exists()
 
 
 def questions_for(instrument: Instrument, participant: Participant | None) -> list[Question]:

@@ -13,6 +13,20 @@ def consenting_participants(study: Study) -> QuerySet[Participant]:
     return Participant.objects.consenting().filter(study=study).select_related("study")
 
 
+def is_consenting(participant: Participant) -> bool:
+    return Participant.objects.consenting().filter(pk=participant.pk).exists()
+
+
+def consenting_participant(study: Study, code: str) -> Participant | None:
+    """A consenting participant of the study by code (TT3, tt3), or None; digits are ASCII
+    only, as codes are written."""
+    prefix = study.code_prefix
+    number = code[len(prefix):] if code.upper().startswith(prefix.upper()) else ""
+    if not number.isascii() or not number.isdigit():
+        return None
+    return consenting_participants(study).filter(number=int(number)).first()
+
+
 def _shown_sources() -> Q:
     # A source of no participant is a text imported from another tool that no case claimed.
     consenting = Q(participant__isnull=True) | Q(

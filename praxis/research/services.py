@@ -33,6 +33,7 @@ from praxis.research.models import (
     Study,
 )
 from praxis.research.pseudonyms import pseudonymise
+from praxis.research.queries import is_consenting
 
 # Addresses of the research area that a study's short name would hide.
 RESERVED_SLUGS = {"new", "researchers"}
@@ -429,7 +430,7 @@ def shareable_diary_entries(participant: Participant) -> list[JournalEntry]:
 def share_diary_entries(*, participant: Participant, entry_ids: Iterable[int]) -> None:
     """The participant chooses which diary entries the study may use: the ones chosen are
     copied in (to the study's latest community data instrument), the ones unchosen leave."""
-    if not Participant.objects.consenting().filter(pk=participant.pk).exists():
+    if not is_consenting(participant):
         raise ResearchRuleError(_("Only participants who take part share diary entries."))
     study = participant.study
     allowed = {entry.pk: entry for entry in shareable_diary_entries(participant)}

@@ -11,7 +11,7 @@ import pytest
 from praxis.accounts.models import User
 from praxis.accounts.tests.factories import UserFactory
 from praxis.communities.models import Community
-from praxis.research import grid, grid_exports
+from praxis.research import grid, grid_exports, queries
 from praxis.research.models import Instrument, Participant, Passage, Source, Study, Theme
 from praxis.research.tests.factories import (
     CodingFactory,
@@ -146,7 +146,7 @@ def test_withdrawn_and_unconsented_participants_missing_from_grid():
     table = grid.build_grid(study=scene.study)
     assert list(counts(table)) == ["TT1"]
     assert table.theme_totals == [2, 2, 1]
-    assert grid.find_participant(scene.study, "TT3") is None
+    assert queries.consenting_participant(scene.study, "TT3") is None
     assert grid.theme_quotes(study=scene.study, theme_id=scene.confidence.pk, code="TT3") is None
     every = grid.theme_quotes(study=scene.study, theme_id=scene.confidence.pk)
     assert every is not None and [group.code for group in every.groups] == ["TT1"]

@@ -23,6 +23,7 @@ from praxis.research.instrument_forms import (
     TranscriptForm,
 )
 from praxis.research.models import Instrument, Participant, Question
+from praxis.research.queries import consenting_participant
 from praxis.research.transcripts import AUDIO_KINDS
 from praxis.site.http import site_url
 from praxis.site.research.common import study_context, study_view
@@ -39,7 +40,7 @@ def _instrument(access: StudyAccess, number: int) -> Instrument:
 
 def _participant(access: StudyAccess, code: str) -> Participant:
     """A consenting participant by code: anyone else is not found, as if never there."""
-    participant = services.find_participant(access.study, code)
+    participant = consenting_participant(access.study, code)
     if participant is None:
         raise Http404
     return participant

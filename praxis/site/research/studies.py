@@ -15,6 +15,7 @@ from praxis.research import services
 from praxis.research.forms import ConsentForm, GrantForm, InviteForm, StudyForm
 from praxis.research.instruments import open_questionnaires
 from praxis.research.models import Participant, Researcher, Study
+from praxis.research.queries import is_consenting
 from praxis.site.decorators import login_on_refusal
 from praxis.site.http import AuthenticatedHttpRequest, site_url
 from praxis.site.research.common import study_context, study_view
@@ -241,7 +242,7 @@ def participation(request: HttpRequest, access: StudyAccess) -> HttpResponse:
             messages.error(request, str(error))
         return redirect("research:participation", access.community.slug, study.slug)
     participant.refresh_from_db()
-    consenting = Participant.objects.consenting().filter(pk=participant.pk).exists()
+    consenting = is_consenting(participant)
     questionnaires = open_questionnaires(participant)
     entries = services.shareable_diary_entries(participant) if consenting else []
     shared = set(participant.sources.filter(kind="diary").values_list("origin_id", flat=True))
